@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { duration } from './duration.js';
+import { TARGET_NAME } from './names.js';
+
+/** One argv element naming a target; a leading `-` would turn a name into an option. */
+const targetName = (what: string) =>
+  z.string().regex(TARGET_NAME, `${what} must match ${TARGET_NAME} (letters, digits, _ . : @ / -; no leading -)`);
+
+/** A program and its arguments: never a shell line. */
+const argv = z
+  .array(z.string())
+  .min(1, 'an argv array needs at least the program, e.g. ["kubectl", "scale", …]');
+
+/** Settings every executor shares. */
+const common = {
+  timeout: duration.prefault('30s'),
+  env: z.record(z.string(), z.string()).default({}),
+};
+
+export const commandExecutor = z.strictObject({
+  kind: z.literal('command'),
+  /** argv template run to scale; `{pool}` `{replicas}` `{current}` `{delta}` are substituted per element. */
+  scale: argv,
+  /** argv whose stdout is the current replica count (a single integer). */
+  current: argv.optional(),
+  ...common,
+});
+
+export const pm2Executor = z.strictObject({
+  kind: z.literal('pm2'),
+  app: targetName('pm2 app'),
+  bin: z.string().default('pm2'),
+  ...common,
+});
+
+export const composeExecutor = z.strictObject({
+  kind: z.literal('compose'),
+  service: targetName('compose service'),
+  file: z.string().optional(),
+  project: targetName('compose project').optional(),
+  bin: argv.default(['docker', 'compose']),
+  ...common,
+});
+
+export const swarmExecutor = z.strictObject({
+  kind: z.literal('swarm'),
+  service: targetName('swarm service'),
+  bin: z.string().default('docker'),
+  ...common,
+});
+
+export const kubernetesExecutor = z.strictObject({
+  kind: z.literal('kubernetes'),
+  deployment: targetName('deployment'),
+  namespace: targetName('namespace').optional(),
+  context: targetName('context').optional(),
+  bin: z.string().default('kubectl'),
+  ...common,
+});
+
+export const nomadExecutor = z.strictObject({
+  kind: z.literal('nomad'),
+  job: targetName('nomad job'),
+  group: targetName('nomad task group'),
+  bin: z.string().default('nomad'),
+  ...common,
+});
+
+export const systemdExecutor = z.strictObject({
+  kind: z.literal('systemd'),
+  /** Template unit name without `@`, e.g. `worker` for `worker@1.service`. */
+  unit: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,200}$/, 'systemd template unit name, e.g. "worker" for worker@1.service'),
+  bin: z.string().default('systemctl'),
+  ...common,
+});
+
+export const gunicornExecutor = z.strictObject({
+  kind: z.literal('gunicorn'),
+  /** The master's pidfile (`gunicorn --pid FILE`). */
+  pidfile: z.string().min(1),
+  ...common,
+});
+
+export const celeryExecutor = z.strictObject({
+  kind: z.literal('celery'),
+  app: targetName('celery app'),
+  /** Worker node names (`celery@host`); all workers when absent. */
+  destination: z.array(targetName('celery destination')).optional(),
+  /** Workers started with `--autoscale` reject pool_grow/pool_shrink; use `control autoscale MAX MIN`. */
+  autoscale: z.boolean().default(false),
+  bin: z.string().default('celery'),
+  ...common,
+});
+
+export const executorSchema = z.discriminatedUnion('kind', [
+  commandExecutor,
+  pm2Executor,
+  composeExecutor,
+  swarmExecutor,
+  kubernetesExecutor,
+  nomadExecutor,
+  systemdExecutor,
+  gunicornExecutor,
+  celeryExecutor,
+]);
+
+export type ExecutorConfig = z.infer<typeof executorSchema>;
+export type ExecutorKind = ExecutorConfig['kind'];
