@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
 import { TARGET_NAME } from './names.js';
+import { PLACEHOLDERS, PROBE_PLACEHOLDERS, unknownPlaceholders } from '../executors/template.js';
 
 /** One argv element naming a target; a leading `-` would turn a name into an option. */
 const targetName = (what: string) =>
@@ -11,18 +12,30 @@ const argv = z
   .array(z.string())
   .min(1, 'an argv array needs at least the program, e.g. ["kubectl", "scale", …]');
 
-/** Settings every executor shares. */
+/** An argv template: only the placeholders in `allowed` may appear (a typo must not reach the program). */
+const argvTemplate = (allowed: readonly string[], what: string) =>
+  argv.superRefine((elements, ctx) => {
+    const unknown = unknownPlaceholders(elements, allowed);
+    if (unknown.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown placeholder(s) ${unknown.join(', ')} in ${what}; allowed: ${allowed.map((p) => `{${p}}`).join(' ')}`,
+      });
+    }
+  });
+
+/** Settings every executor shares. A zero timeout would mean "wait forever" to execa. */
 const common = {
-  timeout: duration.prefault('30s'),
+  timeout: duration.pipe(z.number().min(1, 'timeout must be above 0, e.g. 30s')).prefault('30s'),
   env: z.record(z.string(), z.string()).default({}),
 };
 
 export const commandExecutor = z.strictObject({
   kind: z.literal('command'),
   /** argv template run to scale; `{pool}` `{replicas}` `{current}` `{delta}` are substituted per element. */
-  scale: argv,
-  /** argv whose stdout is the current replica count (a single integer). */
-  current: argv.optional(),
+  scale: argvTemplate(PLACEHOLDERS, 'scale'),
+  /** argv whose stdout is the current replica count (a single integer); only `{pool}` is known then. */
+  current: argvTemplate(PROBE_PLACEHOLDERS, 'current').optional(),
   ...common,
 });
 
@@ -36,7 +49,7 @@ export const pm2Executor = z.strictObject({
 export const composeExecutor = z.strictObject({
   kind: z.literal('compose'),
   service: targetName('compose service'),
-  file: z.string().optional(),
+  file: z.string().min(1).refine((f) => !f.startsWith('-'), 'a compose file path must not start with "-"').optional(),
   project: targetName('compose project').optional(),
   bin: argv.default(['docker', 'compose']),
   ...common,
@@ -86,7 +99,11 @@ export const celeryExecutor = z.strictObject({
   app: targetName('celery app'),
   /** Worker node names (`celery@host`); all workers when absent. */
   destination: z.array(targetName('celery destination')).optional(),
-  /** Workers started with `--autoscale` reject pool_grow/pool_shrink; use `control autoscale MAX MIN`. */
+  /**
+   * Workers started with `--autoscale` reject pool_grow/pool_shrink. With `autoscale: true`
+   * alertscale sends `control autoscale N N` (MAX = MIN = the target): the pool is pinned at N and
+   * celery's own autoscaler has no room to undo alertscale's decision.
+   */
   autoscale: z.boolean().default(false),
   bin: z.string().default('celery'),
   ...common,
@@ -106,3 +123,6 @@ export const executorSchema = z.discriminatedUnion('kind', [
 
 export type ExecutorConfig = z.infer<typeof executorSchema>;
 export type ExecutorKind = ExecutorConfig['kind'];
+
+/** The parsed config of one executor kind, e.g. `ExecutorConfigOf<'pm2'>`. */
+export type ExecutorConfigOf<K extends ExecutorKind> = Extract<ExecutorConfig, { kind: K }>;
