@@ -1,0 +1,105 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorSchema } from '../../src/config/executor-schema.js';
+import { createExecutor } from '../../src/executors/index.js';
+import { CurrentProbeError } from '../../src/executors/probe.js';
+import { runArgv } from '../../src/executors/run.js';
+
+const node = process.execPath;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'alertscale-exec-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A command executor for pool `demo` built through the real schema (defaults, validation). */
+function commandExecutor(config: Record<string, unknown>) {
+  return createExecutor('demo', executorSchema.parse({ kind: 'command', ...config }));
+}
+
+describe('command executor with real processes', () => {
+  it('runs the filled template and reports success', async () => {
+    const file = join(dir, 'replicas.txt');
+    const script = 'require("fs").writeFileSync(process.argv[1], process.argv.slice(2).join(" ")); console.log("scaled")';
+    const executor = commandExecutor({ scale: [node, '-e', script, file, '{pool}', '{replicas}', '{current}', '{delta}'] });
+    const result = await executor.scale({ pool: 'demo', replicas: 5, current: 2 });
+    expect(result).toMatchObject({ ok: true, exitCode: 0, timedOut: false });
+    expect(result.error).toBeUndefined();
+    expect(result.argv.slice(-4)).toEqual(['demo', '5', '2', '+3']);
+    expect(result.outputTail).toContain('scaled');
+    expect(await readFile(file, 'utf8')).toBe('demo 5 2 +3');
+  });
+
+  it('reports a non-zero exit with the end of stdout and stderr', async () => {
+    const script = 'console.log("to stdout"); console.error("no such deployment"); process.exit(1)';
+    const result = await commandExecutor({ scale: [node, '-e', script] }).scale({ pool: 'demo', replicas: 1, current: 2 });
+    expect(result).toMatchObject({ ok: false, exitCode: 1, timedOut: false });
+    expect(result.outputTail).toContain('to stdout');
+    expect(result.outputTail).toContain('no such deployment');
+    expect(result.error).toMatch(/exited with code 1/);
+  });
+
+  it('keeps only the last 4 KiB of a long output', async () => {
+    const script = 'process.stdout.write("x".repeat(100000) + "THE END")';
+    const result = await commandExecutor({ scale: [node, '-e', script] }).scale({ pool: 'demo', replicas: 1, current: 1 });
+    expect(result.ok).toBe(true);
+    expect(Buffer.byteLength(result.outputTail)).toBeLessThanOrEqual(4096);
+    expect(result.outputTail.endsWith('THE END')).toBe(true);
+  });
+
+  it('kills a command that runs past its timeout', async () => {
+    const result = await commandExecutor({ scale: ['sleep', '30'], timeout: '300ms' }).scale({ pool: 'demo', replicas: 2, current: 1 });
+    expect(result).toMatchObject({ ok: false, timedOut: true, exitCode: null });
+    expect(result.durationMs).toBeLessThan(2000);
+    expect(result.error).toMatch(/timed out after 300 ms/);
+  });
+
+  it('SIGKILLs a command that ignores SIGTERM after the grace period', async () => {
+    const script = 'process.on("SIGTERM", () => console.log("ignoring SIGTERM")); setInterval(() => {}, 1000); console.log("up")';
+    const started = Date.now();
+    const result = await runArgv([node, '-e', script], { timeoutMs: 500, graceMs: 300 });
+    expect(result).toMatchObject({ ok: false, timedOut: true, exitCode: null });
+    expect(result.error).toMatch(/SIGKILL/);
+    expect(result.outputTail).toContain('ignoring SIGTERM');
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('reports a missing binary as a failed result, not an exception', async () => {
+    const result = await commandExecutor({ scale: ['alertscale-no-such-program', '{replicas}'] }).scale({ pool: 'demo', replicas: 2, current: 1 });
+    expect(result).toMatchObject({ ok: false, exitCode: null, timedOut: false, argv: ['alertscale-no-such-program', '2'] });
+    expect(result.error).toMatch(/alertscale-no-such-program: command not found \(ENOENT\)/);
+  });
+
+  it('merges the configured env over the process environment', async () => {
+    const script = 'console.log(process.env.ALERTSCALE_TEST_VAR, typeof process.env.PATH)';
+    const result = await commandExecutor({ scale: [node, '-e', script], env: { ALERTSCALE_TEST_VAR: 'from-config' } })
+      .scale({ pool: 'demo', replicas: 1, current: 1 });
+    expect(result.outputTail.trim()).toBe('from-config string');
+  });
+
+  it('reads the live count from a current probe and rejects garbage', async () => {
+    const good = commandExecutor({ scale: ['true'], current: [node, '-e', 'console.log(" 7 ")', '{pool}'] });
+    expect(await good.current!()).toBe(7);
+    const bad = commandExecutor({ scale: ['true'], current: [node, '-e', 'console.log("seven")'] });
+    await expect(bad.current!()).rejects.toThrow(/pool demo: current probe .*: expected a non-negative integer on stdout, got "seven"/);
+    const failing = commandExecutor({ scale: ['true'], current: [node, '-e', 'console.error("boom"); process.exit(2)'] });
+    await expect(failing.current!()).rejects.toBeInstanceOf(CurrentProbeError);
+    await expect(failing.current!()).rejects.toThrow(/exited with code 2 \(last output: boom\)/);
+    expect(commandExecutor({ scale: ['true'] }).current).toBeUndefined();
+  });
+
+  it('passes shell metacharacters to the program literally; no shell runs', async () => {
+    const marker = join(dir, 'pwned');
+    const hostile = [`demo;touch ${marker}`, '$(id)', '`id`', '| cat', '&& touch ' + marker, "'quoted'", '*'];
+    const script = 'console.log(JSON.stringify(process.argv.slice(1)))';
+    const result = await commandExecutor({ scale: [node, '-e', script, ...hostile] }).scale({ pool: 'demo', replicas: 1, current: 1 });
+    expect(result.ok).toBe(true);
+    expect(JSON.parse(result.outputTail)).toEqual(hostile);
+    await expect(readFile(marker)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
