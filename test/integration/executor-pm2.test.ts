@@ -1,0 +1,66 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executorSchema } from '../../src/config/executor-schema.js';
+import { createExecutor, type Executor } from '../../src/executors/index.js';
+import { runArgv, type RunSettings } from '../../src/executors/run.js';
+import { waitFor } from '../helpers/ports.js';
+
+const pm2 = resolve('node_modules/.bin/pm2');
+let dir: string;
+let script: string;
+let settings: RunSettings;
+let executor: Executor;
+
+/** pids of processes running our script, straight from /proc (pm2 is not asked). */
+async function scriptProcesses(): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
+    const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    // pm2 rewrites process.title ("node /path/script.js" padded with spaces), so match a substring.
+    if (cmdline.includes(script)) pids.push(Number(name));
+  }
+  return pids;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'alertscale-pm2-'));
+  script = join(dir, 'alertscale-pm2-worker.js');
+  await writeFile(script, 'setInterval(() => {}, 1000);\n');
+  // A private PM2_HOME: its own daemon, never the operator's.
+  const env = { PM2_HOME: join(dir, 'home') };
+  settings = { timeoutMs: 30_000, env };
+  const started = await runArgv([pm2, 'start', script, '--name', 'demo-worker', '-i', '1'], settings);
+  expect(started, started.outputTail).toMatchObject({ ok: true });
+  executor = createExecutor('demo', executorSchema.parse({ kind: 'pm2', app: 'demo-worker', bin: pm2, env, timeout: '30s' }));
+  await waitFor('1 online pm2 process', async () => (await executor.current!()) === 1, 15_000, 200);
+});
+
+afterAll(async () => {
+  if (settings) await runArgv([pm2, 'kill'], settings);
+  await waitFor('pm2 processes to exit', async () => (await scriptProcesses()).length === 0, 10_000, 100).catch(() => undefined);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('pm2 executor against a real pm2 daemon', () => {
+  it.each([
+    [1, 3],
+    [3, 1],
+  ])('scales %i → %i', async (current, replicas) => {
+    const result = await executor.scale({ pool: 'demo', replicas, current });
+    expect(result, result.error).toMatchObject({ ok: true, exitCode: 0, timedOut: false });
+    expect(result.argv).toEqual([pm2, 'scale', 'demo-worker', String(replicas)]);
+    await waitFor(`${replicas} online in pm2 jlist`, async () => (await executor.current!()) === replicas, 15_000, 200);
+    await waitFor(`${replicas} script processes in /proc`, async () => (await scriptProcesses()).length === replicas, 15_000, 100);
+  });
+
+  it('reports a pm2 failure with its output', async () => {
+    const missing = createExecutor('demo', executorSchema.parse({ kind: 'pm2', app: 'no-such-app', bin: pm2, env: settings.env }));
+    const result = await missing.scale({ pool: 'demo', replicas: 2, current: 1 });
+    expect(result.ok).toBe(false);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.outputTail.length).toBeGreaterThan(0);
+    expect(await missing.current!()).toBe(0);
+  });
+});
