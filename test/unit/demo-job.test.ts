@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJob, encodeJob, jobId, MAX_JOB_MS, newRunId } from '../../src/demo/job.js';
+import { decodeJob, encodeJob, jobId, MAX_JOB_MS, newRunId, type Job } from '../../src/demo/job.js';
 
 describe('demo job encoding', () => {
-  it.each([
+  it.each<[Job, string]>([
     [{ id: 'a-1', ms: 500 }, '{"id":"a-1","ms":500}'],
     [{ id: 'a-2', ms: 500, cpuMs: 100 }, '{"id":"a-2","ms":500,"cpuMs":100}'],
     [{ id: 'a-3', ms: 0, cpuMs: 0 }, '{"id":"a-3","ms":0}'],
