@@ -26,6 +26,12 @@ export const poolSchema = z
     enabled: z.boolean().default(true),
     /** Workers added or removed per step signal when the alert has no `step` annotation. */
     step: z.int().min(1).default(1),
+    /**
+     * A firing step alert steps again at most this often. Alertmanager re-sends a firing alert every
+     * repeat_interval (set it ≥ this), so each repeat steps; HA duplicates and retries arrive within
+     * seconds and do not.
+     */
+    stepInterval: duration.prefault('1m'),
     /** Largest change one action may make, whatever the target says. */
     maxStep: z.int().min(1).optional(),
     cooldown: z

@@ -1,0 +1,23 @@
+import type { ScaleSignal } from '../alerts/signal.js';
+import type { AlertHistory, Decision } from './types.js';
+
+/**
+ * The history each alert carries forward after a decision. A notification about an older firing
+ * (earlier startsAt) never overwrites a newer one: arrival order is not truth.
+ */
+export function nextHistory(
+  previous: AlertHistory | undefined,
+  signal: ScaleSignal,
+  decision: Decision,
+  now: number,
+): AlertHistory | undefined {
+  if (previous && Date.parse(previous.startsAt) > Date.parse(signal.startsAt)) return undefined;
+  const sameFiring = previous?.startsAt === signal.startsAt;
+  const base: AlertHistory = sameFiring ? { ...previous! } : { startsAt: signal.startsAt, resolved: false };
+  if (signal.status === 'resolved') return { ...base, resolved: true };
+  if (base.resolved) return undefined; // a stale firing after its resolved changes nothing
+  // Only a step that will happen counts: a step blocked by cooldown may step on the next repeat.
+  const willAct = decision.outcome === 'scaled' || decision.outcome === 'dry_run';
+  if (willAct && decision.steppedFingerprints.includes(signal.fingerprint)) return { ...base, lastStepAt: now };
+  return sameFiring ? undefined : base;
+}

@@ -1,0 +1,57 @@
+import type { SignalInput } from './types.js';
+
+/** Why a firing signal of this notification is not acted on; undefined = it counts. */
+export function ignoreReason(signal: SignalInput, stepInterval: number, now: number): string | undefined {
+  const history = signal.history;
+  if (signal.status === 'resolved') return 'resolved';
+  if (!history || history.startsAt !== signal.startsAt) return undefined;
+  // Arrival order is not truth: an HA peer can deliver a firing after this firing's resolved.
+  if (history.resolved) return 'stale (this firing was already resolved)';
+  if (isDuplicateStep(signal, stepInterval, now)) {
+    const ago = Math.round((now - history.lastStepAt!) / 1000);
+    return `duplicate (this firing already stepped ${ago}s ago; it may step again after ${Math.round(stepInterval / 1000)}s)`;
+  }
+  return undefined;
+}
+
+/** A still-firing step alert that already stepped within stepInterval (an HA duplicate or a retry). */
+function isDuplicateStep(signal: SignalInput, stepInterval: number, now: number): boolean {
+  const history = signal.history;
+  return (
+    signal.status === 'firing' &&
+    signal.target === undefined &&
+    history !== undefined &&
+    history.startsAt === signal.startsAt &&
+    !history.resolved &&
+    history.lastStepAt !== undefined &&
+    now - history.lastStepAt < stepInterval
+  );
+}
+
+/** The worker count one signal asks for, before bounds. */
+export function wantedBy(signal: SignalInput, current: number, defaultStep: number): number {
+  if (signal.target !== undefined) return signal.target;
+  const step = signal.step ?? defaultStep;
+  return signal.scale === 'up' ? current + step : current - step;
+}
+
+/** Signals that count, split by direction, with a summary of those that do not. */
+export function sortSignals(signals: SignalInput[], stepInterval: number, now: number) {
+  const ups: SignalInput[] = [];
+  const downs: SignalInput[] = [];
+  const ignored: string[] = [];
+  /** Step signals held back only because their firing already stepped within stepInterval. */
+  const duplicates: SignalInput[] = [];
+  // An up whose step was already taken does not step again, but its alert still fires: the pool
+  // is busy, so no down may act in this notification (rule 1: up wins over down).
+  let upStillFiring = false;
+  for (const signal of signals) {
+    const why = ignoreReason(signal, stepInterval, now);
+    if (why) ignored.push(`${signal.alertname || signal.fingerprint}: ${why}`);
+    else (signal.scale === 'up' ? ups : downs).push(signal);
+    const duplicate = why !== undefined && isDuplicateStep(signal, stepInterval, now);
+    if (duplicate) duplicates.push(signal);
+    if (duplicate && signal.scale === 'up') upStillFiring = true;
+  }
+  return { ups, downs, ignored, upStillFiring, duplicates };
+}

@@ -1,0 +1,90 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Executor } from '../executors/types.js';
+import { createAlertHistoryStore, createAuditLog, createPoolStore, stateKeys } from '../state/index.js';
+import { bearerAuth } from './auth.js';
+import type { ReceiverEnv } from './env.js';
+import { errorBody, HttpError } from './errors.js';
+import { createReceiverMetrics } from './metrics.js';
+import type { PoolActionDeps } from './pool-actions.js';
+import { installPoolGauges } from './pool-gauges.js';
+import { auditRoutes } from './routes/audit.js';
+import { healthRoutes } from './routes/health.js';
+import { poolRoutes } from './routes/pools.js';
+import { webhookRoutes } from './routes/webhook.js';
+
+export interface ReceiverDeps {
+  config: Config;
+  redis: Redis;
+  executors: ReadonlyMap<string, Executor>;
+  logger: Logger;
+  /** Bearer token for /v1/*; undefined = no auth (say so loudly at start). */
+  token?: string;
+  now?: () => number;
+  lockWaitMs?: number;
+}
+
+export interface Receiver {
+  app: Hono<ReceiverEnv>;
+  deps: PoolActionDeps;
+  /** Resolves when every started scale command has finished and been recorded. */
+  idle(): Promise<void>;
+}
+
+export function createReceiver(input: ReceiverDeps): Receiver {
+  const keys = stateKeys(input.config.redis.keyPrefix);
+  const metrics = createReceiverMetrics();
+  const deps: PoolActionDeps = {
+    config: input.config,
+    redis: input.redis,
+    keys,
+    pools: createPoolStore(input.redis, keys),
+    history: createAlertHistoryStore(input.redis, keys),
+    audit: createAuditLog(input.redis, keys, input.config.receiver.auditMaxEntries),
+    executors: input.executors,
+    metrics,
+    logger: input.logger,
+    now: input.now ?? Date.now,
+    lockWaitMs: input.lockWaitMs ?? 1_000,
+    running: new Set(),
+  };
+  installPoolGauges(deps, input.logger);
+
+  const app = new Hono<ReceiverEnv>();
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    const started = performance.now();
+    await next();
+    const fields = { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) };
+    if (c.req.path === '/v1/alertmanager') metrics.webhookRequests.inc({ status: String(c.res.status) });
+    if (c.res.status >= 500) input.logger.warn(fields, 'request failed');
+    else input.logger.info(fields, 'request');
+  });
+  app.route('/', healthRoutes(metrics.registry));
+  app.use('/v1/*', bearerAuth(input.token));
+  app.route('/v1', webhookRoutes());
+  app.route('/v1', poolRoutes());
+  app.route('/v1', auditRoutes());
+
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => {
+    if (err instanceof HttpError) {
+      if (err.status === 503) c.header('Retry-After', '1');
+      return c.json(errorBody(err.code, err.message, err.details), err.status);
+    }
+    input.logger.error({ err, requestId: c.get('requestId') }, 'unhandled error');
+    return c.json(errorBody('internal', 'internal error; see the receiver log', { requestId: c.get('requestId') }), 500);
+  });
+
+  return {
+    app,
+    deps,
+    idle: async () => {
+      while (deps.running.size > 0) await Promise.allSettled([...deps.running]);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Executor } from '../executors/types.js';
+import type { Decision } from '../policy/types.js';
+import type { PoolLock } from '../state/index.js';
+import type { PoolActionDeps } from './pool-actions.js';
+
+export interface ExecutionJob {
+  decision: Decision;
+  auditId: string;
+  executor: Executor;
+  lock: PoolLock;
+}
+
+/**
+ * Run a decided scale under the pool's lock, after Alertmanager has its answer: a slow command
+ * never holds the webhook open. A failed command is audited `failed` and stamps no cooldown.
+ */
+export async function runExecution(deps: PoolActionDeps, { decision, auditId, executor, lock }: ExecutionJob): Promise<void> {
+  const { pool } = decision;
+  const log = deps.logger.child({ pool, auditId });
+  try {
+    const result = await executor.scale({ pool, replicas: decision.to, current: decision.from });
+    const outcome = result.ok ? 'scaled' : 'failed';
+    deps.metrics.executorDuration.observe({ pool, outcome }, result.durationMs / 1000);
+    deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome });
+    const { argv, exitCode, durationMs, timedOut, outputTail, error } = result;
+    await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error });
+    if (result.ok) {
+      const at = deps.now();
+      await deps.pools.recordScale(pool, decision.to, decision.scale, at);
+      deps.metrics.replicas.set({ pool }, decision.to);
+      if (decision.scale) deps.metrics.lastScale.set({ pool, scale: decision.scale }, at / 1000);
+      log.info({ from: decision.from, to: decision.to, durationMs }, 'scaled');
+    } else {
+      log.warn({ from: decision.from, to: decision.to, exitCode, timedOut, error }, 'scale command failed');
+    }
+  } catch (err) {
+    log.error({ err }, 'could not record the end of a scale action');
+  } finally {
+    await lock.release().catch((err) => log.warn({ err }, 'could not release pool lock; it expires on its own'));
+  }
+}

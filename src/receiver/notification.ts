@@ -1,0 +1,81 @@
+import { classifyAlert, type ScaleSignal, type WebhookPayload } from '../alerts/index.js';
+import { decide } from '../policy/decide.js';
+import { nextHistory } from '../policy/history.js';
+import type { AlertHistory, Decision } from '../policy/types.js';
+import { HttpError } from './errors.js';
+import { actOnPool, type PoolActionDeps } from './pool-actions.js';
+import { toPolicy } from './pool-policy.js';
+import { rejectUnknownPool } from './rejection.js';
+
+export interface DecisionSummary {
+  pool: string;
+  auditId: string;
+  outcome: Decision['outcome'];
+  scale: Decision['scale'];
+  from: number;
+  to: number;
+  reason: string;
+  cooldownRemainingSeconds?: number;
+}
+
+export interface NotificationResult {
+  requestId: string;
+  decisions: DecisionSummary[];
+  /** Alerts without pool/scale labels: counted, not acted on. */
+  ignoredAlerts: number;
+}
+
+/** One Alertmanager notification: every pool in it decided (and its command started) independently. */
+export async function handleNotification(deps: PoolActionDeps, payload: WebhookPayload, requestId: string): Promise<NotificationResult> {
+  const classified = payload.alerts.map(classifyAlert);
+  const invalid = classified.flatMap((c) => (c.kind === 'invalid' ? [{ alertname: c.alert.alertname, fingerprint: c.alert.fingerprint, problem: c.problem }] : []));
+  const signals = classified.flatMap((c) => (c.kind === 'signal' ? [c.signal] : []));
+  const ignoredAlerts = classified.filter((c) => c.kind === 'other').length;
+  deps.metrics.alertsReceived.inc({ kind: 'other' }, ignoredAlerts);
+  deps.metrics.alertsReceived.inc({ kind: 'scaling' }, signals.length + invalid.length);
+  if (invalid.length > 0) {
+    throw new HttpError(422, 'invalid_alert', `${invalid.length} alert(s) break the scaling-alert contract; nothing was run`, invalid);
+  }
+
+  const byPool = new Map<string, ScaleSignal[]>();
+  for (const signal of signals) byPool.set(signal.pool, [...(byPool.get(signal.pool) ?? []), signal]);
+  const settled = await Promise.allSettled(
+    [...byPool].map(([pool, poolSignals]) =>
+      pool in deps.config.pools
+        ? actOnPool(deps, alertAction(deps, pool, poolSignals, requestId))
+        : rejectUnknownPool(deps, pool, poolSignals, requestId),
+    ),
+  );
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  const decisions = settled.map((s) => summarise((s as PromiseFulfilledResult<{ decision: Decision; auditId: string }>).value));
+  if (decisions.length > 0 && decisions.every((d) => d.outcome === 'rejected')) {
+    throw new HttpError(422, 'unknown_pool', decisions.map((d) => d.reason).join('; '), { decisions });
+  }
+  return { requestId, decisions, ignoredAlerts };
+}
+
+function alertAction(deps: PoolActionDeps, pool: string, signals: ScaleSignal[], requestId: string) {
+  const policy = toPolicy(deps.config.pools[pool]!);
+  return {
+    pool,
+    actor: 'alertmanager' as const,
+    requestId,
+    fingerprints: signals.map((s) => s.fingerprint),
+    decide: (state: Parameters<typeof decide>[0]['state'], history: Map<string, AlertHistory>, now: number) =>
+      decide({ pool, policy, state, now, signals: signals.map((s) => ({ ...s, history: history.get(s.fingerprint) })) }),
+    nextHistory: (decision: Decision, history: Map<string, AlertHistory>, now: number) => {
+      const updates = new Map<string, AlertHistory>();
+      for (const signal of signals) {
+        const next = nextHistory(updates.get(signal.fingerprint) ?? history.get(signal.fingerprint), signal, decision, now);
+        if (next) updates.set(signal.fingerprint, next);
+      }
+      return updates;
+    },
+  };
+}
+
+function summarise({ decision, auditId }: { decision: Decision; auditId: string }): DecisionSummary {
+  const { pool, outcome, scale, from, to, reason, cooldownRemainingSeconds } = decision;
+  return { pool, auditId, outcome, scale, from, to, reason, ...(cooldownRemainingSeconds !== undefined ? { cooldownRemainingSeconds } : {}) };
+}

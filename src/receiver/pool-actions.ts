@@ -1,0 +1,109 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Executor } from '../executors/types.js';
+import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
+import { acquireLock, isRedisUnavailable, toPoolState, type Actor, type AlertHistoryStore, type AuditLog, type PoolLock, type PoolStore, type StateKeys } from '../state/index.js';
+import { HttpError, poolBusy, unavailable } from './errors.js';
+import { runExecution } from './execution.js';
+import type { ReceiverMetrics } from './metrics.js';
+
+export interface PoolActionDeps {
+  config: Config;
+  redis: Redis;
+  keys: StateKeys;
+  pools: PoolStore;
+  history: AlertHistoryStore;
+  audit: AuditLog;
+  executors: ReadonlyMap<string, Executor>;
+  metrics: ReceiverMetrics;
+  logger: Logger;
+  now: () => number;
+  /** How long a request waits for a pool lock held by another action before answering 503. */
+  lockWaitMs: number;
+  /** Executions still running, so shutdown and tests can wait for them. */
+  running: Set<Promise<void>>;
+}
+
+export interface PoolAction {
+  pool: string;
+  actor: Actor;
+  requestId: string;
+  fingerprints: string[];
+  decide(state: PoolState, history: Map<string, AlertHistory>, now: number): Decision;
+  /** History to write after deciding (pure, from policy/history). */
+  nextHistory?(decision: Decision, history: Map<string, AlertHistory>, now: number): Map<string, AlertHistory>;
+}
+
+export interface ActionResult {
+  decision: Decision;
+  auditId: string;
+}
+
+/**
+ * One pool, one decision, serialised by the pool's lock: read state, decide, record, answer;
+ * the command (if any) runs after the answer, still under the lock.
+ */
+export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promise<ActionResult> {
+  const pool = deps.config.pools[action.pool]!;
+  let lock: PoolLock | null;
+  try {
+    lock = await acquireLock(deps.redis, deps.keys.lock(action.pool), deps.config.receiver.lockTimeout, deps.lockWaitMs);
+  } catch (err) {
+    throw asHttp(err, `pool ${action.pool}`);
+  }
+  if (!lock) throw poolBusy(action.pool);
+  let handedOff = false;
+  try {
+    const executor = deps.executors.get(action.pool)!;
+    const [stored, history, live] = await Promise.all([
+      deps.pools.read(action.pool),
+      deps.history.read(action.pool, action.fingerprints),
+      probe(deps, action.pool, executor),
+    ]);
+    const now = deps.now();
+    const decision = action.decide(toPoolState(stored, pool.min, live), history, now);
+    if (live !== undefined && live !== stored.replicas) await deps.pools.recordReplicas(action.pool, live);
+    if (action.nextHistory) await deps.history.write(action.pool, action.nextHistory(decision, history, now));
+    const executing = decision.outcome === 'scaled';
+    const auditId = await deps.audit.append({
+      time: new Date(now).toISOString(),
+      pool: decision.pool, scale: decision.scale, from: decision.from, to: decision.to,
+      outcome: decision.outcome, reason: decision.reason, alerts: decision.alerts,
+      actor: action.actor, requestId: action.requestId, executing,
+    });
+    await deps.pools.recordDecision(action.pool, {
+      id: auditId, time: new Date(now).toISOString(), outcome: decision.outcome, scale: decision.scale,
+      from: decision.from, to: decision.to, reason: decision.reason,
+    });
+    deps.metrics.desired.set({ pool: action.pool }, decision.to);
+    if (!executing) {
+      deps.metrics.decisions.inc({ pool: action.pool, scale: decision.scale ?? 'none', outcome: decision.outcome });
+      return { decision, auditId };
+    }
+    handedOff = true;
+    const run = runExecution(deps, { decision, auditId, executor, lock }).finally(() => deps.running.delete(run));
+    deps.running.add(run);
+    return { decision, auditId };
+  } catch (err) {
+    throw asHttp(err, `pool ${action.pool}`);
+  } finally {
+    if (!handedOff) await lock.release().catch((err) => deps.logger.warn({ err, pool: action.pool }, 'could not release pool lock; it expires on its own'));
+  }
+}
+
+/** The executor's live count, when it has a probe; a failing probe falls back to the recorded count. */
+async function probe(deps: PoolActionDeps, pool: string, executor: Executor): Promise<number | undefined> {
+  if (!executor.current) return undefined;
+  try {
+    return await executor.current();
+  } catch (err) {
+    deps.logger.warn({ pool, err: (err as Error).message }, 'current-replicas probe failed; using the recorded count');
+    return undefined;
+  }
+}
+
+function asHttp(err: unknown, what: string): unknown {
+  if (err instanceof HttpError) return err;
+  return isRedisUnavailable(err) ? unavailable(what, err) : err;
+}

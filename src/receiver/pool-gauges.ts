@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import { toPolicy } from './pool-policy.js';
+import { viewPool } from './pool-view.js';
+import type { PoolActionDeps } from './pool-actions.js';
+
+/**
+ * Pool gauges follow Redis, not this process's memory: with two receivers, or after a restart,
+ * each scrape still shows the pool as it is. Bounds come from config.
+ */
+export function installPoolGauges(deps: PoolActionDeps, logger: Logger): void {
+  const { metrics, config } = deps;
+  for (const [pool, cfg] of Object.entries(config.pools)) {
+    const policy = toPolicy(cfg);
+    metrics.minReplicas.set({ pool }, policy.min);
+    metrics.maxReplicas.set({ pool }, policy.max);
+    metrics.enabled.set({ pool }, policy.enabled ? 1 : 0);
+  }
+  // prom-client awaits an async collect() before rendering this metric.
+  (metrics.replicas as unknown as { collect: () => Promise<void> }).collect = async () => {
+    for (const pool of Object.keys(config.pools)) {
+      try {
+        const view = await viewPool(deps, pool);
+        metrics.replicas.set({ pool }, view.replicas);
+        if (view.desired !== null) metrics.desired.set({ pool }, view.desired);
+        metrics.cooldownRemaining.set({ pool, scale: 'up' }, view.cooldownRemainingSeconds.up);
+        metrics.cooldownRemaining.set({ pool, scale: 'down' }, view.cooldownRemainingSeconds.down);
+      } catch (err) {
+        logger.debug({ pool, err: (err as Error).message }, 'pool gauges not refreshed');
+        return;
+      }
+    }
+  };
+}

@@ -1,0 +1,38 @@
+import { cooldownRemaining } from '../policy/cooldown.js';
+import type { StoredDecision } from '../state/index.js';
+import { toPoolState } from '../state/index.js';
+import type { PoolActionDeps } from './pool-actions.js';
+import { toPolicy } from './pool-policy.js';
+
+/** A pool as `GET /v1/pools` shows it. */
+export interface PoolView {
+  pool: string;
+  replicas: number;
+  desired: number | null;
+  min: number;
+  max: number;
+  enabled: boolean;
+  executor: string;
+  cooldownRemainingSeconds: { up: number; down: number };
+  lastDecision: StoredDecision | null;
+}
+
+export async function viewPool(deps: PoolActionDeps, name: string): Promise<PoolView> {
+  const config = deps.config.pools[name]!;
+  const policy = toPolicy(config);
+  const stored = await deps.pools.read(name);
+  const state = toPoolState(stored, config.min);
+  const now = deps.now();
+  const seconds = (direction: 'up' | 'down') => Math.ceil(cooldownRemaining(direction, policy, state, now) / 1000);
+  return {
+    pool: name,
+    replicas: state.replicas,
+    desired: stored.desired ?? null,
+    min: config.min,
+    max: config.max,
+    enabled: config.enabled,
+    executor: config.executor.kind,
+    cooldownRemainingSeconds: { up: seconds('up'), down: seconds('down') },
+    lastDecision: stored.lastDecision ?? null,
+  };
+}

@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { OUTCOMES } from '../../policy/types.js';
+import { isRedisUnavailable } from '../../state/index.js';
+import { unavailable } from '../errors.js';
+import type { ReceiverEnv } from '../env.js';
+import { parseTimeParam } from '../time-param.js';
+import { validate } from '../validate.js';
+
+const time = (now: number) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseTimeParam(text, now);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a time: use RFC 3339, unix seconds, or a duration ago such as 1h` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const auditQuerySchema = (now: number) =>
+  z.strictObject({
+    pool: z.string().max(64).optional(),
+    outcome: z.enum(OUTCOMES).optional(),
+    since: time(now).optional(),
+    until: time(now).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().regex(/^\d+-\d+$/, 'cursor is the nextCursor of a previous page').optional(),
+  });
+
+/** `GET /v1/audit`: the decision log, newest first. */
+export function auditRoutes() {
+  return new Hono<ReceiverEnv>().get('/audit', async (c) => {
+    const deps = c.get('deps');
+    const query = validate(auditQuerySchema(deps.now()), c.req.query(), 'audit query');
+    try {
+      return c.json(await deps.audit.query(query));
+    } catch (err) {
+      throw isRedisUnavailable(err) ? unavailable('audit log', err) : err;
+    }
+  });
+}

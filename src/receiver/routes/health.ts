@@ -1,0 +1,19 @@
+import { Hono } from 'hono';
+import type { Registry } from 'prom-client';
+import { HttpError } from '../errors.js';
+import type { ReceiverEnv } from '../env.js';
+
+/** `/healthz` (the process answers), `/readyz` (Redis answers), `/metrics` (Prometheus text). */
+export function healthRoutes(registry: Registry) {
+  return new Hono<ReceiverEnv>()
+    .get('/healthz', (c) => c.json({ status: 'ok' }))
+    .get('/readyz', async (c) => {
+      try {
+        await c.get('deps').redis.ping();
+      } catch (err) {
+        throw new HttpError(503, 'not_ready', `Redis is unreachable: ${(err as Error).message}`);
+      }
+      return c.json({ status: 'ready' });
+    })
+    .get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType }));
+}

@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { webhookSchema } from '../../alerts/index.js';
+import { HttpError } from '../errors.js';
+import { handleNotification } from '../notification.js';
+import { validate } from '../validate.js';
+import type { ReceiverEnv } from '../env.js';
+
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+/** `POST /v1/alertmanager`: Alertmanager webhook v4. */
+export function webhookRoutes() {
+  return new Hono<ReceiverEnv>().post(
+    '/alertmanager',
+    bodyLimit({
+      maxSize: WEBHOOK_BODY_LIMIT,
+      onError: () => {
+        throw new HttpError(413, 'body_too_large', `webhook body exceeds ${WEBHOOK_BODY_LIMIT} bytes; lower max_alerts in alertmanager.yml`);
+      },
+    }),
+    async (c) => {
+      const text = await c.req.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (err) {
+        throw new HttpError(400, 'invalid_json', `body is not JSON: ${(err as Error).message}`);
+      }
+      const payload = validate(webhookSchema, json, 'Alertmanager webhook v4 body');
+      const result = await handleNotification(c.get('deps'), payload, c.get('requestId'));
+      return c.json(result, 200);
+    },
+  );
+}

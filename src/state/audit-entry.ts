@@ -1,0 +1,55 @@
+import type { AlertRef, ScaleDirection } from '../alerts/signal.js';
+import type { ExecutionResult } from '../executors/types.js';
+import type { Outcome } from '../policy/types.js';
+
+export type Actor = 'alertmanager' | 'api';
+
+/** One decision as the audit log keeps it. Written before any command runs. */
+export interface AuditRecord {
+  time: string;
+  pool: string;
+  scale: ScaleDirection | null;
+  from: number;
+  to: number;
+  outcome: Outcome;
+  reason: string;
+  alerts: AlertRef[];
+  actor: Actor;
+  requestId: string;
+  /** True while the command is running (the entry is completed when it ends). */
+  executing: boolean;
+}
+
+/** How the command of a `scaled` decision ended. */
+export type ExecutionRecord = Pick<ExecutionResult, 'argv' | 'exitCode' | 'durationMs' | 'timedOut' | 'outputTail' | 'error'> & {
+  outcome: Extract<Outcome, 'scaled' | 'failed'>;
+};
+
+/** What the audit API returns: the decision with its execution folded in. */
+export interface AuditEntry extends Omit<AuditRecord, 'executing'> {
+  id: string;
+  /** `running` while the command runs, `done` otherwise. */
+  status: 'running' | 'done';
+  argv: string[] | null;
+  exitCode: number | null;
+  durationMs: number | null;
+  timedOut: boolean;
+  outputTail: string | null;
+  error: string | null;
+}
+
+export function toEntry(id: string, record: AuditRecord, execution: ExecutionRecord | undefined): AuditEntry {
+  const { executing, ...rest } = record;
+  return {
+    id,
+    ...rest,
+    outcome: execution?.outcome ?? record.outcome,
+    status: executing && !execution ? 'running' : 'done',
+    argv: execution?.argv ?? null,
+    exitCode: execution?.exitCode ?? null,
+    durationMs: execution?.durationMs ?? null,
+    timedOut: execution?.timedOut ?? false,
+    outputTail: execution?.outputTail ?? null,
+    error: execution?.error ?? null,
+  };
+}

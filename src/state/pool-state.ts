@@ -1,0 +1,65 @@
+import type { Redis } from 'ioredis';
+import type { ScaleDirection } from '../alerts/signal.js';
+import type { Decision, PoolState } from '../policy/types.js';
+import type { StateKeys } from './keys.js';
+
+/** What the pool hash holds beyond the decision inputs. */
+export interface StoredPool {
+  /** Replicas as last recorded (undefined before the first scale). */
+  replicas?: number;
+  lastUpAt?: number;
+  lastDownAt?: number;
+  desired?: number;
+  lastDecision?: StoredDecision;
+}
+
+export interface StoredDecision {
+  id: string;
+  time: string;
+  outcome: Decision['outcome'];
+  scale: Decision['scale'];
+  from: number;
+  to: number;
+  reason: string;
+}
+
+const int = (text: string | undefined) => (text === undefined || text === '' ? undefined : Number(text));
+
+export function createPoolStore(redis: Redis, keys: StateKeys) {
+  return {
+    async read(pool: string): Promise<StoredPool> {
+      const hash = await redis.hgetall(keys.pool(pool));
+      return {
+        replicas: int(hash.replicas),
+        lastUpAt: int(hash.lastUpAt),
+        lastDownAt: int(hash.lastDownAt),
+        desired: int(hash.desired),
+        lastDecision: hash.lastDecision ? (JSON.parse(hash.lastDecision) as StoredDecision) : undefined,
+      };
+    },
+
+    async recordDecision(pool: string, decision: StoredDecision): Promise<void> {
+      await redis.hset(keys.pool(pool), { desired: decision.to, lastDecision: JSON.stringify(decision) });
+    },
+
+    /** After a command succeeded: the new count and the cooldown stamp of its direction. */
+    async recordScale(pool: string, replicas: number, direction: ScaleDirection | null, at: number): Promise<void> {
+      const fields: Record<string, number> = { replicas };
+      if (direction === 'up') fields.lastUpAt = at;
+      if (direction === 'down') fields.lastDownAt = at;
+      await redis.hset(keys.pool(pool), fields);
+    },
+
+    /** A live count read from the executor's probe, without touching cooldowns. */
+    async recordReplicas(pool: string, replicas: number): Promise<void> {
+      await redis.hset(keys.pool(pool), { replicas });
+    },
+  };
+}
+
+export type PoolStore = ReturnType<typeof createPoolStore>;
+
+/** The decision input: rule 7, without a live count the last recorded value, else min. */
+export function toPoolState(stored: StoredPool, min: number, live?: number): PoolState {
+  return { replicas: live ?? stored.replicas ?? min, lastUpAt: stored.lastUpAt, lastDownAt: stored.lastDownAt };
+}
