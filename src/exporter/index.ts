@@ -1,0 +1,6 @@
+export { createExporter, type Exporter, type ExporterDeps, type ExporterLogger } from './exporter.js';
+export { startExporterServer, parseListen, type ExporterServer } from './server.js';
+export { createExporterRedis } from './redis.js';
+export { unknownProcessUsers } from './processes.js';
+export { HEARTBEAT_PREFIX } from './heartbeats.js';
+export type { ExporterMetrics } from './metrics.js';
