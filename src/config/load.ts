@@ -18,12 +18,14 @@ export function parseConfig(text: string, file: string): Config {
       }),
     );
   }
-  const result = configSchema.safeParse(doc.toJS() ?? {});
-  if (!result.success) {
-    throw new ConfigError(file, result.error.issues.map((issue) => toProblem(issue, doc, lineCounter, file)));
-  }
-  const problems = crossCheck(result.data, doc, lineCounter, file);
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  const raw: unknown = doc.toJS() ?? {};
+  const result = configSchema.safeParse(raw);
+  // Cross-checks read the raw document, so they are reported with the schema's problems: one run shows every mistake.
+  const problems = [
+    ...(result.success ? [] : result.error.issues.map((issue) => toProblem(issue, doc, lineCounter, file))),
+    ...crossCheck(raw, doc, lineCounter, file),
+  ];
+  if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   return resolvePaths(result.data, dirname(file));
 }
 
@@ -64,20 +66,30 @@ function position(doc: Document, lc: LineCounter, path: string[]): { line?: numb
   return {};
 }
 
-function crossCheck(config: Config, doc: Document, lc: LineCounter, file: string): ConfigProblem[] {
+/** A mapping in the raw document, or an empty one when that part is missing or malformed (the schema reports that). */
+function section(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function crossCheck(raw: unknown, doc: Document, lc: LineCounter, file: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  for (const [name, queue] of Object.entries(config.queues)) {
-    if (queue.pool !== undefined && !(queue.pool in config.pools)) {
+  const config = section(raw);
+  const pools = section(config.pools);
+  const receiver = section(config.receiver);
+  for (const [name, queue] of Object.entries(section(config.queues))) {
+    const pool = section(queue).pool;
+    // Object.hasOwn, not `in`: a queue naming pool "constructor" must not find Object.prototype.
+    if (typeof pool === 'string' && !Object.hasOwn(pools, pool)) {
       const path = ['queues', name, 'pool'];
       problems.push({
         file,
         path: path.join('.'),
-        message: `pool "${queue.pool}" is not defined under pools (defined: ${Object.keys(config.pools).join(', ') || 'none'})`,
+        message: `pool "${pool}" is not defined under pools (defined: ${Object.keys(pools).join(', ') || 'none'})`,
         ...position(doc, lc, path),
       });
     }
   }
-  if (config.receiver.tokenFile && config.receiver.tokenEnv) {
+  if (receiver.tokenFile && receiver.tokenEnv) {
     problems.push({ file, path: 'receiver', message: 'set tokenFile or tokenEnv, not both', ...position(doc, lc, ['receiver']) });
   }
   return problems;
