@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { configSchema, type Config } from './schema.js';
@@ -45,14 +45,34 @@ function toProblem(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file
   const path = issue.path.map(String);
   // Unknown keys are reported on their parent; point at the key itself.
   const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const at = keys.length > 0 ? [...path, keys[0]!] : path;
+  // An unknown or badly named key is shown on its own line, not on its value's (a block value starts a line later).
+  const where =
+    keys.length > 0
+      ? keyPosition(doc, lc, path, keys[0]!)
+      : issue.code === 'invalid_key' && path.length > 0
+        ? keyPosition(doc, lc, path.slice(0, -1), path.at(-1)!)
+        : position(doc, lc, path);
   const message =
     issue.code === 'unrecognized_keys'
       ? `unknown key(s) ${keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the documented keys`
       : issue.code === 'invalid_key'
         ? `"${path.at(-1)}" is not a valid name here: ${issue.issues.map((i) => i.message).join('; ')}`
         : issue.message;
-  return { file, path: path.join('.'), message, ...position(doc, lc, at) };
+  return { file, path: path.join('.'), message, ...where };
+}
+
+/** Where `key` itself is written in the mapping at `parent`. */
+function keyPosition(doc: Document, lc: LineCounter, parent: string[], key: string): { line?: number; column?: number } {
+  const map = doc.getIn(parent, true);
+  if (isMap(map)) {
+    const pair = map.items.find((item) => String(isScalar(item.key) ? item.key.value : item.key) === key);
+    const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+    if (range) {
+      const { line, col } = lc.linePos(range[0]);
+      return { line, column: col };
+    }
+  }
+  return position(doc, lc, [...parent, key]);
 }
 
 function position(doc: Document, lc: LineCounter, path: string[]): { line?: number; column?: number } {
