@@ -13,8 +13,9 @@ export function parseConfig(text: string, file: string): Config {
     throw new ConfigError(
       file,
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return { file, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, line: pos?.line, column: pos?.col };
+        // linePos is only filled with prettyErrors; the offset in e.pos always is.
+        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+        return { file, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
       }),
     );
   }
