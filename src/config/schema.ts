@@ -43,7 +43,16 @@ export const poolSchema = z
       .strictObject({ match: regexSource, user: z.string().optional() })
       .optional(),
   })
-  .refine((pool) => pool.min <= pool.max, { message: 'min must be ≤ max', path: ['min'] });
+  .refine((pool) => pool.min <= pool.max, {
+    message: 'min must be ≤ max',
+    path: ['min'],
+    // zod skips refinements once any field failed; check whenever min and max themselves are usable,
+    // so min > max is reported together with the pool's other mistakes.
+    when: ({ value }) => {
+      const { min, max } = (value ?? {}) as { min?: unknown; max?: unknown };
+      return Number.isInteger(min) && Number.isInteger(max);
+    },
+  });
 
 export const queueSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('list'), key: z.string().min(1), pool: poolName.optional() }),
