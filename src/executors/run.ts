@@ -19,6 +19,12 @@ export interface RunOutput {
 /** The audit log keeps only the end of the output: that is where errors are. */
 export const OUTPUT_TAIL_BYTES = 4096;
 export const DEFAULT_GRACE_MS = 2000;
+/**
+ * After the program exits, how long its output may keep flowing. A background process it started
+ * (`worker &`) inherits stdout and would keep the pipe open for ever; past this, we stop reading
+ * (that process then gets EPIPE if it writes: scripts should redirect what they leave behind).
+ */
+const DRAIN_MS = 250;
 /** A command that prints more than this is killed (execa's maxBuffer); scale commands print little. */
 const MAX_BUFFER = 8 * 1024 * 1024;
 
@@ -42,7 +48,7 @@ export async function runForOutput(argv: readonly string[], settings: RunSetting
   }
   const started = performance.now();
   try {
-    const run = await execa(program, args, {
+    const subprocess = execa(program, args, {
       shell: false,
       reject: false,
       stdin: 'ignore',
@@ -54,6 +60,10 @@ export async function runForOutput(argv: readonly string[], settings: RunSetting
       extendEnv: true,
       maxBuffer: MAX_BUFFER,
     });
+    const drain = stopReadingAfterExit(subprocess);
+    const run = await subprocess;
+    drain.cancel();
+    const note = drain.abandoned() ? `\n[alertscale: stopped reading ${DRAIN_MS} ms after exit: a background process still holds stdout/stderr]` : '';
     const timedOut = run.timedOut;
     const result: ExecutionResult = {
       ok: !run.failed,
@@ -61,7 +71,7 @@ export async function runForOutput(argv: readonly string[], settings: RunSetting
       exitCode: run.exitCode ?? null,
       durationMs: Math.round(run.durationMs),
       timedOut,
-      outputTail: tailOf(String(run.all ?? '')),
+      outputTail: tailOf(String(run.all ?? '') + note),
     };
     if (run.failed) result.error = failureReason(program, run, settings.timeoutMs);
     return { result, stdout: String(run.stdout ?? '') };
@@ -71,6 +81,20 @@ export async function runForOutput(argv: readonly string[], settings: RunSetting
     result.durationMs = Math.round(performance.now() - started);
     return { result, stdout: '' };
   }
+}
+
+/** Once the program has exited, give its output DRAIN_MS, then close our end of the pipes. */
+function stopReadingAfterExit(subprocess: ReturnType<typeof execa>) {
+  let timer: NodeJS.Timeout | undefined;
+  let abandoned = false;
+  subprocess.once('exit', () => {
+    timer = setTimeout(() => {
+      abandoned = Boolean(subprocess.stdout?.readable || subprocess.stderr?.readable);
+      subprocess.stdout?.destroy();
+      subprocess.stderr?.destroy();
+    }, DRAIN_MS);
+  });
+  return { cancel: () => clearTimeout(timer), abandoned: () => abandoned };
 }
 
 interface FailedRun {

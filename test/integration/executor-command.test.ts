@@ -17,6 +17,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** End the background `sleep` a test script reported as "started PID". */
+function killLeftover(output: string): void {
+  const pid = Number(/started (\d+)/.exec(output)?.[1]);
+  if (pid > 0) process.kill(pid, 'SIGTERM');
+}
+
 /** A command executor for pool `demo` built through the real schema (defaults, validation). */
 function commandExecutor(config: Record<string, unknown>) {
   return createExecutor('demo', executorSchema.parse({ kind: 'command', ...config }));
@@ -67,6 +73,22 @@ describe('command executor with real processes', () => {
     expect(result.error).toMatch(/SIGKILL/);
     expect(result.outputTail).toContain('ignoring SIGTERM');
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('does not wait for a background process that keeps the output open', async () => {
+    // `sh -c '… &'` stands in for a scale script that leaves a worker running with inherited stdout.
+    const result = await runArgv(['sh', '-c', 'sleep 20 & echo "started $!"; exit 0'], { timeoutMs: 10_000 });
+    killLeftover(result.outputTail);
+    expect(result).toMatchObject({ ok: true, exitCode: 0, timedOut: false });
+    expect(result.durationMs).toBeLessThan(2000);
+    expect(result.outputTail).toMatch(/^started \d+\n\[alertscale: stopped reading .* background process/);
+  });
+
+  it('bounds a timed-out command even when a background process holds its output', async () => {
+    const result = await runArgv(['sh', '-c', 'sleep 20 & echo "started $!"; exec sleep 20'], { timeoutMs: 300, graceMs: 200 });
+    killLeftover(result.outputTail);
+    expect(result).toMatchObject({ ok: false, timedOut: true });
+    expect(result.durationMs).toBeLessThan(2000);
   });
 
   it('reports a missing binary as a failed result, not an exception', async () => {
