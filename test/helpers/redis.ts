@@ -33,6 +33,7 @@ export async function startRedis(): Promise<TestRedis> {
     });
     await waitFor(`redis-server on ${port}`, async () => {
       const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => undefined);
       try {
         await probe.connect();
         return (await probe.ping()) === 'PONG';

@@ -14,7 +14,9 @@ export function webhookRoutes() {
     '/alertmanager',
     bodyLimit({
       maxSize: WEBHOOK_BODY_LIMIT,
-      onError: () => {
+      onError: (c) => {
+        // The client may still be sending; closing tells it (and its connection pool) not to reuse this socket.
+        c.header('Connection', 'close');
         throw new HttpError(413, 'body_too_large', `webhook body exceeds ${WEBHOOK_BODY_LIMIT} bytes; lower max_alerts in alertmanager.yml`);
       },
     }),

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { parseConfig, type Config } from '../../src/config/index.js';
+import { createExecutor } from '../../src/executors/index.js';
+import { createReceiver, type Receiver } from '../../src/receiver/app.js';
+import { startReceiverServer, type ReceiverServer } from '../../src/receiver/server.js';
+import { createRedis } from '../../src/state/index.js';
+
+export const TOKEN = 'test-token-4f1b';
+
+/** The real Alertmanager 0.25 body captured on this machine (see ../shared/fixtures). */
+export function capturedFiring(): any {
+  return JSON.parse(readFileSync(new URL('../fixtures/alertmanager-0.25-firing.json', import.meta.url), 'utf8'));
+}
+
+/** The captured body, one alert, with labels/annotations/fields changed as a test needs. */
+export function notification(change: { pool?: string; scale?: string; alertname?: string; annotations?: Record<string, string>; status?: 'firing' | 'resolved'; fingerprint?: string; startsAt?: string } = {}): any {
+  const body = capturedFiring();
+  const alert = body.alerts[0];
+  if (change.pool !== undefined) alert.labels.pool = change.pool;
+  if (change.scale !== undefined) alert.labels.scale = change.scale;
+  if (change.alertname !== undefined) alert.labels.alertname = change.alertname;
+  if (change.annotations !== undefined) alert.annotations = change.annotations;
+  if (change.fingerprint !== undefined) alert.fingerprint = change.fingerprint;
+  if (change.startsAt !== undefined) alert.startsAt = change.startsAt;
+  if (change.status !== undefined) {
+    alert.status = change.status;
+    body.status = change.status;
+    if (change.status === 'resolved') alert.endsAt = new Date().toISOString();
+  }
+  body.commonLabels = { ...alert.labels };
+  body.groupLabels = { pool: alert.labels.pool, scale: alert.labels.scale };
+  return body;
+}
+
+export interface TestReceiver {
+  url: string;
+  config: Config;
+  receiver: Receiver;
+  post(path: string, body: unknown, opts?: { token?: string | null; raw?: string }): Promise<{ status: number; body: any }>;
+  get(path: string): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+/** A real receiver (HTTP server, real executors) on a real Redis, configured from YAML text. */
+export async function startTestReceiver(yamlText: string, redisUrl: string): Promise<TestReceiver> {
+  const config = parseConfig(yamlText.replaceAll('REDIS_URL', redisUrl), 'test-alertscale.yml');
+  const redis = createRedis(config.redis.url, 'test-receiver');
+  redis.on('error', () => undefined);
+  await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
+  const executors = new Map(Object.entries(config.pools).map(([pool, p]) => [pool, createExecutor(pool, p.executor)]));
+  const receiver = createReceiver({ config, redis, executors, logger: pino({ level: 'silent' }), token: TOKEN });
+  const server: ReceiverServer = await startReceiverServer(receiver, '127.0.0.1:0');
+  const call = async (method: string, path: string, body?: unknown, opts: { token?: string | null; raw?: string } = {}) => {
+    const token = opts.token === undefined ? TOKEN : opts.token;
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* /metrics is text */
+    }
+    return { status: res.status, body: parsed as any };
+  };
+  return {
+    url: server.url,
+    config,
+    receiver,
+    post: (path, body, opts) => call('POST', path, body, opts),
+    get: (path) => call('GET', path),
+    close: async () => {
+      await server.close();
+      redis.disconnect();
+    },
+  };
+}
