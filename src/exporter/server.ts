@@ -1,0 +1,61 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Exporter } from './exporter.js';
+
+/** `host:port`, `[v6]:port` or a bare port (loopback), as `exporter.listen` allows. */
+export function parseListen(listen: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$|^(\d{1,5})$/.exec(listen);
+  const port = Number(m?.[3] ?? m?.[4]);
+  if (!m || !(port >= 0 && port <= 65535)) throw new Error(`listen address "${listen}": write host:port, e.g. 127.0.0.1:9464`);
+  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
+}
+
+export interface ExporterServer {
+  server: Server;
+  host: string;
+  port: number;
+  /** `http://host:port` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** `/metrics` (the exporter's registry, read on each request) and `/healthz` on node:http. */
+export async function startExporterServer(deps: { exporter: Exporter; listen: string }): Promise<ExporterServer> {
+  const { registry } = deps.exporter;
+  const { host, port } = parseListen(deps.listen);
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    } else if (path === '/metrics') {
+      registry.metrics().then(
+        (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(req.method === 'HEAD' ? undefined : body),
+        (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`collect failed: ${err.message}\n`),
+      );
+    } else if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics\n');
+    }
+  });
+  // Prometheus keeps scrape connections open; do not close them between scrapes.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    server,
+    host,
+    port: bound,
+    url: `http://${urlHost}:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
