@@ -1,6 +1,6 @@
 import type { ExecutorConfigOf } from '../config/executor-schema.js';
 import { assertPoolName, requestProblem } from './preset.js';
-import { childPids, isRunning, readPidfile } from './proc.js';
+import { childPids, commandLine, isRunning, readPidfile } from './proc.js';
 import { notRun } from './run.js';
 import type { ExecutionResult, Executor, ScaleRequest } from './types.js';
 
@@ -24,10 +24,17 @@ export function argvForGunicorn(signal: 'SIGTTIN' | 'SIGTTOU', masterPid: number
   return ['kill', `-${signal.slice(3)}`, String(masterPid)];
 }
 
-/** The master's pid, checked alive; throws with the pidfile in the message. */
+/**
+ * The master's pid, checked alive and named gunicorn: a stale pidfile may name a reused pid, and
+ * SIGTTIN/SIGTTOU stop an ordinary process. Throws with the pidfile in the message.
+ */
 async function runningMaster(pidfile: string): Promise<number> {
   const pid = await readPidfile(pidfile);
   if (!isRunning(pid)) throw new Error(`gunicorn master ${pid} from ${pidfile} is not running`);
+  const cmdline = await commandLine(pid);
+  if (!cmdline.includes('gunicorn')) {
+    throw new Error(`pid ${pid} from ${pidfile} is not gunicorn (${JSON.stringify(cmdline.slice(0, 80))}); stale pidfile?`);
+  }
   return pid;
 }
 

@@ -25,6 +25,12 @@ export function isRunning(pid: number): boolean {
   }
 }
 
+/** The command line of `pid` with NULs as spaces ("" when it cannot be read). */
+export async function commandLine(pid: number): Promise<string> {
+  const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return raw.replaceAll('\0', ' ').trim();
+}
+
 /** `PPid` and one-letter `State` from the text of /proc/<pid>/status. */
 export function parseProcStatus(text: string): { ppid: number; state: string } | undefined {
   const ppid = /^PPid:\s+(\d+)$/m.exec(text)?.[1];

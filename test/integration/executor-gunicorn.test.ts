@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorSchema } from '../../src/config/executor-schema.js';
 import { createExecutor, type Executor } from '../../src/executors/index.js';
-import { childPids, isRunning, readPidfile } from '../../src/executors/proc.js';
+import { childPids, isRunning, parseProcStatus, readPidfile } from '../../src/executors/proc.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 
 let dir: string;
@@ -76,6 +76,21 @@ describe('gunicorn executor against a real gunicorn master', () => {
     expect(result).toMatchObject({ ok: false, argv: [] });
     expect(result.error).toMatch(/cannot read pidfile .*missing\.pid: ENOENT/);
     await expect(lost.current!()).rejects.toThrow(/pool demo: cannot read pidfile/);
+  });
+
+  it('refuses a pidfile that names a process other than gunicorn', async () => {
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const stale = join(dir, 'stale.pid');
+      await writeFile(stale, `${other.pid}\n`);
+      const result = await gunicornExecutor({ pidfile: stale }).scale({ pool: 'demo', replicas: 3, current: 2 });
+      expect(result).toMatchObject({ ok: false, argv: [] });
+      expect(result.error).toMatch(new RegExp(`pid ${other.pid} from .*stale\\.pid is not gunicorn \\("sleep 30"\\)`));
+      // A TTIN would have stopped it (state T).
+      expect(parseProcStatus(await readFile(`/proc/${other.pid}/status`, 'utf8'))?.state).toBe('S');
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 
   it('times out when the master does not act on the signal', async () => {
