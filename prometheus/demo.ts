@@ -1,0 +1,134 @@
+/**
+ * The demo timing overlay for Prometheus: the config the local stack and the end-to-end test run.
+ *
+ * Prometheus has no includes and no environment expansion, and the stack/e2e run it on their own
+ * ports with 1 s timings. So the demo config is RENDERED from the production file
+ * (prometheus/prometheus.yml): same scrape jobs, with
+ *   - global scrape/evaluation interval (and scrape timeout) compressed to DEMO_TIMINGS,
+ *   - each job's targets replaced by the address given for it,
+ *   - the Alertmanager targets replaced,
+ *   - rule_files replaced by absolute paths: rules/recording.yml and rules-demo/demo.yml (the demo
+ *     pool's rules with `for:` of seconds) — NOT rules/alerts.yml, whose demo rules share names and
+ *     labels with the demo ones and whose example pools do not exist in the demo.
+ * Start Prometheus with the rendered file plus DEMO_PROMETHEUS_FLAGS.
+ *
+ *   const yaml = renderDemoPrometheus({ prometheus: '127.0.0.1:9090', exporter: '127.0.0.1:9464',
+ *     receiver: '127.0.0.1:9460', alertmanagers: ['127.0.0.1:9093'] });
+ *   writeFileSync('.stack/prometheus.yml', yaml);
+ *   spawn('prometheus', ['--config.file=.stack/prometheus.yml', ...DEMO_PROMETHEUS_FLAGS, …]);
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+
+/** This directory (prometheus/), absolute. */
+export const PROMETHEUS_DIR = dirname(fileURLToPath(import.meta.url));
+/** The production config the overlay is derived from. */
+export const PRODUCTION_PROMETHEUS_FILE = join(PROMETHEUS_DIR, 'prometheus.yml');
+/** Rule files the demo loads: the recording rules and the demo pool's fast rules. */
+export const DEMO_RULE_FILES: readonly string[] = [
+  join(PROMETHEUS_DIR, 'rules', 'recording.yml'),
+  join(PROMETHEUS_DIR, 'rules-demo', 'demo.yml'),
+];
+
+/**
+ * Demo timings. The `for:` values are those written in rules-demo/demo.yml (a unit test keeps them
+ * equal); with Alertmanager's group_wait (alertmanager/demo.ts) they give the reaction-time floor:
+ * scrapeInterval + evaluationInterval + scaleUpFor + groupWait.
+ */
+export const DEMO_TIMINGS = {
+  scrapeInterval: '1s',
+  evaluationInterval: '1s',
+  /** `for:` of DemoQueueBacklog in rules-demo/demo.yml. */
+  scaleUpFor: '2s',
+  /** `for:` of DemoWorkersIdle in rules-demo/demo.yml. */
+  scaleDownFor: '5s',
+} as const;
+
+/**
+ * Command-line flags the demo Prometheus needs besides its paths and listen address.
+ * --rules.alert.resend-delay: Prometheus re-sends a firing alert, with its CURRENT annotations
+ * (the `target`), only this often (default 1m). At 1s the receiver sees a changing target within
+ * a second instead of a minute late.
+ */
+export const DEMO_PROMETHEUS_FLAGS: readonly string[] = ['--rules.alert.resend-delay=1s'];
+
+/** Where the demo's processes listen, as host:port. */
+export interface DemoPrometheusOptions {
+  /** This Prometheus (job `prometheus`, it scrapes itself). */
+  prometheus: string;
+  /** alertscale exporter (job `alertscale-exporter`). */
+  exporter: string;
+  /** alertscale receiver (job `alertscale-receiver`). */
+  receiver: string;
+  /** Every Alertmanager (both peers of an HA pair): alerts go to each; job `alertmanager`. */
+  alertmanagers: readonly string[];
+  /** Absolute rule file paths (globs allowed). Default DEMO_RULE_FILES. */
+  ruleFiles?: readonly string[];
+  /** Override the compressed intervals (Prometheus durations, e.g. '1s'). */
+  scrapeInterval?: string;
+  evaluationInterval?: string;
+}
+
+type Json = Record<string, unknown>;
+
+const HOST_PORT = /^(?:[A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/;
+
+function hostPort(what: string, value: string): string {
+  if (!HOST_PORT.test(value)) throw new Error(`renderDemoPrometheus: ${what} must be host:port, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * The demo config as an object, from the parsed production config. Pure: no I/O.
+ * Throws when the production file has a scrape job this overlay has no address for, so a job
+ * added to prometheus.yml cannot silently scrape production addresses from a test.
+ */
+export function demoPrometheusConfig(production: unknown, opts: DemoPrometheusOptions): Json {
+  if (typeof production !== 'object' || production === null) throw new Error('renderDemoPrometheus: production config is not a YAML mapping');
+  const config = structuredClone(production) as Json;
+  const scrape = opts.scrapeInterval ?? DEMO_TIMINGS.scrapeInterval;
+  const evaluation = opts.evaluationInterval ?? DEMO_TIMINGS.evaluationInterval;
+  if (opts.alertmanagers.length === 0) throw new Error('renderDemoPrometheus: alertmanagers must name at least one host:port');
+  const alertmanagers = opts.alertmanagers.map((a, i) => hostPort(`alertmanagers[${i}]`, a));
+
+  // scrape_timeout must not exceed scrape_interval, and production's 10s would.
+  config.global = { ...((config.global as Json | undefined) ?? {}), scrape_interval: scrape, evaluation_interval: evaluation, scrape_timeout: scrape };
+  config.alerting = { alertmanagers: [{ static_configs: [{ targets: alertmanagers }] }] };
+  const ruleFiles = opts.ruleFiles ?? DEMO_RULE_FILES;
+  for (const file of ruleFiles) {
+    if (!isAbsolute(file)) throw new Error(`renderDemoPrometheus: rule file ${file} must be absolute (the rendered config lives elsewhere)`);
+  }
+  config.rule_files = [...ruleFiles];
+
+  const targetsByJob: Record<string, readonly string[]> = {
+    prometheus: [hostPort('prometheus', opts.prometheus)],
+    'alertscale-exporter': [hostPort('exporter', opts.exporter)],
+    'alertscale-receiver': [hostPort('receiver', opts.receiver)],
+    alertmanager: alertmanagers,
+  };
+  const jobs = config.scrape_configs;
+  if (!Array.isArray(jobs)) throw new Error('renderDemoPrometheus: production config has no scrape_configs list');
+  config.scrape_configs = jobs.map((job: Json) => {
+    const name = String(job.job_name);
+    const targets = targetsByJob[name];
+    if (!targets) {
+      throw new Error(
+        `renderDemoPrometheus: prometheus/prometheus.yml has scrape job "${name}" with no demo address; add it to targetsByJob in prometheus/demo.ts`,
+      );
+    }
+    // Per-job interval overrides would undo the compression: drop them.
+    const { scrape_interval: _i, scrape_timeout: _t, static_configs: _s, ...rest } = job;
+    return { ...rest, static_configs: [{ targets: [...targets] }] };
+  });
+  return config;
+}
+
+/** The demo Prometheus config as YAML text, rendered from prometheus/prometheus.yml. */
+export function renderDemoPrometheus(opts: DemoPrometheusOptions, productionText = readFileSync(PRODUCTION_PROMETHEUS_FILE, 'utf8')): string {
+  const header =
+    '# Generated by renderDemoPrometheus() (prometheus/demo.ts) from prometheus/prometheus.yml\n' +
+    '# with demo timings and addresses. Do not edit: edit prometheus/prometheus.yml.\n';
+  return header + stringify(demoPrometheusConfig(parse(productionText), opts));
+}
