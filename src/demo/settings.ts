@@ -45,7 +45,10 @@ export interface ResolveInput {
   pid: number;
 }
 
-/** flags > env (REDIS_URL, QUEUE_KEY, POOL, WORKER_ID) > alertscale.yml > defaults. Throws on bad values. */
+/**
+ * flags > env (REDIS_URL, QUEUE_KEY, POOL, WORKER_ID) > alertscale.yml > defaults. Throws on bad
+ * values. ORPHAN_SCAN_MS (env only) tunes how soon a crashed worker's job is taken over.
+ */
 export function resolveWorkerSettings({ flags = {}, env = {}, config = {}, host, pid }: ResolveInput): WorkerSettings {
   const fromEnv: WorkerOverrides = {
     redisUrl: nonEmpty(env.REDIS_URL),
@@ -56,6 +59,7 @@ export function resolveWorkerSettings({ flags = {}, env = {}, config = {}, host,
   const pick = <K extends keyof WorkerOverrides>(k: K) => flags[k] ?? fromEnv[k] ?? config[k];
   const settings: WorkerSettings = {
     ...WORKER_DEFAULTS,
+    orphanScanEveryMs: positiveNumber('ORPHAN_SCAN_MS', env.ORPHAN_SCAN_MS) ?? WORKER_DEFAULTS.orphanScanEveryMs,
     redisUrl: pick('redisUrl') ?? WORKER_DEFAULTS.redisUrl,
     queueKey: pick('queueKey') ?? WORKER_DEFAULTS.queueKey,
     pool: pick('pool') ?? WORKER_DEFAULTS.pool,
@@ -91,6 +95,13 @@ export function parseWorkerArgs(argv: readonly string[]): WorkerOverrides {
     allowPositionals: false,
   });
   return dropUndefined({ redisUrl: values.redis, queueKey: values.queue, pool: values.pool, workerId: values['worker-id'] });
+}
+
+function positiveNumber(name: string, v: string | undefined): number | undefined {
+  if (nonEmpty(v) === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`demo worker: ${name}=${v} must be a positive number of milliseconds`);
+  return n;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

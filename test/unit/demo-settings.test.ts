@@ -23,6 +23,12 @@ describe('demo worker settings', () => {
     });
   });
 
+  it('reads the orphan scan period from ORPHAN_SCAN_MS', () => {
+    expect(resolveWorkerSettings({ ...base, env: { ORPHAN_SCAN_MS: '750' } }).orphanScanEveryMs).toBe(750);
+    expect(() => resolveWorkerSettings({ ...base, env: { ORPHAN_SCAN_MS: '0' } })).toThrow(/ORPHAN_SCAN_MS=0/);
+    expect(() => resolveWorkerSettings({ ...base, env: { ORPHAN_SCAN_MS: 'soon' } })).toThrow(/ORPHAN_SCAN_MS=soon/);
+  });
+
   it('treats empty env values as unset', () => {
     expect(resolveWorkerSettings({ ...base, env: { REDIS_URL: '', POOL: ' ' } })).toMatchObject({ redisUrl: WORKER_DEFAULTS.redisUrl, pool: 'demo' });
   });
