@@ -17,10 +17,12 @@ export async function runDemoWorkerProcess(settings: WorkerSettings): Promise<nu
     base: { pool: settings.pool, worker: settings.workerId },
   });
   const connectionName = `${DEMO_PROCESS_NAME}:${settings.workerId}`;
-  const redis = new Redis(settings.redisUrl, { connectionName });
+  // Commands fail fast while Redis is away (the worker retries what matters itself), so a stop
+  // request during an outage is not stuck behind ioredis's offline queue.
+  const redis = new Redis(settings.redisUrl, { connectionName, maxRetriesPerRequest: 1 });
   // A BLMOVE lost with its connection must fail, not be silently resent: the worker then sweeps
   // its processing list for a job whose reply never arrived.
-  const blocking = new Redis(settings.redisUrl, { connectionName, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: null });
+  const blocking = new Redis(settings.redisUrl, { connectionName, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 1 });
   let lastRedisError = 0;
   const onRedisError = (err: Error) => {
     if (Date.now() - lastRedisError < 5_000) return;
@@ -50,7 +52,8 @@ export async function runDemoWorkerProcess(settings: WorkerSettings): Promise<nu
   process.on('SIGTERM', onSignal);
 
   await worker.run();
-  await Promise.allSettled([redis.quit(), blocking.quit()]);
+  // QUIT when connected (lets replies drain); a client still reconnecting is just dropped.
+  await Promise.allSettled([redis, blocking].map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())));
   return 0;
 }
 

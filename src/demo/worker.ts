@@ -77,17 +77,26 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     onRequeued: (worker, jobs, why) => log.warn({ deadWorker: worker, jobs, why }, 'requeued jobs of a dead worker'),
   });
 
-  /** Redis calls whose effect must happen (a completion, a start count): retry until they do. */
-  const persist = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+  /**
+   * Redis calls whose effect must happen (a completion, a start count): retry until they do, or
+   * until `giveUp()` says the effect no longer matters (then resolve undefined).
+   */
+  const persist = async <T>(what: string, fn: () => Promise<T>, giveUp: () => boolean = () => false): Promise<T | undefined> => {
     const warn = throttled((err: unknown) => log.warn({ err: String(err), what }, 'redis call failed; retrying'));
     for (;;) {
       try {
         return await fn();
       } catch (err) {
         warn(err);
+        if (giveUp()) return undefined;
         await sleep(250);
       }
     }
+  };
+  /** Deadline for the clean-up on exit when Redis is unreachable: nothing is held by then. */
+  const within = (ms: number) => {
+    const until = Date.now() + ms;
+    return () => Date.now() > until;
   };
 
   const pause = (ms: number) =>
@@ -109,10 +118,10 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     const job = decoded.job;
     current = job;
     await heartbeat.setBusy(true);
-    const runs = await persist('count start', () => ops.started(job.id));
+    const runs = (await persist('count start', () => ops.started(job.id))) ?? 1;
     if (runs > 1) log.warn({ job: job.id, runs }, 'running a job again (a worker stopped mid-job before)');
     await perform(job);
-    const completions = await persist('record completion', () => ops.complete(me, raw, job.id));
+    const completions = (await persist('record completion', () => ops.complete(me, raw, job.id))) ?? 0;
     if (completions === -1) log.warn({ job: job.id }, 'job was requeued while this worker ran it (heartbeat lost?); not recorded here');
     else if (completions > 1) log.warn({ job: job.id, completions }, 'job completed more than once');
     else log.debug({ job: job.id }, 'job done');
@@ -144,7 +153,12 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     },
     async run() {
       // The heartbeat goes first: an orphan scan treats a processing list without one as dead.
-      await persist('first heartbeat', () => heartbeat.start());
+      await persist('first heartbeat', () => heartbeat.start(), () => stopping);
+      if (stopping) {
+        // Stopped before Redis ever answered: nothing was taken, nothing to clean up.
+        log.info({}, 'demo worker stopped before it started');
+        return;
+      }
       // Anything left under this id (a reused WORKER_ID after a crash) goes back first.
       let sweep = true;
       const scanning = scanLoop();
@@ -168,9 +182,11 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
         }
       }
       await scanning;
-      const back = await persist('final sweep', () => ops.requeueOwn(me));
-      if (back > 0) log.info({ jobs: back }, 'returned untouched jobs to the queue');
-      await persist('delete heartbeat', () => heartbeat.stop());
+      // If Redis is gone now, give up after a while: a job taken by a BLMOVE whose reply was lost
+      // stays in the processing list and is taken over by an orphan scan once the heartbeat expires.
+      const back = await persist('final sweep', () => ops.requeueOwn(me), within(3_000));
+      if (back) log.info({ jobs: back }, 'returned untouched jobs to the queue');
+      await persist('delete heartbeat', () => heartbeat.stop(), within(1_000));
       log.info({}, 'demo worker stopped');
     },
   };
