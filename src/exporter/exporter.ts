@@ -5,7 +5,7 @@ import { heartbeatsSource } from './heartbeats.js';
 import { hostSource } from './host.js';
 import { createMetrics, type ExporterMetrics } from './metrics.js';
 import { processesSource } from './processes.js';
-import { queueSource } from './queues.js';
+import { queueSources } from './queues.js';
 import type { Source } from './source.js';
 import { sysconf } from './system.js';
 
@@ -51,7 +51,7 @@ export function createExporter(deps: ExporterDeps): Exporter {
   // Redis sources first: their commands go out before the synchronous /proc reads, which then
   // overlap the round trips.
   const sources: Source[] = [
-    ...Object.entries(config.queues).map(([name, queue]) => queueSource(name, queue, { metrics, redis, now })),
+    ...queueSources(config.queues, { metrics, redis, now }),
     heartbeatsSource({ metrics, redis, pools: Object.keys(config.pools) }),
     hostSource({ metrics, procRoot, clkTck }),
     processesSource({

@@ -8,10 +8,20 @@ export const HEARTBEAT_PREFIX = 'alertscale:hb:';
 /** Keys SCAN looks at per call: big enough that a large keyspace takes few round trips. */
 const SCAN_COUNT = 5000;
 
+/** Per heartbeat key: 0 gone (expired since SCAN), 1 alive, 2 alive and busy. One call, not one HMGET per worker. */
+const LUA = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local h = redis.call('HMGET', key, 'busy', 'ts')
+  out[i] = (h[1] or h[2]) and (h[1] == '1' and 2 or 1) or 0
+end
+return out
+`;
+
 /**
  * Alive and busy workers per configured pool. One SCAN over the keyspace for all pools (a SCAN
- * per pool would walk the keyspace once per pool), then one pipelined HMGET per heartbeat: a
- * heartbeat that expires between the two reads is simply not counted. Heartbeats of pools not in
+ * per pool would walk the keyspace once per pool), then one script reads every heartbeat found: a
+ * heartbeat that expires between the two is simply not counted. Heartbeats of pools not in
  * alertscale.yml are ignored, which keeps the `pool` label bounded.
  */
 export function heartbeatsSource(deps: { metrics: ExporterMetrics; redis: Redis; pools: readonly string[] }): Source {
@@ -30,15 +40,14 @@ export function heartbeatsSource(deps: { metrics: ExporterMetrics; redis: Redis;
       } while (cursor !== '0');
 
       const list = [...keys];
-      const replies = await Promise.all(list.map((key) => redis.hmget(key, 'busy', 'ts')));
+      const states = list.length === 0 ? [] : ((await script(redis).alertscaleExporterHeartbeats(list.length, ...list)) as number[]);
       const alive = new Map<string, number>([...pools].map((p) => [p, 0]));
       const busy = new Map(alive);
       list.forEach((key, i) => {
-        const [b, ts] = replies[i]!;
-        if (b === null && ts === null) return; // expired since SCAN
+        if (!states[i]) return; // expired since SCAN
         const pool = poolOf(key)!;
         alive.set(pool, alive.get(pool)! + 1);
-        if (b === '1') busy.set(pool, busy.get(pool)! + 1);
+        if (states[i] === 2) busy.set(pool, busy.get(pool)! + 1);
       });
       for (const pool of pools) {
         m.workersAlive.set({ pool }, alive.get(pool)!);
@@ -50,6 +59,14 @@ export function heartbeatsSource(deps: { metrics: ExporterMetrics; redis: Redis;
       m.workersBusy.reset();
     },
   };
+}
+
+type WithScript = Redis & { alertscaleExporterHeartbeats(numKeys: number, ...keys: string[]): Promise<unknown> };
+
+/** EVALSHA, with EVAL after a Redis restart (ioredis defineCommand). */
+function script(redis: Redis): WithScript {
+  if (!('alertscaleExporterHeartbeats' in redis)) redis.defineCommand('alertscaleExporterHeartbeats', { lua: LUA });
+  return redis as WithScript;
 }
 
 /** `alertscale:hb:<pool>:<worker>` → pool (pool names cannot hold `:`), else undefined. */

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import { CpuLedger, type ProcessSample } from './cpu-ledger.js';
 import { setCounter, type ExporterMetrics } from './metrics.js';
 import { parseCmdline, parsePasswd, parsePidStat, parseStatusUid, type PidStat } from './parse.js';
+import { ProcFiles } from './procfs.js';
 import type { Source } from './source.js';
 
 export interface ProcessesDeps {
@@ -14,6 +15,8 @@ export interface ProcessesDeps {
   pageSize: number;
   /** Left out of every pool, like `ps aux | grep` should leave out grep. */
   selfPid: number;
+  /** /proc files kept open between scrapes (default: from the open-files limit); 0 for a /proc copy on disk. */
+  maxOpenProcFiles?: number;
 }
 
 interface Matcher {
@@ -33,42 +36,21 @@ export function processesSource(deps: ProcessesDeps): Source {
     cfg.processes ? [{ pool, match: new RegExp(cfg.processes.match), user: cfg.processes.user }] : [],
   );
   const ledger = new CpuLedger();
+  const files = new ProcFiles(procRoot, deps.maxOpenProcFiles);
+  // Command line → the pools it matches. Command lines are re-read on every scrape (exec and
+  // setproctitle change them) but rarely differ, so 50 regexes × every process run only for new
+  // ones. Rebuilt per scrape from the lines seen, so it never outgrows the process table.
+  let matchCache = new Map<string, Matcher[]>();
 
   return {
     name: 'processes',
     read() {
       if (matchers.length === 0) return;
-      const uids = resolveUsers(matchers, deps.passwdFile);
-      const samples = new Map<string, Array<ProcessSample & { rssPages: number }>>(matchers.map((x) => [x.pool, []]));
-
-      for (const entry of readdirSync(procRoot)) {
-        const pid = Number(entry);
-        if (!Number.isInteger(pid) || pid === deps.selfPid) continue;
-        const cmdline = readProc(procRoot, pid, 'cmdline');
-        if (!cmdline) continue; // gone, or a kernel thread / zombie with no argv
-        const command = parseCmdline(cmdline);
-        // undefined = not read yet, null = the process exited while we read it.
-        let stat: PidStat | undefined | null;
-        let uid: number | undefined | null;
-        for (const x of matchers) {
-          if (!x.match.test(command)) continue;
-          if (x.user !== undefined) {
-            if (uid === undefined) uid = readUid(procRoot, pid);
-            if (uid === null || uid !== uids.get(x.user)) continue;
-          }
-          if (stat === undefined) stat = readStat(procRoot, pid);
-          if (stat === null) break; // exited mid-read
-          samples.get(x.pool)!.push({ pid, startTicks: stat.startTicks, cpuTicks: stat.cpuTicks, rssPages: stat.rssPages });
-        }
+      try {
+        scan();
+      } finally {
+        files.endScrape();
       }
-
-      const totals: Array<[{ pool: string }, number]> = [];
-      for (const [pool, list] of samples) {
-        m.poolProcesses.set({ pool }, list.length);
-        m.poolRss.set({ pool }, list.reduce((sum, s) => sum + s.rssPages, 0) * deps.pageSize);
-        totals.push([{ pool }, ledger.observe(pool, list) / deps.clkTck]);
-      }
-      setCounter(m.poolCpuSeconds, totals);
     },
     clear() {
       m.poolProcesses.reset();
@@ -76,29 +58,47 @@ export function processesSource(deps: ProcessesDeps): Source {
       m.poolCpuSeconds.reset();
     },
   };
-}
 
-/** Errors that mean "this process is gone or not ours to see" (exit mid-read, hidepid). */
-const VANISHED = new Set(['ENOENT', 'ESRCH', 'EACCES', 'EPERM']);
+  function scan(): void {
+    const uids = resolveUsers(matchers, deps.passwdFile);
+    const samples = new Map<string, Array<ProcessSample & { rssPages: number }>>(matchers.map((x) => [x.pool, []]));
 
-function readProc(procRoot: string, pid: number, file: string): string | null {
-  try {
-    return readFileSync(`${procRoot}/${pid}/${file}`, 'utf8');
-  } catch (err) {
-    if (VANISHED.has((err as NodeJS.ErrnoException).code ?? '')) return null;
-    throw err;
+    const seenLines = new Map<string, Matcher[]>();
+    for (const entry of readdirSync(procRoot)) {
+      const pid = Number(entry);
+      if (!Number.isInteger(pid) || pid === deps.selfPid) continue;
+      const cmdline = files.read(pid, 'cmdline');
+      if (!cmdline) continue; // gone, or a kernel thread / zombie with no argv
+      const command = parseCmdline(cmdline);
+      const matching = matchCache.get(command) ?? matchers.filter((x) => x.match.test(command));
+      seenLines.set(command, matching);
+      // undefined = not read yet, null = the process exited while we read it.
+      let stat: PidStat | undefined | null;
+      let uid: number | undefined | null;
+      for (const x of matching) {
+        if (x.user !== undefined) {
+          if (uid === undefined) uid = parseOrNull(files.read(pid, 'status'), parseStatusUid);
+          if (uid === null || uid !== uids.get(x.user)) continue;
+        }
+        if (stat === undefined) stat = parseOrNull(files.read(pid, 'stat'), parsePidStat);
+        if (stat === null) break; // exited mid-read
+        samples.get(x.pool)!.push({ pid, startTicks: stat.startTicks, cpuTicks: stat.cpuTicks, rssPages: stat.rssPages });
+      }
+    }
+
+    matchCache = seenLines;
+
+    const totals: Array<[{ pool: string }, number]> = [];
+    for (const [pool, list] of samples) {
+      m.poolProcesses.set({ pool }, list.length);
+      m.poolRss.set({ pool }, list.reduce((sum, s) => sum + s.rssPages, 0) * deps.pageSize);
+      totals.push([{ pool }, ledger.observe(pool, list) / deps.clkTck]);
+    }
+    setCounter(m.poolCpuSeconds, totals);
   }
 }
 
-function readStat(procRoot: string, pid: number): PidStat | null {
-  const text = readProc(procRoot, pid, 'stat');
-  return text ? parsePidStat(text) : null;
-}
-
-function readUid(procRoot: string, pid: number): number | null {
-  const text = readProc(procRoot, pid, 'status');
-  return text ? parseStatusUid(text) : null;
-}
+const parseOrNull = <T>(text: string | null, parse: (text: string) => T): T | null => (text ? parse(text) : null);
 
 /**
  * `processes.user` → uid, from /etc/passwd on every scrape (a small file; users come and go).

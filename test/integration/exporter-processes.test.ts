@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.js';
 import { createExporter, createExporterRedis, type Exporter } from '../../src/exporter/index.js';
+import { waitFor } from '../helpers/ports.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
 // Unique per run, so no other process on the machine (or another run of this file) matches.
@@ -58,6 +59,7 @@ pools:
   burners: { min: 1, max: 4, ${executor}, processes: { match: '${TAG}' } }
   mine: { min: 1, max: 4, ${executor}, processes: { match: '^\\S*node -e /\\*${TAG}', user: '${userInfo().username}' } }
   theirs: { min: 1, max: 4, ${executor}, processes: { match: '${TAG}', user: nobody } }
+  execed: { min: 1, max: 4, ${executor}, processes: { match: '^${TAG}-exec' } }
 `,
     'alertscale.yml',
   );
@@ -111,6 +113,16 @@ describe('pool processes from /proc', () => {
     expect(alive).toBeGreaterThan(0);
     expect((await pool('mine')).processes).toBe(alive);
     expect((await pool('theirs')).processes).toBe(0);
+  });
+
+  it('sees a process that execs into a matching command (same pid, new command line)', async () => {
+    const shell = spawn('bash', ['-c', `read line; exec -a ${TAG}-exec sleep 30`], { stdio: ['pipe', 'ignore', 'inherit'] });
+    children.push(shell);
+    await waitFor('bash running', () => readFileSync(`/proc/${shell.pid}/cmdline`, 'utf8').startsWith('bash'));
+    expect((await pool('execed')).processes).toBe(0);
+    shell.stdin!.write('go\n');
+    await waitFor('exec', () => readFileSync(`/proc/${shell.pid}/cmdline`, 'utf8').startsWith(`${TAG}-exec`));
+    expect((await pool('execed')).processes).toBe(1);
   });
 
   it('reports the source healthy and records the scrape duration', async () => {

@@ -37,6 +37,11 @@ beforeAll(async () => {
   await client.xreadgroup('GROUP', 'g', 'c1', 'COUNT', 4, 'STREAMS', 'ev', '>');
   await client.xadd('ev-nogroup', `${NOW - 30_000}-0`, 'n', '1');
   await client.xadd('ev-nogroup', `${NOW - 20_000}-0`, 'n', '2');
+  // An entry deleted before delivery: Redis 7.0 answers lag nil, the exporter counts instead.
+  for (let i = 1; i <= 5; i++) await client.xadd('ev-deleted', `${NOW - 10_000 + i * 1000}-0`, 'n', String(i));
+  await client.xgroup('CREATE', 'ev-deleted', 'g', '0');
+  await client.xreadgroup('GROUP', 'g', 'c1', 'COUNT', 1, 'STREAMS', 'ev-deleted', '>');
+  await client.xdel('ev-deleted', `${NOW - 7_000}-0`);
   await client.set('a-string', 'x');
   await client.set('bull:badbq:wait', 'x');
 
@@ -60,6 +65,7 @@ queues:
   ev: { kind: stream, key: ev, group: g, pool: web }
   ev-nogroup: { kind: stream, key: ev-nogroup, group: g }
   ev-missing: { kind: stream, key: no-such-stream, group: g }
+  ev-deleted: { kind: stream, key: ev-deleted, group: g }
   emails: { kind: bullmq, name: emails }
   broken-list: { kind: list, key: a-string }
   broken-stream: { kind: stream, key: 'jobs:list', group: g }
@@ -97,6 +103,9 @@ describe('queue metrics from a real Redis', () => {
     const ng = { queue: 'ev-nogroup' };
     expect([get('alertscale_queue_length', ng), get('alertscale_queue_pending', ng), get('alertscale_queue_oldest_job_age_seconds', ng)]).toEqual([2, 0, 30]);
     expect(get('alertscale_queue_length', { queue: 'ev-missing' })).toBe(0);
+    const del = { queue: 'ev-deleted' };
+    expect((await client.xinfo('GROUPS', 'ev-deleted')) as unknown[][]).toEqual([expect.arrayContaining(['lag', null])]);
+    expect([get('alertscale_queue_length', del), get('alertscale_queue_pending', del), get('alertscale_queue_oldest_job_age_seconds', del)]).toEqual([3, 1, 8]);
   });
 
   it('bullmq: waiting + prioritized, active, delayed, oldest waiting job age', async () => {
@@ -118,7 +127,7 @@ describe('queue metrics from a real Redis', () => {
       expect(get('alertscale_exporter_collector_errors_total', { source: `queue:${broken}` })).toBeGreaterThanOrEqual(1);
       expect(get('alertscale_queue_length', { queue: broken })).toBeUndefined();
     }
-    for (const ok of ['lst', 'empty', 'ev', 'ev-nogroup', 'ev-missing', 'emails']) {
+    for (const ok of ['lst', 'empty', 'ev', 'ev-nogroup', 'ev-missing', 'ev-deleted', 'emails']) {
       expect(get('alertscale_exporter_source_up', { source: `queue:${ok}` }), ok).toBe(1);
       expect(get('alertscale_exporter_collector_errors_total', { source: `queue:${ok}` })).toBe(0);
     }

@@ -8,7 +8,9 @@ import { createMetrics } from '../../src/exporter/metrics.js';
 import { processesSource } from '../../src/exporter/processes.js';
 
 // A /proc tree on disk with the files the exporter reads, in the kernel's formats, including
-// processes that "exit" between the listing and the reads.
+// processes that "exit" between the listing and the reads. Files on disk stay readable through
+// an open fd after they are deleted (procfs answers ESRCH), so nothing is kept open here; the
+// real-process integration test covers that.
 const root = mkdtempSync(join(tmpdir(), 'alertscale-procfs-'));
 const proc = join(root, 'proc');
 const stat = (pid: number, comm: string, ticks: number, start: number, rss: number) =>
@@ -41,7 +43,7 @@ const config = parseConfig(
 );
 
 const metrics = createMetrics(new Registry(), async () => {});
-const source = processesSource({ metrics, pools: config.pools, procRoot: proc, passwdFile: passwd, clkTck: 100, pageSize: 4096, selfPid: 105 });
+const source = processesSource({ metrics, pools: config.pools, procRoot: proc, passwdFile: passwd, clkTck: 100, pageSize: 4096, selfPid: 105, maxOpenProcFiles: 0 });
 const values = async (metric: Gauge | Counter) => Object.fromEntries((await metric.get()).values.map((v) => [v.labels.pool, v.value]));
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
