@@ -38,7 +38,7 @@ export function serviceDashboard(): DashboardBuilder {
         id: 1,
         title: 'Webhook requests by status',
         question:
-          'Is Alertmanager reaching the receiver, and what does it answer? 2xx accepted; 4xx are not retried; 5xx make Alertmanager retry.',
+          'Is Alertmanager reaching the receiver, and what does it answer? 2xx accepted; 5xx: Alertmanager retries at once with backoff; 4xx: only again at its next group_interval.',
         width: 12,
         unit: 'reqps',
         min: 0,
