@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import type { Stack } from '../../src/cli/stack/stack.js';
+import { demoKeys } from '../../src/demo/keys.js';
+import { enqueueJobs } from '../../src/demo/stress.js';
+import { createExecutor } from '../../src/executors/index.js';
+import { waitFor } from '../helpers/ports.js';
+import { api, metricValue, redisOf, startTestStack } from './stack-helpers.js';
+
+// The whole loop, for real: load → Prometheus rule → Alertmanager → receiver → pm2, and back.
+let stack: Stack;
+let redis: Redis;
+let call: ReturnType<typeof api>;
+const keys = demoKeys('demo:jobs', 'demo');
+let enqueued = 0;
+
+/** Online workers as pm2 reports them (`pm2 jlist`, through the pool's own executor probe). */
+const pm2Online = () => createExecutor('demo', stack.config.pools.demo!.executor).current!();
+const replicas = async () => (await call('/v1/pools/demo')).body.replicas as number;
+const enqueue = async (tasks: number, runId: string) => {
+  await enqueueJobs({ redis, queueKey: keys.queue }, { tasks, jobMs: 300, runId });
+  enqueued += tasks;
+};
+
+beforeAll(async () => {
+  // Short cooldowns so the test sees up and down within a minute; the rules are the demo overlay's.
+  stack = await startTestStack({ demo: { max: 4, maxStep: 3, cooldown: { up: '3s', down: '4s' } } });
+  redis = redisOf(stack);
+  call = api(stack);
+}, 120_000);
+
+afterAll(async () => {
+  redis?.disconnect();
+  await stack?.stop();
+}, 60_000);
+
+describe('the loop', () => {
+  it('scales up under load, drains the queue, and scales back to min; every job exactly once', async () => {
+    expect(await replicas()).toBe(1);
+    const loadStart = Date.now();
+    await enqueue(150, 'e2e-a');
+    await waitFor('a scale-up executed by the receiver', async () => (await replicas()) > 1, 45_000, 250);
+    const reactionMs = Date.now() - loadStart;
+    await waitFor('pm2 to run more than one worker', async () => (await pm2Online()) > 1, 20_000, 250);
+    await waitFor('the exporter to count more than one worker process', async () => ((await metricValue(stack.urls.exporter, 'alertscale_pool_processes', 'pool="demo"')) ?? 0) > 1, 20_000, 250);
+    await waitFor('the queue to drain', async () => (await redis.llen(keys.queue)) === 0, 60_000, 250);
+    await waitFor('the pool back at min', async () => (await replicas()) === 1 && (await pm2Online()) === 1, 90_000, 500);
+    await waitFor('every job completed', async () => (await redis.hlen(keys.completions)) === enqueued, 30_000, 250);
+    const counts = Object.values(await redis.hgetall(keys.completions));
+    expect(counts.filter((c) => c !== '1')).toEqual([]);
+    expect(reactionMs).toBeLessThan(45_000);
+  }, 240_000);
+
+  it('the audit API shows the timeline with alert names', async () => {
+    const { body } = await call('/v1/audit?pool=demo&outcome=scaled&limit=50');
+    const scaled = body.entries.map((e: any) => ({ scale: e.scale, alerts: e.alerts.map((a: any) => a.alertname), actor: e.actor, exitCode: e.exitCode }));
+    expect(scaled).toContainEqual({ scale: 'up', alerts: ['DemoQueueBacklog'], actor: 'alertmanager', exitCode: 0 });
+    expect(scaled).toContainEqual({ scale: 'down', alerts: ['DemoWorkersIdle'], actor: 'alertmanager', exitCode: 0 });
+    expect(body.entries[0].argv).toEqual([expect.stringMatching(/pm2$/), 'scale', 'demo', '1']);
+  });
+
+  it('a silence on pool=demo stops scaling under load; expiring it lets scaling resume', async () => {
+    const now = Date.now();
+    const res = await fetch(`${stack.urls.alertmanager}/api/v2/silences`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }],
+        startsAt: new Date(now).toISOString(), endsAt: new Date(now + 10 * 60_000).toISOString(),
+        createdBy: 'e2e', comment: 'deploy in progress',
+      }),
+    });
+    expect(res.status).toBe(200);
+    const { silenceID } = (await res.json()) as { silenceID: string };
+    await enqueue(300, 'e2e-b');
+    const suppressed = async () => {
+      const alerts = (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts?filter=pool%3D%22demo%22&filter=scale%3D%22up%22`)).json()) as any[];
+      return alerts.some((a) => a.status.state === 'suppressed' && a.status.silencedBy.includes(silenceID));
+    };
+    await waitFor('the scale-up alert to fire and be silenced', suppressed, 30_000, 250);
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(await replicas()).toBe(1);
+    expect(await pm2Online()).toBe(1);
+
+    expect((await fetch(`${stack.urls.alertmanager}/api/v2/silence/${silenceID}`, { method: 'DELETE' })).status).toBe(200);
+    await waitFor('scaling to resume after the silence expired', async () => (await replicas()) > 1, 30_000, 250);
+    await waitFor('the queue to drain', async () => (await redis.llen(keys.queue)) === 0, 90_000, 250);
+    await waitFor('every job completed', async () => (await redis.hlen(keys.completions)) === enqueued, 60_000, 250);
+    expect(Object.values(await redis.hgetall(keys.completions)).filter((c) => c !== '1')).toEqual([]);
+  }, 240_000);
+});

@@ -1,0 +1,32 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { startStack, type Stack } from '../../src/cli/stack/stack.js';
+import { freePort } from '../helpers/ports.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+/** The local stack of `npm run stack`, on free ports in a temp dir, with the pool overrides a test needs. */
+export async function startTestStack(pools: Record<string, Record<string, unknown>>): Promise<Stack> {
+  const ports = { redis: await freePort(), prometheus: await freePort(), alertmanager: await freePort(), exporter: await freePort(), receiver: await freePort() };
+  return startStack({ root: ROOT, dir: mkdtempSync(join(tmpdir(), 'alertscale-e2e-')), ports, pools });
+}
+
+/** One sample of a metric from a /metrics page, matched by name and label text. */
+export async function metricValue(url: string, name: string, labels: string): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+export function api(stack: Stack) {
+  return async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${stack.urls.receiver}${path}`, { ...init, headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json', ...init.headers } });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+}
+
+export function redisOf(stack: Stack): Redis {
+  return new Redis(stack.urls.redis);
+}
