@@ -51,7 +51,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   const config = writeConfig(
     'alertscale.yml',
-    `redis: { url: '${redis.url}' }\n${pools}queues:\n  jobs: { kind: list, key: jobs, pool: web }\n  ev: { kind: stream, key: ev, group: g }\n  mail: { kind: bullmq, name: mail, pool: web }\n`,
+    `redis: { url: '${redis.url}' }\n${pools}  ghost: { min: 0, max: 1, executor: { kind: command, scale: ['true'] }, processes: { match: x, user: no-such-user-here } }\nqueues:\n  jobs: { kind: list, key: jobs, pool: web }\n  ev: { kind: stream, key: ev, group: g }\n  mail: { kind: bullmq, name: mail, pool: web }\n`,
   );
   exporter = spawn(process.execPath, [BIN, 'exporter', '--config', config, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] });
   exporter.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -104,8 +104,13 @@ describe('alertscale exporter (the CLI, over HTTP)', () => {
     const exited = new Promise<number | null>((resolve) => exporter.once('exit', (code) => resolve(code)));
     exporter.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const logs = stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
-    expect(logs.map((l) => l.msg)).toEqual(['exporter listening', 'exporter stopping']);
+    const logs = stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; level: number; path?: string });
+    expect(logs.map((l) => l.msg)).toEqual([
+      'processes.user is not in /etc/passwd; the pool matches no process until it is',
+      'exporter listening',
+      'exporter stopping',
+    ]);
+    expect(logs[0]).toMatchObject({ level: 40, path: 'pools.ghost.processes.user' });
   });
 
   it.each([

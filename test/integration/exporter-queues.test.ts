@@ -22,6 +22,11 @@ let client: Redis;
 let exporterRedis: Redis;
 let exporter: Exporter;
 let bull: Queue;
+const logged: Array<{ level: string; source: string; msg: string }> = [];
+const logger = {
+  warn: (obj: object, msg: string) => logged.push({ level: 'warn', source: (obj as { source: string }).source, msg }),
+  info: (obj: object, msg: string) => logged.push({ level: 'info', source: (obj as { source: string }).source, msg }),
+};
 let worker: Worker;
 
 beforeAll(async () => {
@@ -74,7 +79,7 @@ queues:
     'alertscale.yml',
   );
   exporterRedis = createExporterRedis(redis.url);
-  exporter = createExporter({ config, redis: exporterRedis, now: () => NOW });
+  exporter = createExporter({ config, redis: exporterRedis, now: () => NOW, logger });
   await waitFor('exporter redis', () => exporterRedis.status === 'ready');
 });
 
@@ -131,6 +136,8 @@ describe('queue metrics from a real Redis', () => {
       expect(get('alertscale_exporter_source_up', { source: `queue:${ok}` }), ok).toBe(1);
       expect(get('alertscale_exporter_collector_errors_total', { source: `queue:${ok}` })).toBe(0);
     }
+    // Logged when a source goes down, not on every scrape (several scrapes have run by now).
+    expect(logged.filter((l) => l.source === 'queue:broken-list')).toEqual([{ level: 'warn', source: 'queue:broken-list', msg: 'source read failed' }]);
     expect(get('alertscale_exporter_source_up', { source: 'host' })).toBe(1);
   });
 
@@ -148,5 +155,6 @@ describe('queue metrics from a real Redis', () => {
     await redis.start(); // empty: the test Redis keeps no data
     await waitFor('queue source back', async () => (await scrape(exporter))('alertscale_exporter_source_up', { source: 'queue:lst' }) === 1, 10_000, 200);
     expect((await scrape(exporter))('alertscale_queue_length', { queue: 'lst', pool: 'web' })).toBe(0);
+    expect(logged.filter((l) => l.source === 'heartbeats').map((l) => l.msg)).toEqual(['source read failed', 'source is back']);
   });
 });
