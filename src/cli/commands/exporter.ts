@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../../config/index.js';
@@ -32,6 +33,8 @@ export function registerExporter(program: Command): void {
         log.warn({ path }, 'processes.user is not in /etc/passwd; the pool matches no process until it is');
       }
       const redis = createExporterRedis(config.redis.url);
+      // Give Redis a moment so the first scrape does not report it down; a dead Redis must not stop the start.
+      await Promise.race([once(redis, 'ready').catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       const exporter = createExporter({ config, redis, logger: log });
       let server;
       try {
