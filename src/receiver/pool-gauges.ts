@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { OUTCOMES } from '../policy/types.js';
 import { toPolicy } from './pool-policy.js';
 import { viewPool } from './pool-view.js';
 import type { PoolActionDeps } from './pool-actions.js';
@@ -14,6 +15,10 @@ export function installPoolGauges(deps: PoolActionDeps, logger: Logger): void {
     metrics.minReplicas.set({ pool }, policy.min);
     metrics.maxReplicas.set({ pool }, policy.max);
     metrics.enabled.set({ pool }, policy.enabled ? 1 : 0);
+    // Series that exist from the start: rate()/increase() then see the first decision, not miss it.
+    for (const scale of ['up', 'down'] as const) {
+      for (const outcome of OUTCOMES) metrics.decisions.inc({ pool, scale, outcome }, 0);
+    }
   }
   // prom-client awaits an async collect() before rendering this metric.
   (metrics.replicas as unknown as { collect: () => Promise<void> }).collect = async () => {

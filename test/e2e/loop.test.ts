@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { Stack } from '../../src/cli/stack/stack.js';
+import { checkDashboardQueries, formatProblems } from '../../src/dashboards/check.js';
+import { DASHBOARDS_DIR } from '../../src/dashboards/generate.js';
 import { demoKeys } from '../../src/demo/keys.js';
 import { enqueueJobs } from '../../src/demo/stress.js';
 import { createExecutor } from '../../src/executors/index.js';
@@ -13,6 +15,7 @@ let redis: Redis;
 let call: ReturnType<typeof api>;
 const keys = demoKeys('demo:jobs', 'demo');
 let enqueued = 0;
+const startedAt = Date.now();
 
 /** Online workers as pm2 reports them (`pm2 jlist`, through the pool's own executor probe). */
 const pm2Online = () => createExecutor('demo', stack.config.pools.demo!.executor).current!();
@@ -88,4 +91,13 @@ describe('the loop', () => {
     await waitFor('every job completed', async () => (await redis.hlen(keys.completions)) === enqueued, 60_000, 250);
     expect(Object.values(await redis.hgetall(keys.completions)).filter((c) => c !== '1')).toEqual([]);
   }, 240_000);
+
+  it('every dashboard query returns data from the live stack (dashboards that cannot rot)', async () => {
+    const problems = await checkDashboardQueries(stack.urls.prometheus, DASHBOARDS_DIR, {
+      lookbackSeconds: Math.ceil((Date.now() - startedAt) / 1000) + 30,
+      // The demo queue is a plain list: its jobs carry no timestamp, so there is no oldest-job age.
+      allowEmpty: ['alertscale_queue_oldest_job_age_seconds'],
+    });
+    expect(problems, formatProblems(problems)).toEqual([]);
+  }, 60_000);
 });
