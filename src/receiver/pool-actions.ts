@@ -45,14 +45,7 @@ export interface ActionResult {
  * the command (if any) runs after the answer, still under the lock.
  */
 export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promise<ActionResult> {
-  const pool = deps.config.pools[action.pool]!;
-  let lock: PoolLock | null;
-  try {
-    lock = await acquireLock(deps.redis, deps.keys.lock(action.pool), deps.config.receiver.lockTimeout, deps.lockWaitMs);
-  } catch (err) {
-    throw asHttp(err, `pool ${action.pool}`);
-  }
-  if (!lock) throw poolBusy(action.pool);
+  const lock = await lockPool(deps, action.pool);
   let handedOff = false;
   try {
     const executor = deps.executors.get(action.pool)!;
@@ -62,25 +55,11 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
       probe(deps, action.pool, executor),
     ]);
     const now = deps.now();
-    const decision = action.decide(toPoolState(stored, pool.min, live), history, now);
+    const decision = action.decide(toPoolState(stored, deps.config.pools[action.pool]!.min, live), history, now);
     if (live !== undefined && live !== stored.replicas) await deps.pools.recordReplicas(action.pool, live);
     if (action.nextHistory) await deps.history.write(action.pool, action.nextHistory(decision, history, now));
-    const executing = decision.outcome === 'scaled';
-    const auditId = await deps.audit.append({
-      time: new Date(now).toISOString(),
-      pool: decision.pool, scale: decision.scale, from: decision.from, to: decision.to,
-      outcome: decision.outcome, reason: decision.reason, alerts: decision.alerts,
-      actor: action.actor, requestId: action.requestId, executing,
-    });
-    await deps.pools.recordDecision(action.pool, {
-      id: auditId, time: new Date(now).toISOString(), outcome: decision.outcome, scale: decision.scale,
-      from: decision.from, to: decision.to, reason: decision.reason,
-    });
-    deps.metrics.desired.set({ pool: action.pool }, decision.to);
-    if (!executing) {
-      deps.metrics.decisions.inc({ pool: action.pool, scale: decision.scale ?? 'none', outcome: decision.outcome });
-      return { decision, auditId };
-    }
+    const auditId = await record(deps, action, decision, now);
+    if (decision.outcome !== 'scaled') return { decision, auditId };
     handedOff = true;
     const run = runExecution(deps, { decision, auditId, executor, lock }).finally(() => deps.running.delete(run));
     deps.running.add(run);
@@ -90,6 +69,32 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
   } finally {
     if (!handedOff) await lock.release().catch((err) => deps.logger.warn({ err, pool: action.pool }, 'could not release pool lock; it expires on its own'));
   }
+}
+
+async function lockPool(deps: PoolActionDeps, pool: string): Promise<PoolLock> {
+  let lock: PoolLock | null;
+  try {
+    lock = await acquireLock(deps.redis, deps.keys.lock(pool), deps.config.receiver.lockTimeout, deps.lockWaitMs);
+  } catch (err) {
+    throw asHttp(err, `pool ${pool}`);
+  }
+  if (!lock) throw poolBusy(pool);
+  return lock;
+}
+
+/** The audit entry (written before any command runs), the pool's last decision, and metrics. */
+async function record(deps: PoolActionDeps, action: PoolAction, decision: Decision, now: number): Promise<string> {
+  const time = new Date(now).toISOString();
+  const { pool, scale, from, to, outcome, reason } = decision;
+  const executing = outcome === 'scaled';
+  const auditId = await deps.audit.append({
+    time, pool, scale, from, to, outcome, reason, alerts: decision.alerts, actor: action.actor, requestId: action.requestId, executing,
+  });
+  await deps.pools.recordDecision(pool, { id: auditId, time, outcome, scale, from, to, reason });
+  deps.metrics.desired.set({ pool }, to);
+  // A scaled decision is counted when its command ends, as scaled or failed.
+  if (!executing) deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome });
+  return auditId;
 }
 
 /** The executor's live count, when it has a probe; a failing probe falls back to the recorded count. */
