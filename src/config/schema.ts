@@ -100,6 +100,17 @@ export const configSchema = z.strictObject({
     .prefault({}),
   pools: z.record(poolName, poolSchema),
   queues: z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/), queueSchema).default({}),
+}).superRefine((config, ctx) => {
+  // A command runs under its pool's lock; a lock that expires first lets a second action start beside it.
+  for (const [name, pool] of Object.entries(config.pools)) {
+    if (pool.executor.timeout >= config.receiver.lockTimeout) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pools', name, 'executor', 'timeout'],
+        message: `must be shorter than receiver.lockTimeout (${config.receiver.lockTimeout / 1000}s): raise lockTimeout or lower the timeout`,
+      });
+    }
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;
