@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { Stack } from '../../src/cli/stack/stack.js';
@@ -35,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   redis?.disconnect();
   await stack?.stop();
+  if (stack) rmSync(stack.dir, { recursive: true, force: true });
 }, 60_000);
 
 describe('the loop', () => {
