@@ -28,7 +28,11 @@ export interface CrossCheckInput {
   /** Pools of alertscale.yml; undefined when it did not load (pool checks are skipped then). */
   pools?: readonly ConfigPool[];
   rules: readonly RuleModel[];
-  /** False when no rule file was read: then "no rule covers pool X" would be noise. */
+  /**
+   * True when there were rule files and every one parsed. Otherwise "no rule covers pool X" and
+   * "no recording rule defines alertscale:x:y" may only mean the rule is in the unreadable file,
+   * so those are not judged.
+   */
   rulesRead: boolean;
   published: PublishedMetrics;
   /** Globs (`*`, `?`) of pools that rules may name without alertscale.yml defining them. */
@@ -124,7 +128,7 @@ export function crossCheck(input: CrossCheckInput): CrossCheckResult {
   for (const rule of input.rules) {
     const what = `${rule.kind === 'alert' ? 'alert' : 'recording rule'} ${rule.name}`;
     findings.push(...contractFindings(rule, what));
-    findings.push(...metricFindings(rule, what, input.published, recorded));
+    findings.push(...metricFindings(rule, what, input.published, input.rulesRead ? recorded : undefined));
     if (!poolNames) continue;
     const { refs, patterns } = poolReferences(rule);
     for (const ref of refs) {
@@ -211,12 +215,14 @@ function contractFindings(rule: RuleModel, what: string): Finding[] {
   return findings;
 }
 
-function metricFindings(rule: RuleModel, what: string, published: PublishedMetrics, recorded: ReadonlySet<string>): Finding[] {
+/** `recorded` undefined: some rule file did not parse, so recording-rule names (with a colon) are not judged. */
+function metricFindings(rule: RuleModel, what: string, published: PublishedMetrics, recorded: ReadonlySet<string> | undefined): Finding[] {
   const findings: Finding[] = [];
   const reported = new Set<string>();
   for (const selector of selectors(rule.expr)) {
     const name = selector.metric;
-    if (!name || !isCheckedMetric(name) || published.names.has(name) || recorded.has(name) || reported.has(name)) continue;
+    if (!name || !isCheckedMetric(name) || published.names.has(name) || reported.has(name)) continue;
+    if (recorded ? recorded.has(name) : name.includes(':')) continue;
     reported.add(name);
     const line = exprLineAt(rule, selector.offset);
     if (published.histograms.has(name)) {
@@ -229,7 +235,7 @@ function metricFindings(rule: RuleModel, what: string, published: PublishedMetri
       });
       continue;
     }
-    const near = closest(name, [...published.names, ...recorded]);
+    const near = closest(name, [...published.names, ...(recorded ?? [])]);
     findings.push({
       severity: 'error',
       file: rule.file,

@@ -93,7 +93,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     configFile: options.config,
     ...(config ? { pools: configPools(options.config, config) } : {}),
     rules,
-    rulesRead: ruleFiles.length > 0,
+    rulesRead: ruleFiles.length > 0 && models.every((m) => m.syntaxErrors.length === 0),
     published,
     allowPools: options.allowPools,
   });
@@ -103,6 +103,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     notes.push(
       `names: ${plural(alerts, 'alert')} and ${plural(rules.length - alerts, 'recording rule')} in ${plural(ruleFiles.length, 'file')} cross-checked against ${config ? options.config : 'nothing (config invalid)'} and ${published.names.size} published metric names`,
     );
+  }
+  if (models.some((m) => m.syntaxErrors.length > 0)) {
+    notes.push('not judged while a rule file does not parse: recording-rule names, and pools no rule reaches');
   }
   if (result.allowedPools.length > 0) {
     notes.push(`allowed: rules name pools not in ${options.config}: ${result.allowedPools.join(', ')} (--allow-pool ${options.allowPools.join(' ')}); they never fire without those pools`);
