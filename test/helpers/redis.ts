@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { redisAnswers } from '../../src/state/redis.js';
 import { freePort, waitFor } from './ports.js';
 
 /** A real redis-server on a private loopback port and data dir, for one test file. */
@@ -31,16 +32,7 @@ export async function startRedis(): Promise<TestRedis> {
     child.once('error', (err) => {
       throw new Error(`redis-server failed to start (is the Debian package redis-server installed?): ${err.message}`);
     });
-    await waitFor(`redis-server on ${port}`, async () => {
-      const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } finally {
-        probe.disconnect();
-      }
-    });
+    await waitFor(`redis-server on ${port}`, () => redisAnswers(port));
   };
 
   const stop = async () => {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { renderDemoAlertmanager } from '../../../alertmanager/demo.js';
 import { DEMO_PROMETHEUS_FLAGS, renderDemoPrometheus } from '../../../prometheus/demo.js';
 import { demoPm2StartArgs } from '../../demo/pm2.js';
 import { runArgv } from '../../executors/run.js';
+import { redisAnswers } from '../../state/redis.js';
 import type { Config } from '../../config/index.js';
 import { writeStackConfig, type StackPorts } from './stack-config.js';
 import { createSupervisor, httpReady } from './supervisor.js';
@@ -71,7 +71,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await supervisor.start({
       name: 'redis',
       argv: ['redis-server', '--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', join(dir, 'redis')],
-      ready: () => redisReady(ports.redis),
+      ready: () => redisAnswers(ports.redis),
     });
     say('demo pool under pm2 (1 worker)');
     const started = await pm2(demoPm2StartArgs(root, { redisUrl: urls.redis }));
@@ -88,17 +88,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     throw err;
   }
   return { urls, token, configFile, config, dir, pm2, stop };
-}
-
-async function redisReady(port: number): Promise<boolean> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } finally {
-    client.disconnect();
-  }
 }
 
 type Supervisor = ReturnType<typeof createSupervisor>;
