@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Executor } from '../executors/types.js';
+import { createSilenceCache, createSilencesClient, type SilenceCache, type SilencesClient } from '../silences/index.js';
 import { createAlertHistoryStore, createAuditLog, createPoolStore, stateKeys } from '../state/index.js';
 import { bearerAuth } from './auth.js';
 import type { ReceiverEnv } from './env.js';
@@ -13,6 +14,7 @@ import type { PoolActionDeps } from './pool-actions.js';
 import { installPoolGauges } from './pool-gauges.js';
 import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
+import { pauseRoutes } from './routes/pause.js';
 import { poolRoutes } from './routes/pools.js';
 import { webhookRoutes } from './routes/webhook.js';
 
@@ -25,11 +27,18 @@ export interface ReceiverDeps {
   token?: string;
   now?: () => number;
   lockWaitMs?: number;
+  /**
+   * Alertmanager's silences API, for pause/resume and `paused`. Default: a client for
+   * config.alertmanager.url. null: no Alertmanager (nothing shows as paused; pause answers 502).
+   */
+  silences?: SilencesClient | null;
 }
 
 export interface Receiver {
   app: Hono<ReceiverEnv>;
   deps: PoolActionDeps;
+  /** Alertmanager's silences as this receiver sees them (null without Alertmanager). */
+  silences: SilenceCache | null;
   /** Resolves when every started scale command has finished and been recorded. */
   idle(): Promise<void>;
 }
@@ -51,7 +60,8 @@ export function createReceiver(input: ReceiverDeps): Receiver {
     lockWaitMs: input.lockWaitMs ?? 1_000,
     running: new Set(),
   };
-  installPoolGauges(deps, input.logger);
+  const silences = input.silences === null ? null : createSilenceCache({ client: input.silences ?? createSilencesClient({ url: input.config.alertmanager.url }) });
+  installPoolGauges(deps, input.logger, silences);
 
   const app = new Hono<ReceiverEnv>();
   app.use(requestId());
@@ -67,7 +77,8 @@ export function createReceiver(input: ReceiverDeps): Receiver {
   app.route('/', healthRoutes(metrics.registry));
   app.use('/v1/*', bearerAuth(input.token));
   app.route('/v1', webhookRoutes());
-  app.route('/v1', poolRoutes());
+  app.route('/v1', poolRoutes(silences));
+  app.route('/v1', pauseRoutes(silences));
   app.route('/v1', auditRoutes());
 
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
@@ -83,6 +94,7 @@ export function createReceiver(input: ReceiverDeps): Receiver {
   return {
     app,
     deps,
+    silences,
     idle: async () => {
       while (deps.running.size > 0) await Promise.allSettled([...deps.running]);
     },

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { pausesOf, type SilenceCache } from '../silences/index.js';
 import { OUTCOMES } from '../policy/types.js';
 import { toPolicy } from './pool-policy.js';
 import { viewPool } from './pool-view.js';
@@ -8,7 +9,7 @@ import type { PoolActionDeps } from './pool-actions.js';
  * Pool gauges follow Redis, not this process's memory: with two receivers, or after a restart,
  * each scrape still shows the pool as it is. Bounds come from config.
  */
-export function installPoolGauges(deps: PoolActionDeps, logger: Logger): void {
+export function installPoolGauges(deps: PoolActionDeps, logger: Logger, silences: SilenceCache | null = null): void {
   const { metrics, config } = deps;
   for (const [pool, cfg] of Object.entries(config.pools)) {
     const policy = toPolicy(cfg);
@@ -34,5 +35,35 @@ export function installPoolGauges(deps: PoolActionDeps, logger: Logger): void {
         return;
       }
     }
+  };
+  installPausedGauge(deps, logger, silences);
+}
+
+/** Scrapes read a silence list at most this old: Alertmanager is asked at most once per period. */
+export const PAUSED_GAUGE_MAX_AGE_MS = 5_000;
+
+/**
+ * `alertscale_pool_paused`: 1 while an active silence mutes some of the pool's scaling alerts
+ * (pausesOf: also a scale-only or partial silence), 0 otherwise. While Alertmanager cannot be
+ * read the series are absent (unknown), not 0 and not a stale 1.
+ */
+function installPausedGauge(deps: PoolActionDeps, logger: Logger, silences: SilenceCache | null): void {
+  const { metrics, config } = deps;
+  const pools = Object.keys(config.pools);
+  if (!silences) {
+    for (const pool of pools) metrics.paused.set({ pool }, 0);
+    return;
+  }
+  (metrics.paused as unknown as { collect: () => Promise<void> }).collect = async () => {
+    let list;
+    try {
+      list = await silences.recent(PAUSED_GAUGE_MAX_AGE_MS);
+    } catch (err) {
+      metrics.paused.reset();
+      logger.debug({ err: (err as Error).message }, 'alertscale_pool_paused not refreshed: Alertmanager unreadable');
+      return;
+    }
+    const now = deps.now();
+    for (const pool of pools) metrics.paused.set({ pool }, pausesOf(pool, list, now).length > 0 ? 1 : 0);
   };
 }

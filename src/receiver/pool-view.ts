@@ -1,4 +1,5 @@
 import { cooldownRemaining } from '../policy/cooldown.js';
+import { pausesOf, pauseView, type PauseView, type Silence } from '../silences/index.js';
 import type { StoredDecision } from '../state/index.js';
 import { toPoolState } from '../state/index.js';
 import type { PoolActionDeps } from './pool-actions.js';
@@ -15,9 +16,19 @@ export interface PoolView {
   executor: string;
   cooldownRemainingSeconds: { up: number; down: number };
   lastDecision: StoredDecision | null;
+  /** The Alertmanager silence that pauses the pool's scaling alerts now, or null. */
+  paused: PauseView | null;
+  /** true when Alertmanager could not be asked: `paused: null` then means "unknown", not "no". */
+  pausedUnknown: boolean;
 }
 
-export async function viewPool(deps: PoolActionDeps, name: string): Promise<PoolView> {
+/**
+ * What a request learned of Alertmanager's silences: the list, or why it could not be read;
+ * undefined when there is no Alertmanager to ask.
+ */
+export type SilencesSeen = readonly Silence[] | { error: string } | undefined;
+
+export async function viewPool(deps: PoolActionDeps, name: string, silences?: SilencesSeen): Promise<PoolView> {
   const config = deps.config.pools[name]!;
   const policy = toPolicy(config);
   const stored = await deps.pools.read(name);
@@ -34,5 +45,7 @@ export async function viewPool(deps: PoolActionDeps, name: string): Promise<Pool
     executor: config.executor.kind,
     cooldownRemainingSeconds: { up: seconds('up'), down: seconds('down') },
     lastDecision: stored.lastDecision ?? null,
+    paused: Array.isArray(silences) ? pauseView(pausesOf(name, silences, now)) : null,
+    pausedUnknown: silences !== undefined && !Array.isArray(silences),
   };
 }

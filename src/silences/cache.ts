@@ -50,7 +50,11 @@ export function createSilenceCache({ client, freshMs = 2_000, clock = () => perf
         return silences;
       },
       (error: unknown) => {
-        if (gen === generation) failed = { at: clock(), error };
+        // The newest news is "unknown": an older list must not stand in for it.
+        if (gen === generation) {
+          failed = { at: clock(), error };
+          remembered = undefined;
+        }
         throw error;
       },
     ).finally(() => {

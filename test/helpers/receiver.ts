@@ -4,6 +4,7 @@ import { parseConfig, type Config } from '../../src/config/index.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { createReceiver, type Receiver } from '../../src/receiver/app.js';
 import { startReceiverServer, type ReceiverServer } from '../../src/receiver/server.js';
+import { createSilencesClient } from '../../src/silences/index.js';
 import { createRedis } from '../../src/state/index.js';
 
 export const TOKEN = 'test-token-4f1b';
@@ -39,17 +40,28 @@ export interface TestReceiver {
   receiver: Receiver;
   post(path: string, body: unknown, opts?: { token?: string | null; raw?: string }): Promise<{ status: number; body: any }>;
   get(path: string): Promise<{ status: number; body: any }>;
+  delete(path: string, body?: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
+export interface TestReceiverOptions {
+  /**
+   * Alertmanager for pause/resume and `paused` (e.g. startAlertmanager().url). Without it the
+   * receiver has no Alertmanager at all, so a stray one on 127.0.0.1:9093 cannot pause a test's pools.
+   */
+  alertmanagerUrl?: string;
+}
+
 /** A real receiver (HTTP server, real executors) on a real Redis, configured from YAML text. */
-export async function startTestReceiver(yamlText: string, redisUrl: string): Promise<TestReceiver> {
+export async function startTestReceiver(yamlText: string, redisUrl: string, opts: TestReceiverOptions = {}): Promise<TestReceiver> {
   const config = parseConfig(yamlText.replaceAll('REDIS_URL', redisUrl), 'test-alertscale.yml');
+  if (opts.alertmanagerUrl) config.alertmanager.url = opts.alertmanagerUrl;
   const redis = createRedis(config.redis.url, 'test-receiver');
   redis.on('error', () => undefined);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const executors = new Map(Object.entries(config.pools).map(([pool, p]) => [pool, createExecutor(pool, p.executor)]));
-  const receiver = createReceiver({ config, redis, executors, logger: pino({ level: 'silent' }), token: TOKEN });
+  const silences = opts.alertmanagerUrl ? createSilencesClient({ url: opts.alertmanagerUrl }) : null;
+  const receiver = createReceiver({ config, redis, executors, logger: pino({ level: 'silent' }), token: TOKEN, silences });
   const server: ReceiverServer = await startReceiverServer(receiver, '127.0.0.1:0');
   const call = async (method: string, path: string, body?: unknown, opts: { token?: string | null; raw?: string } = {}) => {
     const token = opts.token === undefined ? TOKEN : opts.token;
@@ -73,6 +85,7 @@ export async function startTestReceiver(yamlText: string, redisUrl: string): Pro
     receiver,
     post: (path, body, opts) => call('POST', path, body, opts),
     get: (path) => call('GET', path),
+    delete: (path, body) => call('DELETE', path, body),
     close: async () => {
       await server.close();
       redis.disconnect();

@@ -141,3 +141,23 @@ describe('silence cache', () => {
     expect(await next).toEqual(list('after'));
   });
 });
+
+describe('silence cache after a failure', () => {
+  it('a failed request drops the remembered list: recent() and peek() do not serve what may be stale', async () => {
+    let t = 0;
+    const am = scriptedClient();
+    const cache = createSilenceCache({ client: am.client, freshMs: 2_000, clock: () => t });
+    const first = cache.list();
+    await tick();
+    am.answer(list('one'));
+    await first;
+    const second = cache.list();
+    await tick();
+    am.fail();
+    await expect(second).rejects.toThrow('down');
+    t = 1;
+    await expect(cache.recent(5_000)).rejects.toThrow('down');
+    expect(await cache.peek(0)).toBeUndefined();
+    expect(am.calls).toBe(2);
+  });
+});

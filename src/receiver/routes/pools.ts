@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { decideManual } from '../../policy/manual.js';
+import { isAlertmanagerError, pausesOf, type SilenceCache } from '../../silences/index.js';
 import { isRedisUnavailable } from '../../state/index.js';
 import { HttpError, unavailable, unknownPool } from '../errors.js';
 import type { ReceiverEnv } from '../env.js';
 import { actOnPool, type PoolActionDeps } from '../pool-actions.js';
 import { toPolicy } from '../pool-policy.js';
-import { viewPool } from '../pool-view.js';
+import { viewPool, type SilencesSeen } from '../pool-view.js';
 import { parseJsonBody } from '../validate.js';
 
 export const manualScaleSchema = z.strictObject({
@@ -19,36 +20,67 @@ function poolName(deps: PoolActionDeps, name: string): string {
   return name;
 }
 
-async function readView(deps: PoolActionDeps, name: string) {
+async function readView(deps: PoolActionDeps, name: string, silences: SilencesSeen) {
   try {
-    return await viewPool(deps, name);
+    return await viewPool(deps, name, silences);
   } catch (err) {
     throw isRedisUnavailable(err) ? unavailable(`pool ${name}`, err) : err;
   }
 }
 
+/**
+ * One silence list per request, whatever the number of pools. Alertmanager down does not fail the
+ * pool list: pools then show `paused: null, pausedUnknown: true` and the answer carries a warning.
+ */
+async function readSilences(deps: PoolActionDeps, silences: SilenceCache | null): Promise<SilencesSeen> {
+  if (!silences) return undefined;
+  try {
+    return await silences.list();
+  } catch (err) {
+    if (!isAlertmanagerError(err)) throw err;
+    deps.logger.warn({ err: err.message }, 'could not read Alertmanager silences; pools show pausedUnknown');
+    return { error: err.message };
+  }
+}
+
+const warningsOf = (seen: SilencesSeen) => (seen && !Array.isArray(seen) ? [`paused state unknown: ${(seen as { error: string }).error}`] : []);
+
 /** `/v1/pools`: what each pool is, and manual scaling through the same lock, bounds, executor and audit. */
-export function poolRoutes() {
+export function poolRoutes(silences: SilenceCache | null = null) {
   return new Hono<ReceiverEnv>()
     .get('/pools', async (c) => {
       const deps = c.get('deps');
-      return c.json({ pools: await Promise.all(Object.keys(deps.config.pools).map((name) => readView(deps, name))) });
+      const seen = await readSilences(deps, silences);
+      const pools = await Promise.all(Object.keys(deps.config.pools).map((name) => readView(deps, name, seen)));
+      return c.json({ pools, warnings: warningsOf(seen) });
     })
     .get('/pools/:pool', async (c) => {
       const deps = c.get('deps');
-      return c.json(await readView(deps, poolName(deps, c.req.param('pool'))));
+      const pool = poolName(deps, c.req.param('pool'));
+      return c.json(await readView(deps, pool, await readSilences(deps, silences)));
     })
     .post('/pools/:pool/scale', async (c) => {
       const deps = c.get('deps');
       const pool = poolName(deps, c.req.param('pool'));
       const body = await parseJsonBody(c, manualScaleSchema);
       const policy = toPolicy(deps.config.pools[pool]!);
+      const reason = body.reason + (await pausedNote(deps, silences, pool));
       const { decision, auditId } = await actOnPool(deps, {
         pool, actor: 'api', requestId: c.get('requestId'), fingerprints: [],
-        decide: (state) => decideManual({ pool, policy, state, replicas: body.replicas, reason: body.reason }),
+        decide: (state) => decideManual({ pool, policy, state, replicas: body.replicas, reason }),
       });
       const summary = { pool, auditId, outcome: decision.outcome, scale: decision.scale, from: decision.from, to: decision.to, reason: decision.reason };
       if (decision.outcome === 'rejected') throw new HttpError(422, 'out_of_bounds', decision.reason, summary);
       return c.json(summary, decision.outcome === 'scaled' ? 202 : 200);
     });
+}
+
+/**
+ * Manual scaling works while a pool is paused (an operator's explicit act); the audit says so.
+ * Best effort: a silence list at most a few seconds old, never a wait of more than 100 ms.
+ */
+async function pausedNote(deps: PoolActionDeps, silences: SilenceCache | null, pool: string): Promise<string> {
+  const list = await silences?.peek(100);
+  const pause = list ? pausesOf(pool, list, deps.now())[0] : undefined;
+  return pause ? `; while paused by silence ${pause.silenceId} until ${pause.until}` : '';
 }
