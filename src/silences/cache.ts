@@ -24,8 +24,9 @@ export interface SilenceCache {
   recent(maxAgeMs: number): Promise<Silence[]>;
   /**
    * For paths that must not wait on Alertmanager: the list when it is fresh, else a refresh waited
-   * on for at most `waitMs`; undefined when that is not enough or Alertmanager failed within
-   * `freshMs` (the caller then acts as if nothing were silenced). Never throws.
+   * on until `waitMs` after that request began (a caller joining a request already that old does
+   * not wait); undefined when that is not enough or Alertmanager failed within `freshMs` (the
+   * caller then acts as if nothing were silenced). Never throws.
    */
   peek(waitMs: number): Promise<Silence[] | undefined>;
   /** Drop what is remembered (after creating or expiring a silence). */
@@ -36,6 +37,7 @@ export function createSilenceCache({ client, freshMs = 2_000, clock = () => perf
   let remembered: { at: number; silences: Silence[] } | undefined;
   let failed: { at: number; error: unknown } | undefined;
   let inflight: Promise<Silence[]> | undefined;
+  let inflightSince = 0;
   let generation = 0;
 
   const ask = (): Promise<Silence[]> => {
@@ -61,6 +63,7 @@ export function createSilenceCache({ client, freshMs = 2_000, clock = () => perf
       if (inflight === request) inflight = undefined;
     });
     inflight = request;
+    inflightSince = started;
     return request;
   };
   const ageOf = (entry: { at: number } | undefined) => (entry ? clock() - entry.at : Infinity);
@@ -77,9 +80,12 @@ export function createSilenceCache({ client, freshMs = 2_000, clock = () => perf
       if (remembered && ageOf(remembered) <= freshMs) return remembered.silences;
       if (failed && ageOf(failed) < freshMs) return undefined;
       const request = (inflight ?? ask()).catch(() => undefined);
+      // Wait at most waitMs after the request began: joining a hanging request costs nothing.
+      const left = inflightSince + waitMs - clock();
+      if (left <= 0) return undefined;
       let stop = () => {};
       const deadline = new Promise<undefined>((resolve) => {
-        const timer = setTimeout(() => resolve(undefined), waitMs);
+        const timer = setTimeout(() => resolve(undefined), left);
         stop = () => clearTimeout(timer);
       });
       try {

@@ -161,3 +161,17 @@ describe('silence cache after a failure', () => {
     expect(am.calls).toBe(2);
   });
 });
+
+describe('silence cache: peek() never queues behind a hanging request', () => {
+  it('a caller joining a request older than waitMs does not wait at all', async () => {
+    let t = 0;
+    const am = scriptedClient();
+    const cache = createSilenceCache({ client: am.client, freshMs: 2_000, clock: () => t });
+    const first = cache.peek(100);
+    t = 100;
+    expect(await first).toBeUndefined(); // the timer fired (real time), the request still hangs
+    t = 150;
+    expect(await Promise.race([cache.peek(100), new Promise((r) => setTimeout(() => r('waited'), 20))])).toBeUndefined();
+    expect(am.calls).toBe(1);
+  });
+});
