@@ -14,6 +14,7 @@ import type { PoolActionDeps } from './pool-actions.js';
 import { installPoolGauges } from './pool-gauges.js';
 import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
+import { openapiRoutes } from './routes/openapi.js';
 import { pauseRoutes } from './routes/pause.js';
 import { poolRoutes } from './routes/pools.js';
 import { webhookRoutes } from './routes/webhook.js';
@@ -75,8 +76,9 @@ export function createReceiver(input: ReceiverDeps): Receiver {
     else input.logger.info(fields, 'request');
   });
   app.route('/', healthRoutes(metrics.registry));
+  app.route('/v1', openapiRoutes()); // public: before the /v1 bearer auth
   app.use('/v1/*', bearerAuth(input.token));
-  app.route('/v1', webhookRoutes());
+  app.route('/v1', webhookRoutes(silences));
   app.route('/v1', poolRoutes(silences));
   app.route('/v1', pauseRoutes(silences));
   app.route('/v1', auditRoutes());

@@ -17,7 +17,7 @@ const time = (now: number) =>
     return ms;
   });
 
-const auditQuerySchema = (now: number) =>
+export const auditQuerySchema = (now: number) =>
   z.strictObject({
     pool: z.string().max(64).optional(),
     outcome: z.enum(OUTCOMES).optional(),
