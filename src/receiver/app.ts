@@ -78,7 +78,7 @@ export function createReceiver(input: ReceiverDeps): Receiver {
   app.route('/', healthRoutes(metrics.registry));
   app.route('/v1', openapiRoutes()); // public: before the /v1 bearer auth
   app.use('/v1/*', bearerAuth(input.token));
-  app.route('/v1', webhookRoutes());
+  app.route('/v1', webhookRoutes(silences));
   app.route('/v1', poolRoutes(silences));
   app.route('/v1', pauseRoutes(silences));
   app.route('/v1', auditRoutes());

@@ -2,6 +2,7 @@ import { classifyAlert, type ScaleSignal, type WebhookPayload } from '../alerts/
 import { decide } from '../policy/decide.js';
 import { nextHistory } from '../policy/history.js';
 import type { AlertHistory, Decision } from '../policy/types.js';
+import { audible, mutedSignals, pausedDecision, withMuted, type Muted, type SilenceCache } from '../silences/index.js';
 import { HttpError } from './errors.js';
 import { actOnPool, type PoolActionDeps } from './pool-actions.js';
 import { toPolicy } from './pool-policy.js';
@@ -25,8 +26,15 @@ export interface NotificationResult {
   ignoredAlerts: number;
 }
 
+/**
+ * How long a webhook waits for a silence list when the remembered one is older than ~2 s. The
+ * list only matters in a race (a silence made just after Alertmanager sent this), so it is never
+ * worth more: too slow or Alertmanager down, and the notification is handled as not silenced.
+ */
+export const SILENCE_WAIT_MS = 50;
+
 /** One Alertmanager notification: every pool in it decided (and its command started) independently. */
-export async function handleNotification(deps: PoolActionDeps, payload: WebhookPayload, requestId: string): Promise<NotificationResult> {
+export async function handleNotification(deps: PoolActionDeps, payload: WebhookPayload, requestId: string, silences: SilenceCache | null = null): Promise<NotificationResult> {
   const classified = payload.alerts.map(classifyAlert);
   const invalid = classified.flatMap((c) => (c.kind === 'invalid' ? [{ alertname: c.alert.alertname, fingerprint: c.alert.fingerprint, problem: c.problem }] : []));
   const signals = classified.flatMap((c) => (c.kind === 'signal' ? [c.signal] : []));
@@ -37,12 +45,13 @@ export async function handleNotification(deps: PoolActionDeps, payload: WebhookP
     throw new HttpError(422, 'invalid_alert', `${invalid.length} alert(s) break the scaling-alert contract; nothing was run`, invalid);
   }
 
+  const muted = await findMuted(deps, silences, payload, classified);
   const byPool = new Map<string, ScaleSignal[]>();
   for (const signal of signals) byPool.set(signal.pool, [...(byPool.get(signal.pool) ?? []), signal]);
   const settled = await Promise.allSettled(
     [...byPool].map(([pool, poolSignals]) =>
       pool in deps.config.pools
-        ? actOnPool(deps, alertAction(deps, pool, poolSignals, requestId))
+        ? actOnPool(deps, alertAction(deps, pool, poolSignals, requestId, muted))
         : rejectUnknownPool(deps, pool, poolSignals, requestId),
     ),
   );
@@ -55,15 +64,33 @@ export async function handleNotification(deps: PoolActionDeps, payload: WebhookP
   return { requestId, decisions, ignoredAlerts };
 }
 
-function alertAction(deps: PoolActionDeps, pool: string, signals: ScaleSignal[], requestId: string) {
+const NOTHING_MUTED: Muted = new Map();
+
+/** Firing signals of known pools that an active silence matches (see silences/muted.ts). */
+async function findMuted(deps: PoolActionDeps, silences: SilenceCache | null, payload: WebhookPayload, classified: ReturnType<typeof classifyAlert>[]): Promise<Muted> {
+  if (!silences) return NOTHING_MUTED;
+  const firing = classified.flatMap((c, i) =>
+    c.kind === 'signal' && c.signal.status === 'firing' && c.signal.pool in deps.config.pools ? [{ signal: c.signal, labels: payload.alerts[i]!.labels }] : [],
+  );
+  if (firing.length === 0) return NOTHING_MUTED;
+  const list = await silences.peek(SILENCE_WAIT_MS);
+  return list ? mutedSignals(firing, list, deps.now()) : NOTHING_MUTED;
+}
+
+function alertAction(deps: PoolActionDeps, pool: string, signals: ScaleSignal[], requestId: string, muted: Muted) {
   const policy = toPolicy(deps.config.pools[pool]!);
   return {
     pool,
     actor: 'alertmanager' as const,
     requestId,
     fingerprints: signals.map((s) => s.fingerprint),
-    decide: (state: Parameters<typeof decide>[0]['state'], history: Map<string, AlertHistory>, now: number) =>
-      decide({ pool, policy, state, now, signals: signals.map((s) => ({ ...s, history: history.get(s.fingerprint) })) }),
+    decide: (state: Parameters<typeof decide>[0]['state'], history: Map<string, AlertHistory>, now: number) => {
+      // Muted by a silence that began after Alertmanager sent this: paused, or decide on the rest.
+      const paused = pausedDecision(pool, state.replicas, signals, muted);
+      if (paused) return paused;
+      const acting = audible(signals, muted).map((s) => ({ ...s, history: history.get(s.fingerprint) }));
+      return withMuted(decide({ pool, policy, state, now, signals: acting }), signals, muted);
+    },
     nextHistory: (decision: Decision, history: Map<string, AlertHistory>, now: number) => {
       const updates = new Map<string, AlertHistory>();
       for (const signal of signals) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAlertmanager, type TestAlertmanager } from '../helpers/alertmanager.js';
-import { startTestReceiver, type TestReceiver } from '../helpers/receiver.js';
+import { notification, startTestReceiver, type TestReceiver } from '../helpers/receiver.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
 // Issue 6, "Pause and resume": a pause is a real Alertmanager 0.25 silence; the receiver reads them back.
@@ -31,6 +31,11 @@ pools:
     min: 1
     max: 10
     executor: { kind: command, scale: ${record('web')} }
+  api:
+    min: 1
+    max: 10
+    cooldown: { up: 0s, down: 0s }
+    executor: { kind: command, scale: ${record('api')} }
 `,
     redis.url,
     { alertmanagerUrl: am.url },
@@ -168,6 +173,31 @@ describe('silences made elsewhere', () => {
   });
 });
 
+describe('a notification that left Alertmanager before the silence began', () => {
+  const firing = notification({ pool: 'api', scale: 'up', annotations: { step: '1' }, fingerprint: 'a0a0a0a0a0a0a0a0', startsAt: new Date(Date.now() - 60_000).toISOString() });
+  const decisionsPaused = async () => Number(/^alertscale_decisions_total\{pool="api",scale="up",outcome="paused"\} (\d+)$/m.exec((await rx.get('/metrics')).body)?.[1] ?? 0);
+
+  it('is decided `paused`: audited, counted, nothing runs', async () => {
+    expect((await rx.post('/v1/pools/api/pause', { duration: '10m', comment: 'race test' })).status).toBe(201);
+    const res = await rx.post('/v1/alertmanager', firing);
+    expect(res.status).toBe(200);
+    expect(res.body.decisions).toEqual([expect.objectContaining({ pool: 'api', outcome: 'paused', scale: 'up', from: 1, to: 1, reason: expect.stringContaining('by silence') })]);
+    await rx.receiver.idle();
+    expect(runs('api')).toEqual([]);
+    const audit = await rx.get('/v1/audit?pool=api&limit=1');
+    expect(audit.body.entries[0]).toMatchObject({ outcome: 'paused', actor: 'alertmanager', reason: expect.stringMatching(/^paused: .* \{pool="api"\} from alertscale until .* \(race test\)/) });
+    expect(await decisionsPaused()).toBe(1);
+  });
+
+  it('after resume, the same firing (Alertmanager re-sends it when the silence ends) scales', async () => {
+    expect((await rx.delete('/v1/pools/api/pause')).body.expired).toHaveLength(1);
+    const res = await rx.post('/v1/alertmanager', firing);
+    expect(res.body.decisions[0]).toMatchObject({ outcome: 'scaled', from: 1, to: 2 });
+    await rx.receiver.idle();
+    expect(runs('api')).toEqual(['2']);
+  });
+});
+
 describe('bad input: 4xx, no silence made', () => {
   it.each<[string, string, unknown, number, string]>([
     ['no comment', 'demo', { duration: '30m' }, 422, 'invalid_request'],
@@ -219,9 +249,18 @@ describe('Alertmanager unreachable', () => {
   it('GET /v1/pools still answers 200: paused unknown, with a warning', async () => {
     const list = await rx.get('/v1/pools');
     expect(list.status).toBe(200);
-    expect(list.body.pools.map((p: any) => [p.pool, p.paused, p.pausedUnknown])).toEqual([['demo', null, true], ['web', null, true]]);
+    expect(list.body.pools.map((p: any) => [p.pool, p.paused, p.pausedUnknown])).toEqual([['demo', null, true], ['web', null, true], ['api', null, true]]);
     expect(list.body.warnings).toEqual([expect.stringContaining('paused state unknown')]);
     expect((await rx.get('/v1/pools/demo')).body).toMatchObject({ pool: 'demo', paused: null, pausedUnknown: true });
+  });
+
+  it('a webhook is handled as not silenced, without waiting on Alertmanager', async () => {
+    const started = performance.now();
+    const res = await rx.post('/v1/alertmanager', notification({ pool: 'api', scale: 'up', annotations: { step: '1' }, fingerprint: 'b0b0b0b0b0b0b0b0', startsAt: new Date().toISOString() }));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(res.body.decisions[0]).toMatchObject({ outcome: 'scaled', from: 2, to: 3 });
+    await rx.receiver.idle();
+    expect(runs('api')).toEqual(['2', '3']);
   });
 
   it('manual scaling still works; alertscale_pool_paused has no series (unknown, not 0)', async () => {

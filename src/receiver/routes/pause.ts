@@ -80,7 +80,7 @@ export function pauseRoutes(silences: SilenceCache | null) {
         createdBy: body.createdBy ?? 'alertscale', comment: body.comment,
       };
       const silenceId = await viaAlertmanager(() => am.client.create(silence));
-      am.forget();
+      await refresh(am);
       deps.logger.info({ pool, silenceId, until: silence.endsAt, createdBy: silence.createdBy, requestId: c.get('requestId') }, 'pool paused');
       const answer: z.infer<typeof pauseResponseSchema> = {
         pool, silenceId, until: silence.endsAt, comment: silence.comment, createdBy: silence.createdBy, matchers: silence.matchers,
@@ -94,7 +94,7 @@ export function pauseRoutes(silences: SilenceCache | null) {
       const pauses = pausesOf(pool, await viaAlertmanager(() => am.list()), deps.now());
       const targets = pauses.filter((p) => p.resumable).map((p) => p.silenceId);
       const results = await Promise.allSettled(targets.map((id) => am.client.expire(id)));
-      am.forget();
+      await refresh(am);
       // An id Alertmanager no longer knows is already gone: resumed as far as that silence goes.
       const failed = results.flatMap((r, i) => (r.status === 'rejected' && !(r.reason instanceof AlertmanagerError && r.reason.notFound) ? [{ id: targets[i]!, err: r.reason as unknown }] : []));
       const expired = targets.filter((id) => !failed.some((f) => f.id === id));
@@ -117,6 +117,15 @@ function resumeMessage(pool: string, expired: string[], left: string[]): string 
   const done = expired.length === 0 ? `no silence on exactly pool="${pool}" was active` : `expired ${expired.length} silence(s) on pool="${pool}"`;
   if (left.length === 0) return `${done}; ${pool} is not paused`;
   return `${done}; ${pool} is still paused by ${left.length} broader silence(s) (${left.join(', ')}), which resume leaves alone: expire them in Alertmanager (amtool silence expire ID) if you mean to`;
+}
+
+/**
+ * After a change, the receiver's remembered list must not be the old one: webhooks consult it
+ * (a notification already on its way is then decided `paused`). Best effort.
+ */
+async function refresh(am: SilenceCache): Promise<void> {
+  am.forget();
+  await am.list().catch(() => undefined);
 }
 
 function knownPool(deps: PoolActionDeps, name: string): string {

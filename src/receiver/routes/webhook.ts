@@ -4,12 +4,13 @@ import { webhookSchema } from '../../alerts/index.js';
 import { HttpError } from '../errors.js';
 import { handleNotification } from '../notification.js';
 import { validate } from '../validate.js';
+import type { SilenceCache } from '../../silences/index.js';
 import type { ReceiverEnv } from '../env.js';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
-/** `POST /v1/alertmanager`: Alertmanager webhook v4. */
-export function webhookRoutes() {
+/** `POST /v1/alertmanager`: Alertmanager webhook v4. `silences`: to mute alerts a silence began to match a moment ago. */
+export function webhookRoutes(silences: SilenceCache | null = null) {
   return new Hono<ReceiverEnv>().post(
     '/alertmanager',
     bodyLimit({
@@ -29,7 +30,7 @@ export function webhookRoutes() {
         throw new HttpError(400, 'invalid_json', `body is not JSON: ${(err as Error).message}`);
       }
       const payload = validate(webhookSchema, json, 'Alertmanager webhook v4 body');
-      const result = await handleNotification(c.get('deps'), payload, c.get('requestId'));
+      const result = await handleNotification(c.get('deps'), payload, c.get('requestId'), silences);
       return c.json(result, 200);
     },
   );
