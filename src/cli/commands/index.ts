@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
+import { registerAudit } from './audit.js';
 import { registerCheck } from './check.js';
 import { registerExporter } from './exporter.js';
+import { registerPause } from './pause.js';
 import { registerReceiver } from './receiver.js';
+import { registerResume } from './resume.js';
+import { registerScale } from './scale.js';
 import { registerStack } from './stack.js';
+import { registerStatus } from './status.js';
 import { registerStress } from './stress.js';
+import { registerTop } from './top.js';
+import { registerWhy } from './why.js';
 import { registerWorker } from './worker.js';
 
 /** Every subcommand, one module each. */
@@ -14,4 +21,12 @@ export function registerCommands(program: Command): void {
   registerStack(program);
   registerWorker(program);
   registerStress(program);
+  // Operating: what the pools do, why, and the operator's hands on them.
+  registerStatus(program);
+  registerTop(program);
+  registerAudit(program);
+  registerWhy(program);
+  registerScale(program);
+  registerPause(program);
+  registerResume(program);
 }

@@ -6,21 +6,26 @@ import { layoutTable, renderRows, type Cell, type Column } from './table.js';
 
 export const AUDIT_COLUMNS: Column[] = [
   { header: 'TIME' },
-  { header: 'POOL', shrink: true, min: 6 },
+  { header: 'POOL', shrink: true, min: 4 },
   { header: 'OUTCOME' },
-  { header: 'SCALE' },
-  { header: 'REPLICAS' },
-  { header: 'BY' },
+  { header: 'CHANGE' },
+  // The reason says who asked: a manual decision's starts with `manual:`.
   { header: 'REASON', shrink: true, min: 10 },
 ];
+
+/** `up 1 → 3`, `up 3` (wanted up, stayed), `3` (no direction). */
+export function changeCell(e: Pick<AuditEntry, 'scale' | 'from' | 'to'>): string {
+  return e.scale ? `${e.scale} ${fromTo(e.from, e.to)}` : fromTo(e.from, e.to);
+}
 
 /** What an entry says happened, `running` while its command runs. */
 export const entryOutcome = (e: AuditEntry) => (e.status === 'running' ? 'running' : e.outcome);
 
 /** The reason, and for a failed command what went wrong. */
 export function entryReason(e: AuditEntry): string {
-  const failure = e.outcome === 'failed' ? `: ${e.timedOut ? 'timed out' : (e.error ?? `exit ${e.exitCode}`)}` : '';
-  return oneLine(`${e.reason}${failure}`);
+  // What broke comes first: in a narrow column the end of a line is what gets cut.
+  if (e.outcome === 'failed') return oneLine(`${e.timedOut ? 'timed out' : (e.error ?? `exit ${e.exitCode}`)} — ${e.reason}`);
+  return oneLine(e.reason);
 }
 
 export function auditRow(e: AuditEntry, now: number, style: Style): Cell[] {
@@ -29,15 +34,13 @@ export function auditRow(e: AuditEntry, now: number, style: Style): Cell[] {
     formatClock(Date.parse(e.time), now),
     e.pool,
     { text: outcome, color: outcomeColor(outcome, style) },
-    e.scale ?? '-',
-    fromTo(e.from, e.to),
-    e.actor === 'api' ? 'api' : 'alert',
+    changeCell(e),
     entryReason(e),
   ];
 }
 
 /** Widths for a streamed log (`--follow`) before any row is known. */
-export const AUDIT_STREAM_WIDTHS = [8, 8, 9, 5, 8, 5, 10];
+export const AUDIT_STREAM_WIDTHS = [8, 6, 9, 10, 10];
 
 export interface AuditTable {
   lines: string[];

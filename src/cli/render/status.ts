@@ -1,6 +1,6 @@
 import type { PoolMetrics } from '../client/exposition.js';
 import type { PoolInfo } from '../client/types.js';
-import { formatClock, formatDuration, formatPercent, formatRelative, oneLine, truncate } from './format.js';
+import { formatClock, formatDuration, formatPercent, formatRelative, oneLine, truncate, wrap } from './format.js';
 import { outcomeColor } from './outcome.js';
 import type { Style } from './style.js';
 import { renderTable, type Cell } from './table.js';
@@ -36,6 +36,11 @@ export function utilizationCell(m: PoolMetrics | undefined): string {
   return `${m.busy}/${m.alive} ${m.alive > 0 ? formatPercent(m.busy / m.alive) : '-'}`;
 }
 
+/** `3`, or `3 → 4` while the last decision wants another count (running, failed or dry run). */
+export function replicasCell(p: Pick<PoolInfo, 'replicas' | 'desired'>): string {
+  return p.desired === null || p.desired === p.replicas ? String(p.replicas) : `${p.replicas} → ${p.desired}`;
+}
+
 const count = (n: number | undefined) => (n === undefined ? '-' : String(n));
 
 /** The `alertscale status` screen: a table of pools, then each pool's last decision and pause. */
@@ -45,8 +50,7 @@ export function renderStatus({ pools, metrics, now, width, style }: StatusInput)
     const m = metrics?.get(p.pool);
     return [
       { text: p.enabled ? p.pool : `${p.pool} (dry run)`, color: style.bold },
-      String(p.replicas),
-      p.desired === null ? '-' : String(p.desired),
+      replicasCell(p),
       `${p.min}-${p.max}`,
       utilizationCell(m),
       count(m?.queue),
@@ -56,14 +60,13 @@ export function renderStatus({ pools, metrics, now, width, style }: StatusInput)
   });
   const table = renderTable(
     [
-      { header: 'POOL', shrink: true, min: 6 },
+      { header: 'POOL', shrink: true, min: 4 },
       { header: 'REPLICAS', align: 'right' },
-      { header: 'DESIRED', align: 'right' },
       { header: 'MIN-MAX' },
       { header: 'BUSY/ALIVE' },
       { header: 'QUEUE', align: 'right' },
-      { header: 'COOLDOWN', shrink: true, min: 8 },
-      { header: 'PAUSED', shrink: true, min: 6 },
+      { header: 'COOLDOWN', shrink: true, min: 4 },
+      { header: 'PAUSED', shrink: true, min: 5 },
     ],
     rows,
     { width, style },
@@ -76,15 +79,15 @@ export function poolDetails(p: PoolInfo, now: number, width: number, style: Styl
   const lines: string[] = [];
   const fit = (text: string) => truncate(text, width);
   const d = p.lastDecision;
+  const name = `${p.pool}:`;
   if (d) {
-    const when = formatRelative(Date.parse(d.time), now);
-    const head = `${p.pool}: last decision ${when}: `;
-    const body = `${d.outcome} — ${oneLine(d.reason)}`;
-    const text = fit(head + body);
-    lines.push(style.bold(text.slice(0, p.pool.length + 1)) + text.slice(p.pool.length + 1).replace(d.outcome, outcomeColor(d.outcome, style)(d.outcome)));
+    // `demo: scaled 3m ago — <why>`, wrapped rather than cut: the why is the point.
+    const [first = '', ...rest] = wrap(`${name} ${d.outcome} ${formatRelative(Date.parse(d.time), now)} — ${oneLine(d.reason)}`, width, '');
+    const head = first.slice(name.length + 1);
+    const colored = head.startsWith(d.outcome) ? outcomeColor(d.outcome, style)(d.outcome) + head.slice(d.outcome.length) : head;
+    lines.push(`${style.bold(name)} ${colored}`, ...wrap(rest.join(' '), width, '  '));
   } else {
-    const text = fit(`${p.pool}: no decision yet`);
-    lines.push(style.bold(text.slice(0, p.pool.length + 1)) + style.dim(text.slice(p.pool.length + 1)));
+    lines.push(`${style.bold(fit(name))} ${style.dim('no decision yet')}`);
   }
   if (p.paused) {
     const until = Date.parse(p.paused.until);

@@ -34,7 +34,7 @@ export function layoutTable(columns: Column[], rows: Cell[][], opts: { width: nu
   // A shrinkable last column (a reason, a comment) may use whatever room is left: rows printed
   // later in the same widths (a followed log) are then cut at the screen edge, not at the header.
   const last = columns.length - 1;
-  if (columns[last]?.shrink) widths[last] = Math.max(widths[last]!, opts.width - (total() - widths[last]!));
+  if (columns[last]?.shrink && Number.isFinite(opts.width)) widths[last] = Math.max(widths[last]!, opts.width - (total() - widths[last]!));
   return widths;
 }
 

@@ -1,9 +1,9 @@
 import type { ScalingAlert } from '../client/alertmanager.js';
 import type { AuditEntry, PauseInfo } from '../client/types.js';
-import { entryOutcome, entryReason } from './audit.js';
+import { changeCell, entryOutcome, entryReason } from './audit.js';
 import { formatClock, formatDuration, formatPercent, pad, truncate } from './format.js';
-import { fromTo, outcomeColor } from './outcome.js';
-import { cooldownCell } from './status.js';
+import { outcomeColor } from './outcome.js';
+import { cooldownCell, replicasCell } from './status.js';
 import { plain, type Style } from './style.js';
 import { renderTable, type Cell } from './table.js';
 
@@ -48,7 +48,7 @@ export function bar(ratio: number, cells: number): string {
 const heat = (ratio: number, style: Style) => (ratio >= 0.8 ? style.red : ratio >= 0.5 ? style.yellow : style.green);
 
 function poolRow(p: TopPool, now: number, style: Style): Cell[] {
-  const workers = p.desired !== null && p.desired !== p.replicas ? `${p.replicas} → ${p.desired}` : String(p.replicas);
+  const workers = replicasCell(p);
   const ratio = p.alive ? (p.busy ?? 0) / p.alive : undefined;
   const busy = p.alive === undefined || p.busy === undefined ? '-' : `${p.busy}/${p.alive}`;
   const state = p.paused
@@ -85,7 +85,7 @@ function alertRow(a: ScalingAlert, now: number, style: Style): Cell[] {
 
 function decisionRow(e: AuditEntry, now: number, style: Style): Cell[] {
   const outcome = entryOutcome(e);
-  return [formatClock(Date.parse(e.time), now), e.pool, { text: outcome, color: outcomeColor(outcome, style) }, fromTo(e.from, e.to), entryReason(e)];
+  return [formatClock(Date.parse(e.time), now), e.pool, { text: outcome, color: outcomeColor(outcome, style) }, changeCell(e), entryReason(e)];
 }
 
 /**
@@ -123,7 +123,8 @@ export function renderTop(s: TopSnapshot, width: number, style: Style = plain, h
   lines.push('', style.bold(alerts === undefined ? 'FIRING SCALING ALERTS (Alertmanager not readable)' : `FIRING SCALING ALERTS (${alerts.length})`));
   if (alerts && alerts.length > 0) {
     const table = renderTable(
-      [{ header: 'ALERT', shrink: true, min: 8 }, { header: 'POOL', shrink: true, min: 4 }, { header: 'SCALE' }, { header: 'ASKS' }, { header: 'FOR' }, { header: 'STATE' }],
+      // Shown without a header (the section title says what they are), so the header takes no room.
+      [{ header: '', shrink: true, min: 8 }, { header: '', shrink: true, min: 4 }, { header: '' }, { header: '' }, { header: '' }, { header: '' }],
       alerts.map((a) => alertRow(a, now, style)),
       opts,
     );
@@ -133,7 +134,7 @@ export function renderTop(s: TopSnapshot, width: number, style: Style = plain, h
   lines.push('', style.bold('LAST DECISIONS'));
   if (s.decisions.length > 0) {
     const table = renderTable(
-      [{ header: 'TIME' }, { header: 'POOL', shrink: true, min: 4 }, { header: 'OUTCOME' }, { header: 'REPLICAS' }, { header: 'REASON', shrink: true, min: 10 }],
+      [{ header: '' }, { header: '', shrink: true, min: 4 }, { header: '' }, { header: '' }, { header: '', shrink: true, min: 10 }],
       s.decisions.map((e) => decisionRow(e, now, style)),
       opts,
     );
