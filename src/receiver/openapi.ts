@@ -209,7 +209,9 @@ const ROUTES: RouteConfig[] = [
     path: '/v1/pools/{pool}/pause',
     tags: ['pause'],
     summary: 'Pause scaling: an Alertmanager silence on pool="<pool>"',
-    description: 'Scaling alerts of the pool stop at Alertmanager for the duration. Manual scaling still works.',
+    description:
+      'Scaling alerts of the pool stop at Alertmanager for the duration. Manual scaling still works. ' +
+      'duration: as Prometheus writes it (30m, 2h, 1h30m), 1s to 7d; createdBy defaults to alertscale.',
     request: { params: poolParam, body: { required: true, content: { 'application/json': { schema: pauseRequestSchema.meta({ id: 'PauseRequest' }) } } } },
     responses: {
       201: json(pauseResponseSchema.meta({ id: 'PauseResponse' }), 'the silence was created'),
