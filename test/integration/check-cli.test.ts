@@ -130,6 +130,15 @@ describe('alertscale check', () => {
     expect(run.exitCode).toBe(0);
   });
 
+  it('an Alertmanager webhook that misses /v1/alertmanager is a warning (amtool accepts any URL)', async () => {
+    const file = join(dir, 'alertmanager', 'alertmanager.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('/v1/alertmanager', '/v1/alerts'));
+    const run = await check(dir);
+    expect(run.stdout).toContain('amtool check-config: alertmanager/alertmanager.yml ok');
+    expect(run.stderr).toMatch(/^alertmanager\/alertmanager\.yml: warning: no webhook_configs url ends in \/v1\/alertmanager/m);
+    expect(run.exitCode).toBe(0);
+  });
+
   it('usage errors exit 2; missing paths given on the command line exit 1', async () => {
     expect((await check(dir, ['--no-such-flag'])).exitCode).toBe(2);
     const missing = await check(dir, ['--rules', 'nope', '--alertmanager-config', 'nope.yml']);

@@ -4,6 +4,7 @@
  * receiver really publish, the scaling-alert contract, and lines that point at the right place.
  */
 import { describe, expect, it } from 'vitest';
+import { alertmanagerFindings } from '../../src/cli/check/alertmanager.js';
 import { closest, crossCheck, globToRegExp, type CrossCheckInput } from '../../src/cli/check/cross-check.js';
 import { formatFinding, summaryLine, type Finding } from '../../src/cli/check/findings.js';
 import { publishedMetrics } from '../../src/cli/check/published.js';
@@ -249,5 +250,26 @@ describe('promtool and amtool output', () => {
       'am.yml: error: amtool: undefined receiver "nope" used in route; edit it until `amtool check-config am.yml` passes',
     ]);
     expect(amtoolFindings("Checking 'am.yml'  FAILED: yaml: line 2: did not find expected key\n", 'am.yml')[0]).toMatchObject({ line: 2 });
+  });
+});
+
+describe('alertmanager.yml sends scaling alerts to the receiver', () => {
+  const am = (url: string) => `route:\n  receiver: a\nreceivers:\n  - name: a\n    webhook_configs:\n      - url: ${url}\n`;
+
+  it.each<[string, string, boolean]>([
+    ['the receiver path', 'http://127.0.0.1:9460/v1/alertmanager', true],
+    ['with a trailing slash, another host', 'https://scaler.internal:8443/v1/alertmanager/', true],
+    ['another path', 'http://127.0.0.1:9460/alertmanager', false],
+    ['not a URL', 'nope', false],
+  ])('%s', (_name, url, ok) => {
+    const findings = alertmanagerFindings(am(url), 'am.yml', '127.0.0.1:9460');
+    expect(findings.length === 0).toBe(ok);
+    if (!ok) expect(formatFinding(findings[0]!)).toMatch(/^am\.yml: warning: no webhook_configs url ends in \/v1\/alertmanager \(1 webhook\(s\) found\).*; add a receiver with url http:\/\/127\.0\.0\.1:9460\/v1\/alertmanager/);
+  });
+
+  it('no webhook at all is a warning; url_file is trusted; broken YAML is left to amtool', () => {
+    expect(alertmanagerFindings('route:\n  receiver: a\nreceivers:\n  - name: a\n', 'am.yml', 'x:1')).toHaveLength(1);
+    expect(alertmanagerFindings('receivers:\n  - name: a\n    webhook_configs:\n      - url_file: /etc/secret\n      - url: http://h/v1/alertmanager\n', 'am.yml', 'x:1')).toEqual([]);
+    expect(alertmanagerFindings('route: [\n', 'am.yml', 'x:1')).toEqual([]);
   });
 });

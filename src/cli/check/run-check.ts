@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, loadConfig, type Config } from '../../config/index.js';
+import { alertmanagerFindings } from './alertmanager.js';
 import { crossCheck, type ConfigPool } from './cross-check.js';
 import type { Finding } from './findings.js';
 import { publishedMetrics } from './published.js';
@@ -123,8 +124,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       findings.push(...run.findings);
       if (run.ok) notes.push(`amtool check-config: ${am} ok`);
     } else {
-      notes.push('skipped: amtool not installed (Alertmanager config not checked)');
+      notes.push('skipped: amtool not installed (Alertmanager config syntax not checked)');
     }
+    findings.push(...alertmanagerFindings(readFileSync(am, 'utf8'), am, config?.receiver.listen ?? '127.0.0.1:9460'));
   }
   return { findings, notes };
 }
