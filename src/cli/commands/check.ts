@@ -22,7 +22,7 @@ export function registerCheck(program: Command): void {
   withConfig(program.command('check'))
     .description(
       'validate alertscale.yml, run promtool check rules and amtool check-config when installed, and cross-check ' +
-        'pool and metric names between the config, the rules and what alertscale publishes. ' +
+        'pool and metric names between the config, the rules and what alertscale publishes, and the webhook path in the Alertmanager config. ' +
         'One line per problem (file:line: error|warning: what; fix) on stderr. Exit 0: no errors (warnings allowed), 1: errors, 2: usage',
     )
     .option('-r, --rules <path>', `rule file or directory of *.yml (repeatable; default ${DEFAULT_RULES})`, collect)
