@@ -27,11 +27,13 @@ export interface NotificationResult {
 }
 
 /**
- * How long a webhook waits for a silence list when the remembered one is older than ~2 s. The
- * list only matters in a race (a silence made just after Alertmanager sent this), so it is never
- * worth more: too slow or Alertmanager down, and the notification is handled as not silenced.
+ * How long a webhook waits for a silence list when the remembered one is older than ~2 s, and
+ * again to confirm a match on a list asked for now. Silences only matter here in a race (a
+ * silence made just after Alertmanager sent this), so they are never worth more: too slow or
+ * Alertmanager down, and the notification is handled as not silenced.
  */
 export const SILENCE_WAIT_MS = 50;
+export const SILENCE_CONFIRM_MS = 100;
 
 /** One Alertmanager notification: every pool in it decided (and its command started) independently. */
 export async function handleNotification(deps: PoolActionDeps, payload: WebhookPayload, requestId: string, silences: SilenceCache | null = null): Promise<NotificationResult> {
@@ -73,8 +75,12 @@ async function findMuted(deps: PoolActionDeps, silences: SilenceCache | null, pa
     c.kind === 'signal' && c.signal.status === 'firing' && c.signal.pool in deps.config.pools ? [{ signal: c.signal, labels: payload.alerts[i]!.labels }] : [],
   );
   if (firing.length === 0) return NOTHING_MUTED;
-  const list = await silences.peek(SILENCE_WAIT_MS);
-  return list ? mutedSignals(firing, list, deps.now()) : NOTHING_MUTED;
+  const remembered = await silences.peek(SILENCE_WAIT_MS);
+  if (!remembered || mutedSignals(firing, remembered, deps.now()).size === 0) return NOTHING_MUTED;
+  // Confirm on a list asked for now: Alertmanager sends a firing ~0.4 s after a silence is
+  // expired early, and the remembered list may still show that silence active.
+  const now = await silences.fresh(SILENCE_CONFIRM_MS);
+  return now ? mutedSignals(firing, now, deps.now()) : NOTHING_MUTED;
 }
 
 function alertAction(deps: PoolActionDeps, pool: string, signals: ScaleSignal[], requestId: string, muted: Muted) {

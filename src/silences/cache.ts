@@ -29,6 +29,11 @@ export interface SilenceCache {
    * caller then acts as if nothing were silenced). Never throws.
    */
   peek(waitMs: number): Promise<Silence[] | undefined>;
+  /**
+   * A list asked for now, waited on for at most `waitMs`; undefined when slower or failed. For
+   * confirming what a remembered list suggests: it may predate a silence's early expiry.
+   */
+  fresh(waitMs: number): Promise<Silence[] | undefined>;
   /** Drop what is remembered (after creating or expiring a silence). */
   forget(): void;
 }
@@ -79,21 +84,11 @@ export function createSilenceCache({ client, freshMs = 2_000, clock = () => perf
     peek: async (waitMs) => {
       if (remembered && ageOf(remembered) <= freshMs) return remembered.silences;
       if (failed && ageOf(failed) < freshMs) return undefined;
-      const request = (inflight ?? ask()).catch(() => undefined);
+      const request = inflight ?? ask();
       // Wait at most waitMs after the request began: joining a hanging request costs nothing.
-      const left = inflightSince + waitMs - clock();
-      if (left <= 0) return undefined;
-      let stop = () => {};
-      const deadline = new Promise<undefined>((resolve) => {
-        const timer = setTimeout(() => resolve(undefined), left);
-        stop = () => clearTimeout(timer);
-      });
-      try {
-        return await Promise.race([request, deadline]);
-      } finally {
-        stop();
-      }
+      return within(request, inflightSince + waitMs - clock());
     },
+    fresh: (waitMs) => within(ask(), waitMs),
     forget: () => {
       generation++;
       remembered = undefined;
@@ -101,4 +96,20 @@ export function createSilenceCache({ client, freshMs = 2_000, clock = () => perf
       inflight = undefined;
     },
   };
+}
+
+/** The answer if it comes within `ms`, else undefined; a failure is undefined too. */
+async function within(request: Promise<Silence[]>, ms: number): Promise<Silence[] | undefined> {
+  const answer = request.catch(() => undefined);
+  if (ms <= 0) return undefined;
+  let stop = () => {};
+  const deadline = new Promise<undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    stop = () => clearTimeout(timer);
+  });
+  try {
+    return await Promise.race([answer, deadline]);
+  } finally {
+    stop();
+  }
 }

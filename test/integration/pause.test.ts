@@ -196,6 +196,16 @@ describe('a notification that left Alertmanager before the silence began', () =>
     await rx.receiver.idle();
     expect(runs('api')).toEqual(['2']);
   });
+
+  it('a silence expired in Alertmanager a moment ago (still in the receiver\'s cache) does not pause', async () => {
+    const { body } = await rx.post('/v1/pools/api/pause', { duration: '10m', comment: 'short-lived' });
+    await amtool('silence', 'expire', body.silenceId);
+    // Alertmanager sends the firing ~0.4 s after an early expiry: well inside the cache's 2 s.
+    const res = await rx.post('/v1/alertmanager', notification({ pool: 'api', scale: 'up', annotations: { step: '1' }, fingerprint: 'c0c0c0c0c0c0c0c0', startsAt: new Date().toISOString() }));
+    expect(res.body.decisions[0]).toMatchObject({ outcome: 'scaled', from: 2, to: 3 });
+    await rx.receiver.idle();
+    expect(runs('api')).toEqual(['2', '3']);
+  });
 });
 
 describe('bad input: 4xx, no silence made', () => {
@@ -258,9 +268,9 @@ describe('Alertmanager unreachable', () => {
     const started = performance.now();
     const res = await rx.post('/v1/alertmanager', notification({ pool: 'api', scale: 'up', annotations: { step: '1' }, fingerprint: 'b0b0b0b0b0b0b0b0', startsAt: new Date().toISOString() }));
     expect(performance.now() - started).toBeLessThan(500);
-    expect(res.body.decisions[0]).toMatchObject({ outcome: 'scaled', from: 2, to: 3 });
+    expect(res.body.decisions[0]).toMatchObject({ outcome: 'scaled', from: 3, to: 4 });
     await rx.receiver.idle();
-    expect(runs('api')).toEqual(['2', '3']);
+    expect(runs('api')).toEqual(['2', '3', '4']);
   });
 
   it('manual scaling still works; alertscale_pool_paused has no series (unknown, not 0)', async () => {

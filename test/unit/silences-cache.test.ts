@@ -175,3 +175,22 @@ describe('silence cache: peek() never queues behind a hanging request', () => {
     expect(am.calls).toBe(1);
   });
 });
+
+describe('silence cache: fresh()', () => {
+  it('always asks, even with a fresh list remembered, and waits at most waitMs', async () => {
+    const am = scriptedClient();
+    const cache = createSilenceCache({ client: am.client, clock: () => 0 });
+    const first = cache.list();
+    await tick();
+    am.answer(list('old'));
+    await first;
+    const confirm = cache.fresh(1_000);
+    await tick();
+    expect(am.calls).toBe(2);
+    am.answer(list('new'));
+    expect(await confirm).toEqual(list('new'));
+    expect(await cache.peek(0)).toEqual(list('new'));
+    expect(await cache.fresh(20)).toBeUndefined(); // never answered
+    expect(am.calls).toBe(3);
+  });
+});
