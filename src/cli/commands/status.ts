@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolveContext, type ApiOptions } from '../client/context.js';
 import { readExporter } from '../client/exporter.js';
+import { withSettledDecisions } from '../client/last-decision.js';
 import { withApi, withJson } from '../client/options.js';
 import { renderStatus } from '../render/status.js';
 import { printLines, stdoutStyle } from '../render/terminal.js';
@@ -10,11 +11,13 @@ export function registerStatus(program: Command): void {
     .description('a table of pools: replicas, desired, bounds, busy/alive workers, queue, cooldown, pause, last decision and why')
     .action(async (opts: ApiOptions & { json?: boolean }) => {
       const ctx = resolveContext(opts);
-      const [{ pools, warnings }, exporter] = await Promise.all([
+      const [{ pools: listed, warnings }, recent, exporter] = await Promise.all([
         ctx.api.pools(),
+        ctx.api.audit({ limit: 200 }),
         ctx.exporterUrl ? readExporter(ctx.exporterUrl) : Promise.resolve({ ok: false as const, problem: 'no exporter.listen (no local alertscale.yml)' }),
       ]);
       const metrics = exporter.ok ? exporter.pools : undefined;
+      const pools = withSettledDecisions(listed, recent.entries);
       if (opts.json) {
         const out = {
           pools: pools.map((p) => ({ ...p, workers: metrics?.get(p.pool) ?? null })),
