@@ -55,7 +55,8 @@ async function collect(ctx: OpsContext, intervalMs: number, previous: Previous |
         pool: p.pool, replicas: p.replicas, desired: p.desired, min: p.min, max: p.max, enabled: p.enabled, paused: p.paused,
         cooldownRemainingSeconds: p.cooldownRemainingSeconds,
         alive: m?.alive, busy: m?.busy, queue: m?.queue, processes: m?.processes,
-        cpuPerWorker: previous ? cpuPerWorker(previous.pools.get(p.pool), m, at - previous.at) : undefined,
+        // Under half a second apart, a rate of /proc's 10 ms ticks is mostly noise.
+        cpuPerWorker: previous && at - previous.at >= 500 ? cpuPerWorker(previous.pools.get(p.pool), m, at - previous.at) : undefined,
       };
     }),
     alerts: alerts?.ok ? alerts.alerts : undefined,
@@ -79,14 +80,16 @@ export function registerTop(program: Command): void {
       const out = process.stdout;
       const style = createStyle(shouldColor(out));
       const interval = Math.max(500, opts.interval);
-      // A first reading so the first frame already has CPU (a rate needs two).
-      let previous = (await collect(ctx, interval, undefined)).reading;
+      let previous: Previous | undefined;
       if (opts.once || !out.isTTY) {
-        await new Promise((r) => setTimeout(r, Math.min(interval, 1_000)));
+        // CPU is a rate: one reading, a second apart from the one shown.
+        previous = (await collect(ctx, interval, undefined)).reading;
+        await new Promise((r) => setTimeout(r, 1_000));
         const { snapshot } = await collect(ctx, interval, previous);
         out.write(`${renderTop(snapshot, out.columns ?? 80, style).join('\n')}\n`);
         return;
       }
+      // The first frame comes at once, without CPU; each later frame has the rate since the one before.
       await runLive(async () => {
         const { snapshot, reading } = await collect(ctx, interval, previous);
         if (reading) previous = reading;
