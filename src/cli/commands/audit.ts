@@ -82,8 +82,11 @@ function describeFilter(opts: AuditOptions): string {
 async function followUntilSignal(intervalMs: number, poll: () => Promise<void>): Promise<void> {
   let stopped = false;
   let wake: () => void = () => undefined;
+  let timer: NodeJS.Timeout | undefined;
   const stop = () => {
     stopped = true;
+    // Ctrl-C ends the wait at once; the pending timer would otherwise hold the process open.
+    clearTimeout(timer);
     wake();
   };
   process.once('SIGINT', stop);
@@ -92,7 +95,7 @@ async function followUntilSignal(intervalMs: number, poll: () => Promise<void>):
   while (!stopped) {
     await new Promise<void>((resolve) => {
       wake = resolve;
-      setTimeout(resolve, intervalMs);
+      timer = setTimeout(resolve, intervalMs);
     });
     if (stopped) break;
     try {
