@@ -24,6 +24,7 @@ export async function runExecution(deps: PoolActionDeps, { decision, auditId, ex
     deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome });
     const { argv, exitCode, durationMs, timedOut, outputTail, error } = result;
     await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error });
+    await deps.pools.completeDecision(pool, auditId, outcome);
     if (result.ok) {
       const at = deps.now();
       await deps.pools.recordScale(pool, decision.to, decision.scale, at);

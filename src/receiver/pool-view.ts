@@ -14,6 +14,12 @@ export interface PoolView {
   max: number;
   enabled: boolean;
   executor: string;
+  /** Seconds each direction waits after a scale (down: after a change in either direction). */
+  cooldown: { up: number; down: number };
+  /** Default workers per step alert, a step alert's minimum interval (s), largest change per action. */
+  step: number;
+  stepInterval: number;
+  maxStep: number | null;
   cooldownRemainingSeconds: { up: number; down: number };
   lastDecision: StoredDecision | null;
   /** The Alertmanager silence that pauses the pool's scaling alerts now, or null. */
@@ -43,6 +49,10 @@ export async function viewPool(deps: PoolActionDeps, name: string, silences?: Si
     max: config.max,
     enabled: config.enabled,
     executor: config.executor.kind,
+    cooldown: { up: policy.cooldown.up / 1000, down: policy.cooldown.down / 1000 },
+    step: policy.step,
+    stepInterval: policy.stepInterval / 1000,
+    maxStep: policy.maxStep ?? null,
     cooldownRemainingSeconds: { up: seconds('up'), down: seconds('down') },
     lastDecision: stored.lastDecision ?? null,
     paused: Array.isArray(silences) ? pauseView(pausesOf(name, silences, now)) : null,

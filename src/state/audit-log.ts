@@ -46,6 +46,15 @@ export function createAuditLog(redis: Redis, keys: StateKeys, maxEntries: number
       await redis.set(keys.auditExecution(id), JSON.stringify(execution), 'EX', EXECUTION_TTL_SECONDS);
     },
 
+    /** One entry by id, with its execution folded in; undefined when absent or trimmed. */
+    async get(id: string): Promise<AuditEntry | undefined> {
+      const [found] = await redis.xrange(keys.audit, id, id);
+      if (!found) return undefined;
+      const record = JSON.parse(found[1][1]!) as AuditRecord;
+      const [execution] = record.executing ? await executions([id]) : [undefined];
+      return toEntry(id, record, execution);
+    },
+
     /** Newest first, filtered, paged by cursor. */
     async query(q: AuditQuery): Promise<AuditPage> {
       const entries: AuditEntry[] = [];

@@ -42,6 +42,14 @@ export function createPoolStore(redis: Redis, keys: StateKeys) {
       await redis.hset(keys.pool(pool), { desired: decision.to, lastDecision: JSON.stringify(decision) });
     },
 
+    /** How the last decision's command ended, if that decision is still the pool's last one. */
+    async completeDecision(pool: string, auditId: string, outcome: StoredDecision['outcome']): Promise<void> {
+      const raw = await redis.hget(keys.pool(pool), 'lastDecision');
+      const last = raw ? (JSON.parse(raw) as StoredDecision) : undefined;
+      if (last?.id !== auditId) return;
+      await redis.hset(keys.pool(pool), { lastDecision: JSON.stringify({ ...last, outcome }) });
+    },
+
     /** After a command succeeded: the new count and the cooldown stamp of its direction. */
     async recordScale(pool: string, replicas: number, direction: ScaleDirection | null, at: number): Promise<void> {
       const fields: Record<string, number> = { replicas };

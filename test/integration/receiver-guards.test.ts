@@ -112,7 +112,11 @@ describe('failed commands', () => {
     expect(audit.body.entries[0]).toMatchObject({ outcome: 'failed', status: 'done', ...execution });
     expect(audit.body.entries[0].error).toBeTruthy();
     const view = await rx.get(`/v1/pools/${pool}`);
-    expect(view.body).toMatchObject({ replicas: 1, cooldownRemainingSeconds: { up: 0, down: 0 } });
+    expect(view.body).toMatchObject({ replicas: 1, cooldownRemainingSeconds: { up: 0, down: 0 }, cooldown: { up: 300, down: 300 } });
+    // The pool's last decision says how its command ended, as the audit entry does.
+    expect(view.body.lastDecision).toMatchObject({ id: res.body.decisions[0].auditId, outcome: 'failed' });
+    const byId = await rx.get(`/v1/audit/${res.body.decisions[0].auditId}`);
+    expect(byId.body).toMatchObject({ outcome: 'failed', status: 'done', ...execution });
     // With no cooldown stamped, the next notification tries again at once.
     const retry = await rx.post('/v1/alertmanager', fresh({ pool, annotations: { step: '1' } }));
     expect(retry.body.decisions[0].outcome).toBe('scaled');

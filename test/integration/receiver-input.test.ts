@@ -97,6 +97,9 @@ describe('bad input: 4xx with the JSON error shape, nothing runs', () => {
     expect((await rx.post('/v1/pools/demo/scale', { replicas: 2 })).body.error.details[0].path).toBe('reason');
     expect((await rx.get('/v1/audit?outcome=exploded')).status).toBe(422);
     expect((await rx.get('/v1/audit?since=yesterday-ish')).body.error.message).toContain('not a time');
+    expect((await rx.get('/v1/audit?since=14:60')).status).toBe(422);
+    expect((await rx.get('/v1/audit/1795414460737-0')).body.error.code).toBe('not_found');
+    expect((await rx.get('/v1/audit/drop-table')).status).toBe(422);
     expect(existsSync(ranFile())).toBe(false);
   });
 });

@@ -13,6 +13,7 @@ const iso = (t: number) => new Date(t).toISOString();
 
 const pool = (change: Partial<PoolInfo> = {}): PoolInfo => ({
   pool: 'demo', replicas: 3, desired: 3, min: 1, max: 8, enabled: true, executor: 'pm2',
+  cooldown: { up: 60, down: 300 }, step: 1, stepInterval: 60, maxStep: null,
   cooldownRemainingSeconds: { up: 0, down: 0 }, lastDecision: null, paused: null, pausedUnknown: false, ...change,
 });
 

@@ -1,5 +1,5 @@
 import { apiError, unreachable, type Endpoint } from './errors.js';
-import type { AuditPage, PauseResult, PoolInfo, PoolList, ResumeResult, ScaleResult } from './types.js';
+import type { AuditEntry, AuditPage, PauseResult, PoolInfo, PoolList, ResumeResult, ScaleResult } from './types.js';
 
 export interface ApiClientOptions {
   baseUrl: string;
@@ -70,6 +70,9 @@ export function createApiClient(opts: ApiClientOptions) {
       return { pools: list.pools, warnings: list.warnings ?? [] };
     },
     pool: (name: string) => request<PoolInfo>('GET', pool(name)),
+    auditEntry(id: string): Promise<AuditEntry> {
+      return request<AuditEntry>('GET', `/v1/audit/${encodeURIComponent(id)}`);
+    },
     audit(params: AuditParams): Promise<AuditPage> {
       const query = new URLSearchParams();
       for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));

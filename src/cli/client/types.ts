@@ -26,10 +26,6 @@ export interface PoolInfo extends Omit<PoolView, 'paused' | 'pausedUnknown'> {
   paused?: PauseInfo | null;
   /** Alertmanager could not be asked: `paused: null` means "unknown" then. */
   pausedUnknown?: boolean;
-  /** Pool pacing, when the receiver reports it (else the CLI reads it from alertscale.yml). */
-  cooldown?: { up: number; down: number };
-  step?: number;
-  maxStep?: number | null;
 }
 
 /** `POST /v1/pools/:pool/scale` answer (202 scaled, 200 otherwise). */

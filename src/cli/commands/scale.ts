@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { parseCountArg } from '../client/args.js';
 import type { ApiClient } from '../client/http.js';
-import { timeParam } from '../client/http.js';
 import { resolveContext, type ApiOptions } from '../client/context.js';
 import { CliError } from '../client/errors.js';
 import { durationOption, withApi, withJson } from '../client/options.js';
@@ -16,18 +15,11 @@ interface ScaleOptions extends ApiOptions {
   json?: boolean;
 }
 
-/** The audit entry of a decision, by id: stream ids carry their millisecond, so ask for that one. */
-export async function auditEntryById(api: ApiClient, pool: string, id: string): Promise<AuditEntry | undefined> {
-  const ms = Number(id.split('-')[0]);
-  const page = await api.audit({ pool, since: timeParam(ms), until: timeParam(ms), limit: 1000 });
-  return page.entries.find((e) => e.id === id);
-}
-
 /** Poll the audit entry until its command has finished, or the time is up. */
-async function waitForCommand(api: ApiClient, pool: string, id: string, timeoutMs: number): Promise<AuditEntry | undefined> {
+async function waitForCommand(api: ApiClient, id: string, timeoutMs: number): Promise<AuditEntry | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 100; Date.now() < deadline; delay = Math.min(1_000, delay * 2)) {
-    const entry = await auditEntryById(api, pool, id);
+    const entry = await api.auditEntry(id);
     if (entry && entry.status === 'done') return entry;
     await new Promise((r) => setTimeout(r, delay));
   }
@@ -60,7 +52,7 @@ export function registerScale(program: Command): void {
         say(`${started}; follow it with: alertscale audit --pool ${pool} --follow`);
         return;
       }
-      const entry = await waitForCommand(ctx.api, pool, result.auditId, opts.waitTimeout);
+      const entry = await waitForCommand(ctx.api, result.auditId, opts.waitTimeout);
       if (!entry) {
         throw new CliError(`${started}: the command is still running after ${formatElapsed(opts.waitTimeout)}; follow it with: alertscale audit --pool ${pool} --follow`);
       }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { Config } from '../../config/index.js';
 import { checkTimeArg, parseLimitArg, parseTimeArg } from '../client/args.js';
 import { fetchAudit } from '../client/audit-follow.js';
 import { resolveContext, type ApiOptions } from '../client/context.js';
@@ -16,20 +15,14 @@ interface WhyOptions extends ApiOptions {
   json?: boolean;
 }
 
-/**
- * Bounds from the receiver; cooldowns and steps from the receiver when it reports them, else from
- * the local alertscale.yml — but only when its bounds agree with the receiver's (a different file
- * would explain the wrong pool).
- */
-export function pacingOf(view: PoolInfo, config: Config | undefined): PoolPacing {
-  const local = config?.pools[view.pool];
-  const agrees = local !== undefined && local.min === view.min && local.max === view.max;
+/** Bounds and pacing as the receiver applies them (its API reports seconds; the renderer takes ms). */
+export function pacingOf(view: PoolInfo): PoolPacing {
   return {
     min: view.min,
     max: view.max,
-    step: view.step ?? (agrees ? local.step : undefined),
-    maxStep: view.maxStep !== undefined ? view.maxStep : agrees ? (local.maxStep ?? null) : undefined,
-    cooldown: view.cooldown ?? (agrees ? local.cooldown : undefined),
+    step: view.step,
+    maxStep: view.maxStep,
+    cooldown: { up: view.cooldown.up * 1000, down: view.cooldown.down * 1000 },
   };
 }
 
@@ -55,7 +48,7 @@ export function registerWhy(program: Command): void {
       const before = [...beforeNewest].reverse();
       // The API lists newest first: the decisions just after `at` are the last of the window.
       const after = afterNewest.slice(-opts.count).reverse();
-      const pacing = pacingOf(view, ctx.config);
+      const pacing = pacingOf(view);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ pool, at: at === undefined ? null : new Date(at).toISOString(), pacing, before, after }, null, 2)}\n`);
         return;
