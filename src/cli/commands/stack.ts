@@ -28,7 +28,7 @@ export function registerStack(program: Command): void {
       const dir = resolve(opts.dir);
       const say = (line: string) => process.stdout.write(`  starting ${line}\n`);
       const stack = await startStack({ root: ROOT, dir, ports, baseConfig: resolve(opts.config), say });
-      const cli = 'npx alertscale';
+      const cli = './bin/alertscale.js';
       process.stdout.write(`
 alertscale stack is up (state and logs in ${dir}):
   Prometheus     ${stack.urls.prometheus}/alerts
