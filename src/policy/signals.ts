@@ -4,7 +4,10 @@ import type { SignalInput } from './types.js';
 export function ignoreReason(signal: SignalInput, stepInterval: number, now: number): string | undefined {
   const history = signal.history;
   if (signal.status === 'resolved') return 'resolved';
-  if (!history || history.startsAt !== signal.startsAt) return undefined;
+  if (!history) return undefined;
+  // A retried or delayed copy of an earlier firing, delivered after this alert fired again.
+  if (Date.parse(signal.startsAt) < Date.parse(history.startsAt)) return 'stale (an older firing than the one already seen)';
+  if (history.startsAt !== signal.startsAt) return undefined;
   // Arrival order is not truth: an HA peer can deliver a firing after this firing's resolved.
   if (history.resolved) return 'stale (this firing was already resolved)';
   if (isDuplicateStep(signal, stepInterval, now)) {

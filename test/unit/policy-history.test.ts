@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScaleSignal } from '../../src/alerts/signal.js';
 import { parseConfig } from '../../src/config/index.js';
+import { decide } from '../../src/policy/decide.js';
 import { nextHistory } from '../../src/policy/history.js';
 import type { AlertHistory, Decision } from '../../src/policy/types.js';
 
@@ -36,5 +37,14 @@ describe('config: executor timeout vs lock timeout', () => {
   it('refuses a command that may outlive the pool lock, naming the path', () => {
     const yaml = 'receiver: { lockTimeout: 1m }\npools:\n  demo:\n    min: 1\n    max: 2\n    executor: { kind: command, scale: ["true"], timeout: 2m }\n';
     expect(() => parseConfig(yaml, 'x.yml')).toThrow(/x\.yml:6:\d+: pools\.demo\.executor\.timeout: must be shorter than receiver\.lockTimeout \(60s\)/);
+  });
+});
+
+describe('decide: a late copy of an older firing', () => {
+  it('does not step again after a newer firing of the same alert stepped', () => {
+    const policy = { min: 1, max: 10, enabled: true, step: 1, stepInterval: 600_000, cooldown: { up: 0, down: 0 } };
+    const late = { ...signal({ startsAt: T0 }), history: firing(T1, { lastStepAt: NOW - 1_000 }) };
+    const d = decide({ pool: 'demo', policy, state: { replicas: 3 }, signals: [late], now: NOW });
+    expect(d).toMatchObject({ outcome: 'no_change', to: 3, reason: expect.stringContaining('stale (an older firing') });
   });
 });
