@@ -46,14 +46,15 @@ async function untilHealthy(name: string, url: string, child: ChildProcess): Pro
   }, 30_000, 100);
 }
 
-export async function startFloor(): Promise<Served> {
+/** A floor server: `bench/floor-server.ts` (node:http) or `bench/floor-hono.ts` (Hono). */
+export async function startFloor(file = 'bench/floor-server.ts', args: string[] = []): Promise<Served> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor-server.ts', '--port', String(port)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', file, '--port', String(port), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const s = served('floor', child, port);
-  await untilHealthy('floor', `${s.url}/`, child);
+  const s = served(file, child, port);
+  await untilHealthy(file, `${s.url}/`, child);
   return s;
 }
 

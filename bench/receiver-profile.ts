@@ -31,7 +31,8 @@ export interface ProfileSummary {
   busyMs: number;
   idleMs: number;
   selfByOwner: Share[];
-  inclusiveByOwner: Share[];
+  /** Each sample charged to the nearest frame of a package or of our code: who asked for the work. */
+  causedBy: Share[];
   topFunctions: Share[];
 }
 
@@ -58,7 +59,7 @@ export function summariseProfile(file: string, top = 12, window?: { fromUs: numb
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
   const self = new Map<string, number>();
-  const inclusive = new Map<string, number>();
+  const caused = new Map<string, number>();
   const fns = new Map<string, number>();
   let idleUs = 0;
   let busyUs = 0;
@@ -79,19 +80,22 @@ export function summariseProfile(file: string, top = 12, window?: { fromUs: numb
     self.set(owner, (self.get(owner) ?? 0) + us);
     const fn = `${node.callFrame.functionName || '(anonymous)'} ${owner}${node.callFrame.url ? `:${node.callFrame.lineNumber + 1}` : ''}`;
     fns.set(fn, (fns.get(fn) ?? 0) + us);
-    const owners = new Set<string>();
+    let cause = owner;
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const f = byId.get(at)!.callFrame;
-      if (f.functionName !== '(root)') owners.add(ownerOf(f));
+      const o = ownerOf(byId.get(at)!.callFrame);
+      if (!o.startsWith('node:') && !o.startsWith('(')) {
+        cause = o;
+        break;
+      }
     }
-    for (const o of owners) inclusive.set(o, (inclusive.get(o) ?? 0) + us);
+    caused.set(cause, (caused.get(cause) ?? 0) + us);
   });
   const shares = (m: Map<string, number>) =>
     [...m]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: us / 1000, percent: (100 * us) / busyUs }));
-  return { windowed, busyMs: busyUs / 1000, idleMs: idleUs / 1000, selfByOwner: shares(self), inclusiveByOwner: shares(inclusive), topFunctions: shares(fns) };
+  return { windowed, busyMs: busyUs / 1000, idleMs: idleUs / 1000, selfByOwner: shares(self), causedBy: shares(caused), topFunctions: shares(fns) };
 }
 
 export function profileMarkdown(title: string, s: ProfileSummary, requests: number): string {
@@ -107,9 +111,9 @@ export function profileMarkdown(title: string, s: ProfileSummary, requests: numb
     '|---|---:|---:|',
     rows(s.selfByOwner),
     '',
-    '| inclusive time by owner (on the stack) | ms | of busy |',
+    '| charged to the nearest package / project frame (who asked for the work: a socket write under ioredis counts for ioredis) | ms | of busy |',
     '|---|---:|---:|',
-    rows(s.inclusiveByOwner),
+    rows(s.causedBy),
     '',
     '| hottest functions (self) | ms | of busy |',
     '|---|---:|---:|',

@@ -72,14 +72,15 @@ export function toRow(cell: Cell): Row {
   };
 }
 
-const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
+export const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 const answersText = (a: Record<string, number>) =>
   Object.entries(a)
     .sort((x, y) => y[1] - x[1])
     .map(([k, v]) => `${k.replace(/^200 /, '')} ${v}`)
     .join(', ');
 
-export function resultsTable(rows: Row[], floorTarget: string): string {
+/** `baselines`: targets without Redis or decisions (the floors); ratios are against `floorTarget`. */
+export function resultsTable(rows: Row[], floorTarget: string, baselines: readonly string[] = [floorTarget]): string {
   const floor = (c: number) => rows.find((r) => r.target === floorTarget && r.connections === c)!;
   const lines = [
     '| path | conc. | req/s | p50 ms | p99 ms | req/s vs floor | p99 − floor p99 (ms) | requests | non-2xx | answers (all runs) |',
@@ -88,15 +89,16 @@ export function resultsTable(rows: Row[], floorTarget: string): string {
   for (const r of rows) {
     const f = floor(r.connections);
     const isFloor = r.target === floorTarget;
+    const baseline = baselines.includes(r.target);
     lines.push(
-      `| ${r.target} | ${r.connections} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${isFloor ? '—' : `${((100 * r.rps) / f.rps).toFixed(0)} %`} | ${isFloor ? '—' : ms(r.p99 - f.p99)} | ${r.requests} | ${r.non2xx}${r.errors ? ` (+${r.errors} no answer)` : ''} | ${isFloor ? '(not parsed)' : answersText(r.answers)} |`,
+      `| ${r.target} | ${r.connections} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${isFloor ? '—' : `${((100 * r.rps) / f.rps).toFixed(0)} %`} | ${isFloor ? '—' : ms(r.p99 - f.p99)} | ${r.requests} | ${r.non2xx}${r.errors ? ` (+${r.errors} no answer)` : ''} | ${baseline ? '(not parsed)' : answersText(r.answers)} |`,
     );
   }
   return lines.join('\n');
 }
 
 /** CPU and Redis work per request: robust to the machine's other load, unlike req/s. */
-export function costTable(rows: Row[], floorTarget: string): string {
+export function costTable(rows: Row[], floorTarget: string, baselines: readonly string[] = [floorTarget]): string {
   const floor = (c: number) => rows.find((r) => r.target === floorTarget && r.connections === c)!;
   const lines = [
     '| path | conc. | server CPU µs/req | × floor | of it kernel | redis-server CPU µs/req | children (`true`) CPU µs/req | Redis calls/req |',
@@ -104,6 +106,7 @@ export function costTable(rows: Row[], floorTarget: string): string {
   ];
   for (const r of rows) {
     const isFloor = r.target === floorTarget;
+    const baseline = baselines.includes(r.target);
     const calls = Object.entries(r.redisPerRequest)
       .filter(([, v]) => v >= 0.01)
       .sort((a, b) => b[1] - a[1])
@@ -111,7 +114,7 @@ export function costTable(rows: Row[], floorTarget: string): string {
       .join(', ');
     const total = Object.values(r.redisPerRequest).reduce((s, v) => s + v, 0);
     lines.push(
-      `| ${r.target} | ${r.connections} | ${Math.round(r.serverCpuUs)} | ${isFloor ? '—' : `${(r.serverCpuUs / floor(r.connections).serverCpuUs).toFixed(1)} ×`} | ${(100 * r.serverSysShare).toFixed(0)} % | ${isFloor ? '—' : Math.round(r.redisCpuUs)} | ${isFloor ? '—' : Math.round(r.childCpuUs)} | ${isFloor ? '—' : `${total.toFixed(2)}: ${calls}`} |`,
+      `| ${r.target} | ${r.connections} | ${Math.round(r.serverCpuUs)} | ${isFloor ? '—' : `${(r.serverCpuUs / floor(r.connections).serverCpuUs).toFixed(1)} ×`} | ${(100 * r.serverSysShare).toFixed(0)} % | ${baseline ? '—' : Math.round(r.redisCpuUs)} | ${baseline ? '—' : Math.round(r.childCpuUs)} | ${baseline ? '—' : `${total.toFixed(2)}: ${calls}`} |`,
     );
   }
   return lines.join('\n');

@@ -105,6 +105,11 @@ export function spawnBodies() {
       replicas[Number(m[1])] = Number(m[3]);
       if (m[2] === 'scaled') scaled++;
     },
+    /**
+     * Set what each pool holds, read back from Redis after a run: a request in flight when
+     * autocannon stopped was served but its answer never read, so the bench's belief can be stale.
+     */
+    sync: (held: readonly (number | undefined)[]) => held.forEach((n, i) => n !== undefined && (replicas[i] = n)),
     /** `scaled` answers so far (warm-up included): each must have run one command. */
     scaled: () => scaled,
   };
