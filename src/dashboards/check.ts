@@ -6,7 +6,7 @@
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { metricNames } from './promql.js';
+import { metricNames } from '../promql/selectors.js';
 import { createPrometheusApi, type PrometheusApi, PromqlError, type Series } from './prometheus-api.js';
 import {
   type Builtins,

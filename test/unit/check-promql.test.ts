@@ -4,7 +4,7 @@
  * durations, keywords).
  */
 import { describe, expect, it } from 'vitest';
-import { selectors } from '../../src/cli/check/promql.js';
+import { selectors } from '../../src/promql/selectors.js';
 
 const summary = (expr: string) =>
   selectors(expr).map((s) => `${s.metric ?? '∅'}${s.matchers.length > 0 ? `{${s.matchers.map((m) => `${m.label}${m.op}${m.value}`).join(',')}}` : ''}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricNames } from '../../src/dashboards/promql.js';
+import { metricNames } from '../../src/promql/selectors.js';
 import {
   type Builtins,
   extractQueries,

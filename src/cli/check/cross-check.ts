@@ -13,7 +13,7 @@
  */
 import { POOL_NAME } from '../../config/names.js';
 import type { Finding } from './findings.js';
-import { selectors, type Matcher } from './promql.js';
+import { selectors, type Matcher } from '../../promql/selectors.js';
 import { isCheckedMetric, type PublishedMetrics } from './published.js';
 import { exprLineAt, type RuleModel } from './rules.js';
 

@@ -144,3 +144,8 @@ export function selectors(expr: string): Selector[] {
   }
   return found;
 }
+
+/** Metric names an expression selects, sorted, without duplicates. */
+export function metricNames(expr: string): string[] {
+  return [...new Set(selectors(expr).flatMap((s) => (s.metric ? [s.metric] : [])))].sort();
+}
