@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturedFiring, notification, startTestReceiver, type TestReceiver } from '../helpers/receiver.js';
+import { capturedFiring, notification, startTestReceiver, TOKEN, type TestReceiver } from '../helpers/receiver.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
 // Acceptance 5 and 6 of the receiver issue: bad input gets a 4xx JSON error and runs nothing.
@@ -67,6 +67,21 @@ describe('bad input: 4xx with the JSON error shape, nothing runs', () => {
     await rx.receiver.idle();
     expect(existsSync(ranFile())).toBe(false);
     expect(existsSync('/tmp/pwned')).toBe(false);
+  });
+
+  it('an oversize chunked body (no Content-Length) is counted while it streams and refused', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${rx.url}/v1/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 20; i++) req.write('x'.repeat(64 * 1024));
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect(existsSync(ranFile())).toBe(false);
   });
 
   it('names the alert and label that broke the contract', async () => {

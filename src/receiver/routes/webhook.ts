@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { webhookSchema } from '../../alerts/index.js';
+import { readBodyText } from '../body.js';
 import { HttpError } from '../errors.js';
 import { handleNotification } from '../notification.js';
 import { validate } from '../validate.js';
@@ -13,16 +13,8 @@ export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 export function webhookRoutes(silences: SilenceCache | null = null) {
   return new Hono<ReceiverEnv>().post(
     '/alertmanager',
-    bodyLimit({
-      maxSize: WEBHOOK_BODY_LIMIT,
-      onError: (c) => {
-        // The client may still be sending; closing tells it (and its connection pool) not to reuse this socket.
-        c.header('Connection', 'close');
-        throw new HttpError(413, 'body_too_large', `webhook body exceeds ${WEBHOOK_BODY_LIMIT} bytes; lower max_alerts in alertmanager.yml`);
-      },
-    }),
     async (c) => {
-      const text = await c.req.text();
+      const text = await readBodyText(c, WEBHOOK_BODY_LIMIT);
       let json: unknown;
       try {
         json = JSON.parse(text);
