@@ -6,5 +6,5 @@ export function createLogger(name: string): Logger {
     name,
     level: process.env.ALERTSCALE_LOG_LEVEL ?? 'info',
     redact: { paths: ['token', '*.token', 'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization'], censor: '[redacted]' },
-  });
+  }, pino.destination({ sync: false })); // a log line per request must not block the event loop on stdout
 }

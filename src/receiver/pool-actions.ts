@@ -56,10 +56,19 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
     ]);
     const now = deps.now();
     const decision = action.decide(toPoolState(stored, deps.config.pools[action.pool]!.min, live), history, now);
-    if (live !== undefined && live !== stored.replicas) await deps.pools.recordReplicas(action.pool, live);
-    if (action.nextHistory) await deps.history.write(action.pool, action.nextHistory(decision, history, now));
-    const auditId = await record(deps, action, decision, now);
-    if (decision.outcome !== 'scaled') return { decision, auditId };
+    // Independent writes go out together (one round trip on the pipelined connection).
+    const [auditId] = await Promise.all([
+      appendAudit(deps, action, decision, now),
+      live !== undefined && live !== stored.replicas ? deps.pools.recordReplicas(action.pool, live) : undefined,
+      action.nextHistory ? deps.history.write(action.pool, action.nextHistory(decision, history, now)) : undefined,
+    ]);
+    const remembered = rememberDecision(deps, decision, auditId, now);
+    if (decision.outcome !== 'scaled') {
+      handedOff = true;
+      await Promise.all([remembered, releaseLock(deps, action.pool, lock)]);
+      return { decision, auditId };
+    }
+    await remembered;
     handedOff = true;
     const run = runExecution(deps, { decision, auditId, executor, lock }).finally(() => deps.running.delete(run));
     deps.running.add(run);
@@ -67,8 +76,12 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
   } catch (err) {
     throw asHttp(err, `pool ${action.pool}`);
   } finally {
-    if (!handedOff) await lock.release().catch((err) => deps.logger.warn({ err, pool: action.pool }, 'could not release pool lock; it expires on its own'));
+    if (!handedOff) await releaseLock(deps, action.pool, lock);
   }
+}
+
+function releaseLock(deps: PoolActionDeps, pool: string, lock: PoolLock): Promise<void> {
+  return lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
 }
 
 async function lockPool(deps: PoolActionDeps, pool: string): Promise<PoolLock> {
@@ -82,19 +95,22 @@ async function lockPool(deps: PoolActionDeps, pool: string): Promise<PoolLock> {
   return lock;
 }
 
-/** The audit entry (written before any command runs), the pool's last decision, and metrics. */
-async function record(deps: PoolActionDeps, action: PoolAction, decision: Decision, now: number): Promise<string> {
-  const time = new Date(now).toISOString();
-  const { pool, scale, from, to, outcome, reason } = decision;
-  const executing = outcome === 'scaled';
-  const auditId = await deps.audit.append({
-    time, pool, scale, from, to, outcome, reason, alerts: decision.alerts, actor: action.actor, requestId: action.requestId, executing,
+/** The audit entry, written before any command runs. */
+function appendAudit(deps: PoolActionDeps, action: PoolAction, decision: Decision, now: number): Promise<string> {
+  const { pool, scale, from, to, outcome, reason, alerts } = decision;
+  return deps.audit.append({
+    time: new Date(now).toISOString(), pool, scale, from, to, outcome, reason, alerts,
+    actor: action.actor, requestId: action.requestId, executing: outcome === 'scaled',
   });
-  await deps.pools.recordDecision(pool, { id: auditId, time, outcome, scale, from, to, reason });
+}
+
+/** The pool's last decision, and metrics. */
+async function rememberDecision(deps: PoolActionDeps, decision: Decision, auditId: string, now: number): Promise<void> {
+  const { pool, scale, from, to, outcome, reason } = decision;
   deps.metrics.desired.set({ pool }, to);
   // A scaled decision is counted when its command ends, as scaled or failed.
-  if (!executing) deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome });
-  return auditId;
+  if (outcome !== 'scaled') deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome });
+  await deps.pools.recordDecision(pool, { id: auditId, time: new Date(now).toISOString(), outcome, scale, from, to, reason });
 }
 
 /** The executor's live count, when it has a probe; a failing probe falls back to the recorded count. */
