@@ -12,6 +12,7 @@ import { errorBody, HttpError } from './errors.js';
 import { createReceiverMetrics } from './metrics.js';
 import type { PoolActionDeps } from './pool-actions.js';
 import { installPoolGauges } from './pool-gauges.js';
+import { createPoolQueue } from './pool-queue.js';
 import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
 import { openapiRoutes } from './routes/openapi.js';
@@ -59,6 +60,7 @@ export function createReceiver(input: ReceiverDeps): Receiver {
     logger: input.logger,
     now: input.now ?? Date.now,
     lockWaitMs: input.lockWaitMs ?? 1_000,
+    queue: createPoolQueue(),
     running: new Set(),
   };
   const silences = input.silences === null ? null : createSilenceCache({ client: input.silences ?? createSilencesClient({ url: input.config.alertmanager.url }) });

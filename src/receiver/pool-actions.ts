@@ -6,6 +6,7 @@ import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
 import { acquireLock, isRedisUnavailable, toPoolState, type Actor, type AlertHistoryStore, type AuditLog, type PoolLock, type PoolStore, type StateKeys } from '../state/index.js';
 import { HttpError, poolBusy, unavailable } from './errors.js';
 import { runExecution } from './execution.js';
+import type { PoolQueue } from './pool-queue.js';
 import type { ReceiverMetrics } from './metrics.js';
 
 export interface PoolActionDeps {
@@ -21,6 +22,8 @@ export interface PoolActionDeps {
   now: () => number;
   /** How long a request waits for a pool lock held by another action before answering 503. */
   lockWaitMs: number;
+  /** Local requests waiting for a pool, in arrival order. */
+  queue: PoolQueue;
   /** Executions still running, so shutdown and tests can wait for them. */
   running: Set<Promise<void>>;
 }
@@ -84,15 +87,24 @@ function releaseLock(deps: PoolActionDeps, pool: string, lock: PoolLock): Promis
   return lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
 }
 
+/** This process's turn at the pool, then the Redis lock (held by another receiver process at most). */
 async function lockPool(deps: PoolActionDeps, pool: string): Promise<PoolLock> {
+  const started = Date.now();
+  const leave = await deps.queue.enter(pool, deps.lockWaitMs);
+  if (!leave) throw poolBusy(pool);
   let lock: PoolLock | null;
   try {
-    lock = await acquireLock(deps.redis, deps.keys.lock(pool), deps.config.receiver.lockTimeout, deps.lockWaitMs);
+    lock = await acquireLock(deps.redis, deps.keys.lock(pool), deps.config.receiver.lockTimeout, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
   } catch (err) {
+    leave();
     throw asHttp(err, `pool ${pool}`);
   }
-  if (!lock) throw poolBusy(pool);
-  return lock;
+  if (!lock) {
+    leave();
+    throw poolBusy(pool);
+  }
+  const redisLock = lock;
+  return { release: () => redisLock.release().finally(leave) };
 }
 
 /** The audit entry, written before any command runs. */
