@@ -64,19 +64,14 @@ describe('the loop', () => {
     expect(body.entries[0].argv).toEqual([expect.stringMatching(/pm2$/), 'scale', 'demo', '1']);
   });
 
-  it('a silence on pool=demo stops scaling under load; expiring it lets scaling resume', async () => {
-    const now = Date.now();
-    const res = await fetch(`${stack.urls.alertmanager}/api/v2/silences`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }],
-        startsAt: new Date(now).toISOString(), endsAt: new Date(now + 10 * 60_000).toISOString(),
-        createdBy: 'e2e', comment: 'deploy in progress',
-      }),
-    });
-    expect(res.status).toBe(200);
-    const { silenceID } = (await res.json()) as { silenceID: string };
+  it('pausing the pool (an Alertmanager silence) stops scaling under load; resuming lets it scale', async () => {
+    const paused = await call('/v1/pools/demo/pause', { method: 'POST', body: JSON.stringify({ duration: '10m', comment: 'deploy in progress', createdBy: 'e2e' }) });
+    expect(paused.status).toBe(201);
+    const silenceID: string = paused.body.silenceId;
+    // The pause is Alertmanager's own silence, and the pool view reads it back from there.
+    const silence = (await (await fetch(`${stack.urls.alertmanager}/api/v2/silence/${silenceID}`)).json()) as any;
+    expect(silence).toMatchObject({ status: { state: 'active' }, createdBy: 'e2e', comment: 'deploy in progress', matchers: [{ name: 'pool', value: 'demo' }] });
+    expect((await call('/v1/pools/demo')).body.paused).toMatchObject({ silenceId: silenceID, createdBy: 'e2e' });
     await enqueue(300, 'e2e-b');
     const suppressed = async () => {
       const alerts = (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts?filter=pool%3D%22demo%22&filter=scale%3D%22up%22`)).json()) as any[];
@@ -87,7 +82,8 @@ describe('the loop', () => {
     expect(await replicas()).toBe(1);
     expect(await pm2Online()).toBe(1);
 
-    expect((await fetch(`${stack.urls.alertmanager}/api/v2/silence/${silenceID}`, { method: 'DELETE' })).status).toBe(200);
+    const resumed = await call('/v1/pools/demo/pause', { method: 'DELETE' });
+    expect(resumed.body.expired).toEqual([silenceID]);
     await waitFor('scaling to resume after the silence expired', async () => (await replicas()) > 1, 30_000, 250);
     await waitFor('the queue to drain', async () => (await redis.llen(keys.queue)) === 0, 90_000, 250);
     await waitFor('every job completed', async () => (await redis.hlen(keys.completions)) === enqueued, 60_000, 250);
