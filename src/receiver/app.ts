@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Executor } from '../executors/types.js';
 import { createSilenceCache, createSilencesClient, type SilenceCache, type SilencesClient } from '../silences/index.js';
-import { createAlertHistoryStore, createAuditLog, createPoolStore, stateKeys } from '../state/index.js';
+import { createAuditLog, createDecisionStore, createPoolStore, stateKeys } from '../state/index.js';
 import { bearerAuth } from './auth.js';
 import type { ReceiverEnv } from './env.js';
 import { errorBody, HttpError } from './errors.js';
@@ -53,8 +53,8 @@ export function createReceiver(input: ReceiverDeps): Receiver {
     redis: input.redis,
     keys,
     pools: createPoolStore(input.redis, keys),
-    history: createAlertHistoryStore(input.redis, keys),
     audit: createAuditLog(input.redis, keys, input.config.receiver.auditMaxEntries),
+    decisions: createDecisionStore(input.redis, keys, input.config.receiver.auditMaxEntries),
     executors: input.executors,
     metrics,
     logger: input.logger,

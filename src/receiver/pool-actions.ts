@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Executor } from '../executors/types.js';
 import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
-import { acquireLock, isRedisUnavailable, toPoolState, type Actor, type AlertHistoryStore, type AuditLog, type PoolLock, type PoolStore, type StateKeys } from '../state/index.js';
+import { heldLock, isRedisUnavailable, toPoolState, type Actor, type AuditLog, type DecisionStore, type PoolLock, type PoolStore, type StateKeys } from '../state/index.js';
 import { HttpError, poolBusy, unavailable } from './errors.js';
 import { runExecution } from './execution.js';
 import type { PoolQueue } from './pool-queue.js';
@@ -14,8 +15,9 @@ export interface PoolActionDeps {
   redis: Redis;
   keys: StateKeys;
   pools: PoolStore;
-  history: AlertHistoryStore;
   audit: AuditLog;
+  /** A decision's lock+read and record+unlock, one Redis call each. */
+  decisions: DecisionStore;
   executors: ReadonlyMap<string, Executor>;
   metrics: ReceiverMetrics;
   logger: Logger;
@@ -44,85 +46,73 @@ export interface ActionResult {
 }
 
 /**
- * One pool, one decision, serialised by the pool's lock: read state, decide, record, answer;
- * the command (if any) runs after the answer, still under the lock.
+ * One pool, one decision, serialised by the pool's lock: lock and read (one Redis call), decide,
+ * record and — when nothing runs — unlock (one call), answer; a command runs after the answer,
+ * still under the lock.
  */
 export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promise<ActionResult> {
-  const lock = await lockPool(deps, action.pool);
+  const { pool } = action;
+  const started = Date.now();
+  const leave = await deps.queue.enter(pool, deps.lockWaitMs);
+  if (!leave) throw poolBusy(pool);
+  const token = randomUUID();
+  const lock: PoolLock = { release: () => heldLock(deps.redis, deps.keys.lock(pool), token).release().finally(leave) };
+  let begun;
+  try {
+    begun = await deps.decisions.begin(pool, action.fingerprints, token, deps.config.receiver.lockTimeout, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
+  } catch (err) {
+    leave();
+    throw asHttp(err, `pool ${pool}`);
+  }
+  if (!begun) {
+    leave();
+    throw poolBusy(pool);
+  }
   let handedOff = false;
   try {
-    const executor = deps.executors.get(action.pool)!;
-    const [stored, history, live] = await Promise.all([
-      deps.pools.read(action.pool),
-      deps.history.read(action.pool, action.fingerprints),
-      probe(deps, action.pool, executor),
-    ]);
+    const executor = deps.executors.get(pool)!;
+    const live = await probe(deps, pool, executor);
     const now = deps.now();
-    const decision = action.decide(toPoolState(stored, deps.config.pools[action.pool]!.min, live), history, now);
-    // Independent writes go out together (one round trip on the pipelined connection).
-    const [auditId] = await Promise.all([
-      appendAudit(deps, action, decision, now),
-      live !== undefined && live !== stored.replicas ? deps.pools.recordReplicas(action.pool, live) : undefined,
-      action.nextHistory ? deps.history.write(action.pool, action.nextHistory(decision, history, now)) : undefined,
-    ]);
-    const remembered = rememberDecision(deps, decision, auditId, now);
-    if (decision.outcome !== 'scaled') {
+    const decision = action.decide(toPoolState(begun.stored, deps.config.pools[pool]!.min, live), begun.history, now);
+    const executing = decision.outcome === 'scaled';
+    const auditId = await commit(deps, action, decision, now, { token, live: live !== begun.stored.replicas ? live : undefined, history: begun.history });
+    count(deps, decision);
+    if (!executing) {
       handedOff = true;
-      await Promise.all([remembered, releaseLock(deps, action.pool, lock)]);
+      leave(); // the commit released the Redis lock
       return { decision, auditId };
     }
-    await remembered;
     handedOff = true;
     const run = runExecution(deps, { decision, auditId, executor, lock }).finally(() => deps.running.delete(run));
     deps.running.add(run);
     return { decision, auditId };
   } catch (err) {
-    throw asHttp(err, `pool ${action.pool}`);
-  } finally {
-    if (!handedOff) await releaseLock(deps, action.pool, lock);
-  }
-}
-
-function releaseLock(deps: PoolActionDeps, pool: string, lock: PoolLock): Promise<void> {
-  return lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
-}
-
-/** This process's turn at the pool, then the Redis lock (held by another receiver process at most). */
-async function lockPool(deps: PoolActionDeps, pool: string): Promise<PoolLock> {
-  const started = Date.now();
-  const leave = await deps.queue.enter(pool, deps.lockWaitMs);
-  if (!leave) throw poolBusy(pool);
-  let lock: PoolLock | null;
-  try {
-    lock = await acquireLock(deps.redis, deps.keys.lock(pool), deps.config.receiver.lockTimeout, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
-  } catch (err) {
-    leave();
     throw asHttp(err, `pool ${pool}`);
+  } finally {
+    if (!handedOff) await lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
   }
-  if (!lock) {
-    leave();
-    throw poolBusy(pool);
-  }
-  const redisLock = lock;
-  return { release: () => redisLock.release().finally(leave) };
 }
 
-/** The audit entry, written before any command runs. */
-function appendAudit(deps: PoolActionDeps, action: PoolAction, decision: Decision, now: number): Promise<string> {
+/** The audit entry (before any command runs), the pool's last decision, the alerts' histories. */
+function commit(deps: PoolActionDeps, action: PoolAction, decision: Decision, now: number, read: { token: string; live?: number; history: Map<string, AlertHistory> }): Promise<string> {
   const { pool, scale, from, to, outcome, reason, alerts } = decision;
-  return deps.audit.append({
-    time: new Date(now).toISOString(), pool, scale, from, to, outcome, reason, alerts,
-    actor: action.actor, requestId: action.requestId, executing: outcome === 'scaled',
+  const time = new Date(now).toISOString();
+  const executing = outcome === 'scaled';
+  return deps.decisions.commit({
+    pool,
+    record: { time, pool, scale, from, to, outcome, reason, alerts, actor: action.actor, requestId: action.requestId, executing },
+    lastDecision: { time, outcome, scale, from, to, reason },
+    replicas: read.live,
+    history: action.nextHistory ? action.nextHistory(decision, read.history, now) : new Map(),
+    release: !executing,
+    token: read.token,
   });
 }
 
-/** The pool's last decision, and metrics. */
-async function rememberDecision(deps: PoolActionDeps, decision: Decision, auditId: string, now: number): Promise<void> {
-  const { pool, scale, from, to, outcome, reason } = decision;
+function count(deps: PoolActionDeps, { pool, scale, to, outcome }: Decision): void {
   deps.metrics.desired.set({ pool }, to);
   // A scaled decision is counted when its command ends, as scaled or failed.
   if (outcome !== 'scaled') deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome });
-  await deps.pools.recordDecision(pool, { id: auditId, time: new Date(now).toISOString(), outcome, scale, from, to, reason });
 }
 
 /** The executor's live count, when it has a probe; a failing probe falls back to the recorded count. */

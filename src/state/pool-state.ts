@@ -25,22 +25,23 @@ export interface StoredDecision {
 
 const int = (text: string | undefined) => (text === undefined || text === '' ? undefined : Number(text));
 
+/** The pool hash as Redis returns it (HGETALL), typed. */
+export function parseStoredPool(hash: Record<string, string>): StoredPool {
+  return {
+    replicas: int(hash.replicas),
+    lastUpAt: int(hash.lastUpAt),
+    lastDownAt: int(hash.lastDownAt),
+    desired: int(hash.desired),
+    lastDecision: hash.lastDecision ? (JSON.parse(hash.lastDecision) as StoredDecision) : undefined,
+  };
+}
+
 export function createPoolStore(redis: Redis, keys: StateKeys) {
   return {
     async read(pool: string): Promise<StoredPool> {
-      const hash = await redis.hgetall(keys.pool(pool));
-      return {
-        replicas: int(hash.replicas),
-        lastUpAt: int(hash.lastUpAt),
-        lastDownAt: int(hash.lastDownAt),
-        desired: int(hash.desired),
-        lastDecision: hash.lastDecision ? (JSON.parse(hash.lastDecision) as StoredDecision) : undefined,
-      };
+      return parseStoredPool(await redis.hgetall(keys.pool(pool)));
     },
 
-    async recordDecision(pool: string, decision: StoredDecision): Promise<void> {
-      await redis.hset(keys.pool(pool), { desired: decision.to, lastDecision: JSON.stringify(decision) });
-    },
 
     /** How the last decision's command ended, if that decision is still the pool's last one. */
     async completeDecision(pool: string, auditId: string, outcome: StoredDecision['outcome']): Promise<void> {
@@ -58,10 +59,6 @@ export function createPoolStore(redis: Redis, keys: StateKeys) {
       await redis.hset(keys.pool(pool), fields);
     },
 
-    /** A live count read from the executor's probe, without touching cooldowns. */
-    async recordReplicas(pool: string, replicas: number): Promise<void> {
-      await redis.hset(keys.pool(pool), { replicas });
-    },
   };
 }
 
