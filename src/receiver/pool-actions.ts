@@ -83,7 +83,10 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
       return { decision, auditId };
     }
     handedOff = true;
-    const run = runExecution(deps, { decision, auditId, executor, lock }).finally(() => deps.running.delete(run));
+    // Fork after this turn of the event loop, once the answer is written: a spawn never delays it.
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => runExecution(deps, { decision, auditId, executor, lock }))
+      .finally(() => deps.running.delete(run));
     deps.running.add(run);
     return { decision, auditId };
   } catch (err) {
