@@ -1,3 +1,4 @@
+import { writeSection } from './results-file.js';
 /**
  * Reaction-time benchmark: load step → first executed scale-up, through the real loop
  * (exporter → Prometheus rule → Alertmanager → receiver → pm2), beside the floor the demo timings
@@ -21,7 +22,7 @@
  *   decision  the audit entry's `time` (after lock, state reads and the pm2 jlist probe; the command starts now)
  *   executed  decision + the entry's durationMs (`pm2 scale` finished)
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -233,22 +234,6 @@ function report(runs: Run[], wallMs: number): string {
   ].join('\n');
 }
 
-/** Replace (or append) this benchmark's section of bench/RESULTS.md, leaving the others alone. */
-function writeSection(file: string, body: string): void {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# alertscale benchmark results\n';
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.trim() === SECTION);
-  const section = `${SECTION}\n\n${body.trim()}\n`;
-  if (start < 0) {
-    writeFileSync(file, `${text.replace(/\n*$/, '\n\n')}${section}`);
-    return;
-  }
-  let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
-  if (end < 0) end = lines.length;
-  const before = lines.slice(0, start).join('\n').replace(/\n*$/, '\n\n');
-  const after = lines.slice(end).join('\n');
-  writeFileSync(file, `${before}${section}${after ? `\n${after.replace(/\n*$/, '\n')}` : ''}`);
-}
 
 const wallStart = Date.now();
 const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -265,6 +250,6 @@ for (let n = 1; n <= RUNS; n++) {
 const text = report(runs, Date.now() - wallStart);
 process.stdout.write(`${text}\n`);
 if (!process.env.BENCH_NO_WRITE) {
-  writeSection(RESULTS, text);
+  writeSection(RESULTS, SECTION, text);
   log(`wrote the "${SECTION}" section of ${RESULTS}`);
 }

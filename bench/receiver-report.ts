@@ -2,7 +2,6 @@
  * The receiver benchmark's numbers as markdown, and its section of bench/RESULTS.md (only the
  * `## Receiver webhook` section is replaced; other sections are left as they are).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { median, type LoadResult } from './receiver-load.js';
 
 export const SECTION = '## Receiver webhook';
@@ -120,19 +119,3 @@ export function costTable(rows: Row[], floorTarget: string, baselines: readonly 
   return lines.join('\n');
 }
 
-/** Replace (or add) this benchmark's section; the file is created with a title when absent. */
-export function writeSection(file: string, body: string): void {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# alertscale benchmark results\n';
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => l.trim() === SECTION);
-  const section = `${SECTION}\n\n${body.trim()}\n`;
-  if (start < 0) {
-    writeFileSync(file, `${text.replace(/\n*$/, '\n\n')}${section}`);
-    return;
-  }
-  let end = lines.findIndex((l, i) => i > start && /^## /.test(l));
-  if (end < 0) end = lines.length;
-  const before = lines.slice(0, start).join('\n').replace(/\n*$/, '\n\n');
-  const after = lines.slice(end).join('\n');
-  writeFileSync(file, `${before}${section}${after ? `\n${after.replace(/\n*$/, '\n')}` : ''}`);
-}

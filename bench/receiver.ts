@@ -27,7 +27,8 @@ import { waitFor } from '../test/helpers/ports.js';
 import { percentile, runLoad } from './receiver-load.js';
 import { cpuSeconds, parseCommandStats, redisPid, startFloor, startReceiverProcess, type Served } from './receiver-procs.js';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './receiver-profile.js';
-import { costTable, ms, resultsTable, toRow, writeSection, type Cell, type Measured } from './receiver-report.js';
+import { costTable, ms, resultsTable, SECTION, toRow, type Cell, type Measured } from './receiver-report.js';
+import { writeSection } from './results-file.js';
 import { coolSetupBodies, hotPoolBodies, noSpawnBodies, receiverConfigYaml, SPIN_POOLS, spawnBodies, spinPool, STILL_POOLS, COOL_POOLS } from './receiver-world.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -177,7 +178,7 @@ async function main() {
     const section = report({ startedAt, load1, load2: loadavg(), table, costs, rows, trueTimes, commands, profiles, receiverRssMb });
     if (process.env.BENCH_NO_WRITE) process.stdout.write(`\n${section}\n`);
     else {
-      writeSection(RESULTS, section);
+      writeSection(RESULTS, SECTION, section);
       log(`wrote the "## Receiver webhook" section of ${RESULTS}`);
     }
   } finally {
