@@ -19,23 +19,23 @@ const runs = (pool: string) => (existsSync(join(dir, pool)) ? readFileSync(join(
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'alertscale-pause-'));
   [redis, am] = await Promise.all([startRedis(), startAlertmanager()]);
-  const record = (pool: string) => `["sh", "-c", "echo \\"$1\\" >> ${dir}/$0", "{pool}", "{replicas}"]`;
+  const record = () => `["sh", "-c", "echo \\"$1\\" >> ${dir}/$0", "{pool}", "{replicas}"]`;
   rx = await startTestReceiver(
     `redis: { url: REDIS_URL }
 pools:
   demo:
     min: 1
     max: 10
-    executor: { kind: command, scale: ${record('demo')} }
+    executor: { kind: command, scale: ${record()} }
   web:
     min: 1
     max: 10
-    executor: { kind: command, scale: ${record('web')} }
+    executor: { kind: command, scale: ${record()} }
   api:
     min: 1
     max: 10
     cooldown: { up: 0s, down: 0s }
-    executor: { kind: command, scale: ${record('api')} }
+    executor: { kind: command, scale: ${record()} }
 `,
     redis.url,
     { alertmanagerUrl: am.url },
