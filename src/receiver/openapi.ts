@@ -1,150 +1,21 @@
 /**
  * The receiver's OpenAPI 3 document, generated from the zod schemas the routes validate with
  * (@asteasolutions/zod-to-openapi): request bodies and queries are the routes' own schemas;
- * responses are described here in zod, and tied to the TypeScript types the handlers return by
- * the compile-time checks at the end of this file, so neither can drift without tsc saying so.
+ * responses are described in zod in openapi-schemas.ts, tied there to the TypeScript types the
+ * handlers return.
  * A test checks that every route of the app under /v1 is in the document.
  */
 import { readFileSync } from 'node:fs';
 import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { webhookSchema } from '../alerts/webhook-schema.js';
-import type { AlertRef } from '../alerts/signal.js';
 import { POOL_NAME } from '../config/names.js';
-import { OUTCOMES } from '../policy/types.js';
-import type { AuditEntry } from '../state/audit-entry.js';
-import type { AuditPage } from '../state/audit-log.js';
-import type { StoredDecision } from '../state/pool-state.js';
-import type { DecisionSummary, NotificationResult } from './notification.js';
-import type { PoolView } from './pool-view.js';
+import {
+  anyObject, auditEntrySchema, auditPageSchema, decisionSummarySchema, errorSchema, notificationResultSchema, poolListSchema, poolViewSchema,
+} from './openapi-schemas.js';
 import { auditQuerySchema } from './routes/audit.js';
-import { pausedSchema, pauseRequestSchema, pauseResponseSchema, resumeResponseSchema } from './routes/pause.js';
+import { pauseRequestSchema, pauseResponseSchema, resumeResponseSchema } from './routes/pause.js';
 import { manualScaleSchema } from './routes/pools.js';
-
-// ── response schemas ─────────────────────────────────────────────────────────────────────────────
-
-const outcome = z.enum(OUTCOMES).describe('why the decision came out as it did (closed set; also a metric label)');
-const direction = z.enum(['up', 'down']);
-const count = z.int().min(0);
-/** Any JSON object. The meta keeps `additionalProperties: true` (plain .loose() renders a type-less `{nullable: true}`). */
-const anyObject = () => z.object({}).loose().meta({ additionalProperties: true });
-
-export const errorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().describe('stable machine-readable code, e.g. unknown_pool, invalid_request, state_unavailable'),
-      message: z.string().describe('one line for people, with the fix where there is one'),
-      details: z
-        .union([anyObject(), z.array(anyObject())])
-        .optional()
-        .describe('more: the problems of a failed validation ({path, message}[]), the known pools, the decision…'),
-    }),
-  })
-  .meta({ id: 'Error', description: 'The one error shape of every endpoint.' });
-
-export const alertRefSchema = z
-  .object({
-    alertname: z.string(),
-    fingerprint: z.string(),
-    status: z.enum(['firing', 'resolved']),
-    startsAt: z.string(),
-    generatorURL: z.string(),
-  })
-  .meta({ id: 'AlertRef', description: 'Which alert asked for what.' });
-
-export const storedDecisionSchema = z
-  .object({
-    id: z.string().describe('audit entry id'),
-    time: z.string(),
-    outcome,
-    scale: direction.nullable(),
-    from: count,
-    to: count,
-    reason: z.string(),
-  })
-  .meta({ id: 'StoredDecision' });
-
-export const pausedViewSchema = pausedSchema.meta({ id: 'Paused', description: 'The Alertmanager silence that pauses the pool.' });
-
-export const poolViewSchema = z
-  .object({
-    pool: z.string(),
-    replicas: count.describe('replicas as alertscale last knew them (probe, last scale, else min)'),
-    desired: count.nullable().describe("the last decision's wanted count"),
-    min: count,
-    max: count,
-    enabled: z.boolean().describe('false = dry run: decisions are audited, never executed'),
-    executor: z.string().describe('executor kind: command, pm2, compose, …'),
-    cooldown: z.object({ up: z.number(), down: z.number() }).describe('seconds: up after a grow, down after any change'),
-    step: count.describe('workers per step alert without a step annotation'),
-    stepInterval: z.number().describe('seconds: a firing step alert steps at most this often'),
-    maxStep: count.nullable().describe('largest change per action, null = unbounded'),
-    cooldownRemainingSeconds: z.object({ up: count, down: count }),
-    lastDecision: storedDecisionSchema.nullable(),
-    paused: pausedViewSchema.nullable(),
-    pausedUnknown: z.boolean().describe('Alertmanager could not be asked: paused null then means unknown'),
-  })
-  .meta({ id: 'PoolView' });
-
-export const poolListSchema = z
-  .object({
-    pools: z.array(poolViewSchema),
-    warnings: z.array(z.string()).describe('e.g. paused state unknown while Alertmanager is unreachable'),
-  })
-  .meta({ id: 'PoolList' });
-
-export const decisionSummarySchema = z
-  .object({
-    pool: z.string(),
-    auditId: z.string(),
-    outcome,
-    scale: direction.nullable(),
-    from: count,
-    to: count,
-    reason: z.string(),
-    cooldownRemainingSeconds: count.optional(),
-  })
-  .meta({ id: 'DecisionSummary' });
-
-export const notificationResultSchema = z
-  .object({
-    requestId: z.string(),
-    decisions: z.array(decisionSummarySchema).describe('one per pool in the notification'),
-    ignoredAlerts: count.describe('alerts without pool/scale labels: counted, not acted on'),
-  })
-  .meta({ id: 'NotificationResult' });
-
-export const auditEntrySchema = z
-  .object({
-    id: z.string().describe('Redis stream id: milliseconds-sequence'),
-    time: z.string(),
-    pool: z.string(),
-    scale: direction.nullable(),
-    from: count,
-    to: count,
-    outcome,
-    reason: z.string(),
-    alerts: z.array(alertRefSchema),
-    actor: z.enum(['alertmanager', 'api']),
-    requestId: z.string(),
-    status: z.enum(['running', 'done']).describe('running while the scale command runs'),
-    argv: z.array(z.string()).nullable(),
-    exitCode: z.int().nullable(),
-    durationMs: count.nullable(),
-    timedOut: z.boolean(),
-    outputTail: z.string().nullable().describe('the last 4 KiB of the command output'),
-    error: z.string().nullable(),
-  })
-  .meta({ id: 'AuditEntry' });
-
-export const auditPageSchema = z
-  .object({
-    entries: z.array(auditEntrySchema).describe('newest first'),
-    nextCursor: z.string().nullable().describe('pass as cursor for the next (older) page; null at the end'),
-  })
-  .meta({ id: 'AuditPage' });
-
-// ── the document ─────────────────────────────────────────────────────────────────────────────────
 
 const json = (schema: z.ZodType, description: string): ResponseConfig => ({ description, content: { 'application/json': { schema } } });
 const failure = (description: string) => json(errorSchema, description);
@@ -327,16 +198,3 @@ export function openApiDocument(): OpenApiDocument {
   return (cached ??= buildOpenApiDocument());
 }
 
-// ── the response schemas describe exactly what the handlers return (checked by tsc) ─────────────
-
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const shapesAgree: [
-  Same<z.infer<typeof poolViewSchema>, PoolView>,
-  Same<z.infer<typeof storedDecisionSchema>, StoredDecision>,
-  Same<z.infer<typeof decisionSummarySchema>, DecisionSummary>,
-  Same<z.infer<typeof notificationResultSchema>, NotificationResult>,
-  Same<z.infer<typeof auditEntrySchema>, AuditEntry>,
-  Same<z.infer<typeof auditPageSchema>, AuditPage>,
-  Same<z.infer<typeof alertRefSchema>, AlertRef>,
-] = [true, true, true, true, true, true, true];
-void shapesAgree;
