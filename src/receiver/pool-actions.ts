@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Executor } from '../executors/types.js';
 import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
-import { heldLock, isRedisUnavailable, toPoolState, type Actor, type AuditLog, type DecisionStore, type PoolLock, type PoolStore, type StateKeys } from '../state/index.js';
+import { heldLock, isRedisUnavailable, toPoolState, type Actor, type AuditLog, type Begun, type DecisionStore, type PoolLock, type PoolStore, type StateKeys } from '../state/index.js';
 import { HttpError, poolBusy, unavailable } from './errors.js';
 import { runExecution } from './execution.js';
 import type { PoolQueue } from './pool-queue.js';
@@ -52,22 +52,7 @@ export interface ActionResult {
  */
 export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promise<ActionResult> {
   const { pool } = action;
-  const started = Date.now();
-  const leave = await deps.queue.enter(pool, deps.lockWaitMs);
-  if (!leave) throw poolBusy(pool);
-  const token = randomUUID();
-  const lock: PoolLock = { release: () => heldLock(deps.redis, deps.keys.lock(pool), token).release().finally(leave) };
-  let begun;
-  try {
-    begun = await deps.decisions.begin(pool, action.fingerprints, token, deps.config.receiver.lockTimeout, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
-  } catch (err) {
-    leave();
-    throw asHttp(err, `pool ${pool}`);
-  }
-  if (!begun) {
-    leave();
-    throw poolBusy(pool);
-  }
+  const { begun, lock, leave, token } = await takePool(deps, action);
   let handedOff = false;
   try {
     const executor = deps.executors.get(pool)!;
@@ -94,6 +79,27 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
   } finally {
     if (!handedOff) await lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
   }
+}
+
+/** This process's turn at the pool, then the Redis lock and the decision's inputs in one call. */
+async function takePool(deps: PoolActionDeps, { pool, fingerprints }: PoolAction): Promise<{ begun: Begun; lock: PoolLock; leave: () => void; token: string }> {
+  const started = Date.now();
+  const leave = await deps.queue.enter(pool, deps.lockWaitMs);
+  if (!leave) throw poolBusy(pool);
+  const token = randomUUID();
+  let begun: Begun | undefined;
+  try {
+    begun = await deps.decisions.begin(pool, fingerprints, token, deps.config.receiver.lockTimeout, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
+  } catch (err) {
+    leave();
+    throw asHttp(err, `pool ${pool}`);
+  }
+  if (!begun) {
+    leave();
+    throw poolBusy(pool);
+  }
+  const lock: PoolLock = { release: () => heldLock(deps.redis, deps.keys.lock(pool), token).release().finally(leave) };
+  return { begun, lock, leave, token };
 }
 
 /** The audit entry (before any command runs), the pool's last decision, the alerts' histories. */
