@@ -159,3 +159,25 @@ export function barsPanel(spec: PanelSpec): bargauge.PanelBuilder {
 export function row(title: string, id: number): dashboard.RowBuilder {
   return new dashboard.RowBuilder(title).id(id);
 }
+
+/** What every alertscale dashboard shares: tags, time range, refresh, crosshair, and links to the others. */
+export function alertscaleDashboard(title: string, uid: string, description: string): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags(['alertscale'])
+    .editable()
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .time({ from: 'now-1h', to: 'now' })
+    .refresh('10s')
+    .timezone('browser')
+    .link(
+      new dashboard.DashboardLinkBuilder('alertscale')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags(['alertscale'])
+        .asDropdown(true)
+        .keepTime(true)
+        .includeVars(false)
+        .targetBlank(false),
+    );
+}

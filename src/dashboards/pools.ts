@@ -8,17 +8,14 @@
  */
 import {
   AnnotationQueryBuilder,
-  DashboardBuilder,
-  DashboardCursorSync,
-  DashboardLinkBuilder,
-  DashboardLinkType,
+  type DashboardBuilder,
   QueryVariableBuilder,
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PROMETHEUS } from './datasource.js';
-import { barsPanel, row, statePanel, timelinePanel, timeseriesPanel } from './panels.js';
+import { alertscaleDashboard, barsPanel, row, statePanel, timelinePanel, timeseriesPanel } from './panels.js';
 
 export const POOLS_UID = 'alertscale-pools';
 const P = 'pool=~"$pool"';
@@ -56,26 +53,9 @@ function scaleEvents(): AnnotationQueryBuilder {
 }
 
 export function poolsDashboard(): DashboardBuilder {
-  return new DashboardBuilder('alertscale — pools')
-    .uid(POOLS_UID)
-    .description('Worker pools scaled by alertscale: workers, load, decisions and the alerts behind them')
-    .tags(['alertscale'])
-    .editable()
-    .tooltip(DashboardCursorSync.Crosshair)
-    .time({ from: 'now-1h', to: 'now' })
-    .refresh('10s')
-    .timezone('browser')
+  return alertscaleDashboard('alertscale — pools', POOLS_UID, 'Worker pools scaled by alertscale: workers, load, decisions and the alerts behind them')
     .withVariable(poolVariable())
     .annotation(scaleEvents())
-    .link(
-      new DashboardLinkBuilder('alertscale')
-        .type(DashboardLinkType.Dashboards)
-        .tags(['alertscale'])
-        .asDropdown(true)
-        .keepTime(true)
-        .includeVars(false)
-        .targetBlank(false),
-    )
 
     .withRow(row('Workers', 100))
     .withPanel(

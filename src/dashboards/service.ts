@@ -2,8 +2,8 @@
  * "alertscale — receiver & exporter": is the machinery healthy? Webhooks and executions on the
  * receiver side, scrape cost and source health on the exporter side, and the host both run on.
  */
-import { DashboardBuilder, DashboardCursorSync, DashboardLinkBuilder, DashboardLinkType } from '@grafana/grafana-foundation-sdk/dashboard';
-import { row, timelinePanel, timeseriesPanel } from './panels.js';
+import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { alertscaleDashboard, row, timelinePanel, timeseriesPanel } from './panels.js';
 
 export const SERVICE_UID = 'alertscale-service';
 
@@ -13,25 +13,7 @@ const quantile = (q: number) => ({
 });
 
 export function serviceDashboard(): DashboardBuilder {
-  return new DashboardBuilder('alertscale — receiver & exporter')
-    .uid(SERVICE_UID)
-    .description('Health of the alertscale receiver and exporter, and of the host they measure')
-    .tags(['alertscale'])
-    .editable()
-    .tooltip(DashboardCursorSync.Crosshair)
-    .time({ from: 'now-1h', to: 'now' })
-    .refresh('10s')
-    .timezone('browser')
-    .link(
-      new DashboardLinkBuilder('alertscale')
-        .type(DashboardLinkType.Dashboards)
-        .tags(['alertscale'])
-        .asDropdown(true)
-        .keepTime(true)
-        .includeVars(false)
-        .targetBlank(false),
-    )
-
+  return alertscaleDashboard('alertscale — receiver & exporter', SERVICE_UID, 'Health of the alertscale receiver and exporter, and of the host they measure')
     .withRow(row('Receiver', 100))
     .withPanel(
       timeseriesPanel({
