@@ -1,19 +1,11 @@
-import type { AlertRef, ScaleDirection } from '../alerts/signal.js';
 import type { ExecutionResult } from '../executors/types.js';
-import type { Outcome } from '../policy/types.js';
+import type { Decision, Outcome } from '../policy/types.js';
 
 export type Actor = 'alertmanager' | 'api';
 
 /** One decision as the audit log keeps it. Written before any command runs. */
-export interface AuditRecord {
+export interface AuditRecord extends Pick<Decision, 'pool' | 'scale' | 'from' | 'to' | 'outcome' | 'reason' | 'alerts'> {
   time: string;
-  pool: string;
-  scale: ScaleDirection | null;
-  from: number;
-  to: number;
-  outcome: Outcome;
-  reason: string;
-  alerts: AlertRef[];
   actor: Actor;
   requestId: string;
   /** True while the command is running (the entry is completed when it ends). */

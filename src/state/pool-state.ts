@@ -13,14 +13,10 @@ export interface StoredPool {
   lastDecision?: StoredDecision;
 }
 
-export interface StoredDecision {
+/** The pool's last decision, as `GET /v1/pools` shows it. */
+export interface StoredDecision extends Pick<Decision, 'outcome' | 'scale' | 'from' | 'to' | 'reason'> {
   id: string;
   time: string;
-  outcome: Decision['outcome'];
-  scale: Decision['scale'];
-  from: number;
-  to: number;
-  reason: string;
 }
 
 const int = (text: string | undefined) => (text === undefined || text === '' ? undefined : Number(text));

@@ -100,3 +100,15 @@ export async function startOpsWorld(poolsYaml: string): Promise<OpsWorld> {
 export function stderrLines(r: CliResult): string[] {
   return r.stderr.split('\n').filter(Boolean);
 }
+
+/** Two demo workers by the heartbeat protocol (w1 busy, w2 idle) and `jobs` waiting in demo:jobs. */
+export async function seedDemoLoad(world: OpsWorld, jobs: string[]): Promise<void> {
+  const redis = world.redis.client();
+  const now = String(Math.floor(Date.now() / 1000));
+  await redis.hset('alertscale:hb:demo:w1', { busy: 1, ts: now });
+  await redis.hset('alertscale:hb:demo:w2', { busy: 0, ts: now });
+  await redis.expire('alertscale:hb:demo:w1', 300);
+  await redis.expire('alertscale:hb:demo:w2', 300);
+  await redis.lpush('demo:jobs', ...jobs);
+  redis.disconnect();
+}

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../helpers/ports.js';
 import { notification } from '../helpers/receiver.js';
-import { CLI, ROOT, runCli, startOpsWorld, stderrLines, type CliResult, type OpsWorld } from './cli-helpers.js';
+import { CLI, ROOT, runCli, startOpsWorld, stderrLines, seedDemoLoad, type CliResult, type OpsWorld } from './cli-helpers.js';
 
 /**
  * The operator commands against real programs: Redis, Alertmanager, the receiver, the exporter,
@@ -46,14 +46,7 @@ const silences = async () => (await (await fetch(`${am()}/api/v2/silences`)).jso
 beforeAll(async () => {
   world = await startOpsWorld(POOLS);
   // Two demo workers (one busy) and three jobs waiting: the exporter turns these into BUSY/ALIVE and QUEUE.
-  const redis = world.redis.client();
-  const now = String(Math.floor(Date.now() / 1000));
-  await redis.hset('alertscale:hb:demo:w1', { busy: 1, ts: now });
-  await redis.hset('alertscale:hb:demo:w2', { busy: 0, ts: now });
-  await redis.expire('alertscale:hb:demo:w1', 300);
-  await redis.expire('alertscale:hb:demo:w2', 300);
-  await redis.lpush('demo:jobs', 'a', 'b', 'c');
-  redis.disconnect();
+  await seedDemoLoad(world, ['a', 'b', 'c']);
 }, 60_000);
 
 afterAll(async () => {

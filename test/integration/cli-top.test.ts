@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/ports.js';
-import { CLI, ROOT, startOpsWorld, type OpsWorld } from './cli-helpers.js';
+import { CLI, ROOT, startOpsWorld, seedDemoLoad, type OpsWorld } from './cli-helpers.js';
 
 /**
  * `alertscale top` in a real terminal: tmux (80x24, a private server socket) runs it against a
@@ -32,14 +32,7 @@ beforeAll(async () => {
   world = await startOpsWorld(POOLS);
   // A worker process that uses a little CPU (about a fifth of a core), for the CPU/W column.
   burner = spawn(process.execPath, ['-e', 'setInterval(() => { const t = Date.now(); while (Date.now() - t < 20); }, 100)', MARKER], { stdio: 'ignore' });
-  const redis = world.redis.client();
-  const now = String(Math.floor(Date.now() / 1000));
-  await redis.hset('alertscale:hb:demo:w1', { busy: 1, ts: now });
-  await redis.hset('alertscale:hb:demo:w2', { busy: 0, ts: now });
-  await redis.expire('alertscale:hb:demo:w1', 300);
-  await redis.expire('alertscale:hb:demo:w2', 300);
-  await redis.lpush('demo:jobs', ...Array.from({ length: 17 }, (_, i) => `job-${i}`));
-  redis.disconnect();
+  await seedDemoLoad(world, Array.from({ length: 17 }, (_, i) => `job-${i}`));
   // A firing scaling alert, as Prometheus would send it.
   const res = await fetch(`${world.alertmanager.url}/api/v2/alerts`, {
     method: 'POST',

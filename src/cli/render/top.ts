@@ -1,5 +1,5 @@
 import type { ScalingAlert } from '../client/alertmanager.js';
-import type { AuditEntry, PauseInfo } from '../client/types.js';
+import type { AuditEntry, PoolInfo } from '../client/types.js';
 import { changeCell, entryOutcome, entryReason } from './audit.js';
 import { formatClock, formatDuration, formatPercent, pad, truncate } from './format.js';
 import { outcomeColor } from './outcome.js';
@@ -8,16 +8,7 @@ import { plain, type Style } from './style.js';
 import { renderTable, type Cell } from './table.js';
 
 /** One pool on the `top` screen: the receiver's view and the exporter's numbers. */
-export interface TopPool {
-  pool: string;
-  replicas: number;
-  desired: number | null;
-  min: number;
-  max: number;
-  enabled: boolean;
-  /** undefined: the receiver does not report pauses. */
-  paused?: PauseInfo | null;
-  cooldownRemainingSeconds: { up: number; down: number };
+export interface TopPool extends Pick<PoolInfo, 'pool' | 'replicas' | 'desired' | 'min' | 'max' | 'enabled' | 'paused' | 'cooldownRemainingSeconds'> {
   alive?: number;
   busy?: number;
   queue?: number;
