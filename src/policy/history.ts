@@ -16,8 +16,8 @@ export function nextHistory(
   const base: AlertHistory = sameFiring ? { ...previous! } : { startsAt: signal.startsAt, resolved: false };
   if (signal.status === 'resolved') return { ...base, resolved: true };
   if (base.resolved) return undefined; // a stale firing after its resolved changes nothing
-  // Only a step that will happen counts: a step blocked by cooldown may step on the next repeat.
-  const willAct = decision.outcome === 'scaled' || decision.outcome === 'dry_run';
-  if (willAct && decision.steppedFingerprints.includes(signal.fingerprint)) return { ...base, lastStepAt: now };
+  // Only a step that happened counts: one blocked by cooldown may step on the next repeat, and a
+  // command's step is stamped by its execution once it succeeded (a failed one may be retried).
+  if (decision.outcome === 'dry_run' && decision.steppedFingerprints.includes(signal.fingerprint)) return { ...base, lastStepAt: now };
   return sameFiring ? undefined : base;
 }

@@ -12,7 +12,8 @@ export interface ExecutionJob {
 
 /**
  * Run a decided scale under the pool's lock, after Alertmanager has its answer: a slow command
- * never holds the webhook open. A failed command is audited `failed` and stamps no cooldown.
+ * never holds the webhook open. A failed command is audited `failed` and stamps neither a cooldown
+ * nor its alerts' step, so the next repeat of the same firing tries again.
  */
 export async function runExecution(deps: PoolActionDeps, { decision, auditId, executor, lock }: ExecutionJob): Promise<void> {
   const { pool } = decision;
@@ -28,6 +29,7 @@ export async function runExecution(deps: PoolActionDeps, { decision, auditId, ex
     if (result.ok) {
       const at = deps.now();
       await deps.pools.recordScale(pool, decision.to, decision.scale, at);
+      await deps.decisions.recordSteps(pool, decision.steppedFingerprints, at);
       deps.metrics.replicas.set({ pool }, decision.to);
       if (decision.scale) deps.metrics.lastScale.set({ pool, scale: decision.scale }, at / 1000);
       log.info({ from: decision.from, to: decision.to, durationMs }, 'scaled');

@@ -34,6 +34,13 @@ end
 if ARGV[6] == '1' and redis.call('get', KEYS[3]) == ARGV[7] then redis.call('del', KEYS[3]) end
 return id`;
 
+/** Stamp the step on alert histories that still exist (a command succeeded; its decision wrote them). */
+const STEPPED = `
+for i = 1, #KEYS do
+  if redis.call('exists', KEYS[i]) == 1 then redis.call('hset', KEYS[i], 'lastStepAt', ARGV[1]) end
+end
+return #KEYS`;
+
 export interface Begun {
   stored: StoredPool;
   history: Map<string, AlertHistory>;
@@ -68,6 +75,7 @@ function script(redis: Redis, name: string, lua: string) {
 export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntries: number) {
   const beginScript = script(redis, 'alertscaleBeginDecision', BEGIN);
   const commitScript = script(redis, 'alertscaleCommitDecision', COMMIT);
+  const steppedScript = script(redis, 'alertscaleRecordSteps', STEPPED);
   return {
     /** Lock + read within `waitMs` (polling another process's lock); undefined when the pool stays busy. */
     async begin(pool: string, fingerprints: string[], token: string, ttlMs: number, waitMs: number): Promise<Begun | undefined> {
@@ -99,6 +107,12 @@ export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntri
         ...entries.flatMap(([, h]) => [h.startsAt, h.resolved ? '1' : '0', h.lastStepAt ?? '']),
       ];
       return (await commitScript(keyList, args)) as string;
+    },
+
+    /** After a step's command succeeded: its alerts stepped at `at` (repeats within stepInterval are duplicates). */
+    async recordSteps(pool: string, fingerprints: readonly string[], at: number): Promise<void> {
+      const unique = [...new Set(fingerprints.filter(Boolean))];
+      if (unique.length > 0) await steppedScript(unique.map((fp) => keys.alertHistory(pool, fp)), [at]);
     },
   };
 }

@@ -20,7 +20,8 @@ const firing = (startsAt: string, extra: Partial<AlertHistory> = {}): AlertHisto
 describe('nextHistory: what each alert remembers after a decision', () => {
   it.each<[string, AlertHistory | undefined, ScaleSignal, Decision, AlertHistory | undefined]>([
     ['a first firing is remembered', undefined, signal(), decision('no_change'), firing(T1)],
-    ['a step that runs stamps lastStepAt', undefined, signal(), decision('scaled', ['fp1']), firing(T1, { lastStepAt: NOW })],
+    ['a step that runs a command is not stamped here (its execution stamps it once it succeeded)', undefined, signal(), decision('scaled', ['fp1']), firing(T1)],
+    ['… nor is a repeat of the same firing that runs a command again', firing(T1), signal(), decision('scaled', ['fp1']), undefined],
     ['a dry-run step stamps too (it would have run)', undefined, signal(), decision('dry_run', ['fp1']), firing(T1, { lastStepAt: NOW })],
     ['a step blocked by cooldown does not stamp: the next repeat may step', firing(T1), signal(), decision('cooldown', ['fp1']), undefined],
     ['a step by another alert does not stamp this one', firing(T1), signal(), decision('scaled', ['fp2']), undefined],
