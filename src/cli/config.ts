@@ -12,9 +12,24 @@ export function loadConfigForCommand(file: string): Config | undefined {
   }
 }
 
-/** Resolves with the first of SIGTERM/SIGINT. */
-export function untilSignal(): Promise<NodeJS.Signals> {
+/**
+ * Resolves with the first SIGTERM/SIGINT, for a graceful stop; a second one calls `onSecond` and
+ * exits 1 at once. The listeners stay until the process exits: execa's exit hook (signal-exit)
+ * re-raises a signal nobody else listens for, which would kill this process and its running
+ * commands mid-stop, and a `process.once` listener is already removed when that hook looks.
+ */
+export function untilSignal(onSecond: (signal: NodeJS.Signals) => void = () => {}): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
+    let stopping = false;
+    const listener = (signal: NodeJS.Signals) => {
+      if (!stopping) {
+        stopping = true;
+        resolve(signal);
+        return;
+      }
+      onSecond(signal);
+      process.exit(1);
+    };
+    for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, listener);
   });
 }

@@ -10,6 +10,28 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
 }
 
+/** How long a stop waits for requests in progress (a scrape takes well under a second). */
+export const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * Stop accepting, answer the requests in progress, then close every connection. Node keeps a
+ * keep-alive connection open after its last response even once the server is closed (until
+ * keepAliveTimeout, 2 min here), so idle ones are closed as they become idle; past `graceMs` the
+ * rest are cut.
+ */
+export function closeServer(server: Server, graceMs = CLOSE_GRACE_MS): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
 export interface ExporterServer {
   server: Server;
   host: string;
@@ -52,10 +74,6 @@ export async function startExporterServer(deps: { exporter: Exporter; listen: st
     host,
     port: bound,
     url: `http://${urlHost}:${bound}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -1,13 +1,13 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseListen } from '../exporter/server.js';
+import { closeServer, parseListen } from '../exporter/server.js';
 import type { Receiver } from './app.js';
 
 export interface ReceiverServer {
   url: string;
   port: number;
-  /** Stop accepting requests, then wait for running scale commands to finish. */
+  /** Stop accepting requests, answer those in progress, then wait for running scale commands to finish. */
   close(): Promise<void>;
 }
 
@@ -26,10 +26,7 @@ export async function startReceiverServer(receiver: Receiver, listen: string): P
     url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     port: bound,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeIdleConnections();
-      });
+      await closeServer(http);
       await receiver.idle();
     },
   };

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -124,5 +125,83 @@ describe('alertscale exporter (the CLI, over HTTP)', () => {
     expect(r.stderr).toContain(path);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
+  });
+});
+
+/**
+ * A TCP proxy to Redis that, once armed, holds Redis's replies for `holdMs` after the next
+ * command: `held` resolves when that command has arrived, i.e. while a scrape is in progress.
+ */
+async function holdingProxy(target: number, holdMs: number) {
+  const sockets = new Set<Socket>();
+  let armed: (() => void) | undefined;
+  const server: Server = createServer((client) => {
+    const upstream = createConnection(target, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    let holding: Buffer[] | undefined;
+    client.on('data', (chunk: Buffer) => {
+      if (armed) {
+        const notify = armed;
+        armed = undefined;
+        holding = [];
+        setTimeout(() => {
+          for (const held of holding!) client.write(held);
+          holding = undefined;
+        }, holdMs);
+        notify();
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => (holding ? holding.push(chunk) : client.write(chunk)));
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      a.on('close', () => b.destroy());
+      a.on('error', () => b.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.address() as { port: number }).port,
+    /** Resolves when the next command reaches the proxy; its reply is then held. */
+    arm: () => new Promise<void>((resolve) => (armed = resolve)),
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+}
+
+describe('alertscale exporter stopped by a real SIGTERM during a scrape', () => {
+  it('answers the scrape in progress with its data, then exits 0 promptly', async () => {
+    const proxy = await holdingProxy(redis.port, 150);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const config = writeConfig('held.yml', `redis: { url: 'redis://127.0.0.1:${proxy.port}/0' }\n${pools}queues:\n  jobs: { kind: list, key: jobs, pool: web }\n`);
+    const child = spawn(process.execPath, [BIN, 'exporter', '--config', config, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+    );
+    try {
+      await waitFor('exporter /healthz', async () => (await fetch(`${base}/healthz`)).ok, 30_000, 100);
+      expect(await (await fetch(`${base}/metrics`)).text()).toContain('alertscale_exporter_source_up{source="queue:jobs"} 1');
+
+      const held = proxy.arm();
+      const scrape = fetch(`${base}/metrics`).then(async (res) => ({ status: res.status, body: await res.text() }));
+      await held; // the scrape has sent its Redis command and waits for the reply
+      const sentAt = Date.now();
+      child.kill('SIGTERM');
+      const answer = await scrape;
+      expect(answer.status).toBe(200);
+      expect(answer.body).toContain('alertscale_queue_length{queue="jobs",pool="web"} 2');
+      expect(answer.body).toContain('alertscale_exporter_source_up{source="queue:jobs"} 1');
+      const exit = await exited;
+      expect(exit, out).toMatchObject({ code: 0, signal: null });
+      expect(exit.at - sentAt).toBeLessThan(4_000);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      proxy.close();
+    }
   });
 });

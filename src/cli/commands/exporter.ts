@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, type Config } from '../../config/index.js';
 import { createExporter, createExporterRedis, parseListen, startExporterServer, unknownProcessUsers } from '../../exporter/index.js';
+import { untilSignal } from '../config.js';
 import { withConfig } from '../options.js';
 
 export function registerExporter(program: Command): void {
@@ -47,9 +48,7 @@ export function registerExporter(program: Command): void {
       }
       log.info({ url: `${server.url}/metrics`, pools: Object.keys(config.pools).length, queues: Object.keys(config.queues).length }, 'exporter listening');
 
-      const signal = await new Promise<string>((resolve) => {
-        for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
-      });
+      const signal = await untilSignal((second) => log.warn({ signal: second }, 'second signal: stopping now'));
       log.info({ signal }, 'exporter stopping');
       await server.close();
       redis.disconnect();
