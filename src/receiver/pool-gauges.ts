@@ -21,22 +21,50 @@ export function installPoolGauges(deps: PoolActionDeps, logger: Logger, silences
       for (const outcome of OUTCOMES) metrics.decisions.inc({ pool, scale, outcome }, 0);
     }
   }
-  // prom-client awaits an async collect() before rendering this metric.
-  (metrics.replicas as unknown as { collect: () => Promise<void> }).collect = async () => {
-    for (const pool of Object.keys(config.pools)) {
+  const unreadable = new Set<string>();
+  const refresh = sharedRefresh(() => Promise.all([refreshPools(deps, logger, unreadable), refreshPaused(deps, logger, silences)]));
+  for (const metric of [metrics.replicas, metrics.desired, metrics.cooldownRemaining, metrics.paused]) onScrape(metric, refresh);
+}
+
+/**
+ * prom-client calls every metric's collect() at the start of `registry.metrics()`, all before it
+ * awaits any, then writes each metric out once its own collect has resolved. The pool gauges
+ * share one refresh per scrape, so all of them are read from Redis before any is written out.
+ */
+function sharedRefresh(read: () => Promise<unknown>): () => Promise<void> {
+  let inflight: Promise<void> | undefined;
+  return () => (inflight ??= read().then(() => undefined).finally(() => (inflight = undefined)));
+}
+
+function onScrape(metric: unknown, refresh: () => Promise<void>): void {
+  (metric as { collect: () => Promise<void> }).collect = refresh;
+}
+
+/**
+ * Every pool, each on its own: one that cannot be read (Redis down, a damaged hash) loses its
+ * series — unknown, not a stale value — and the others are still refreshed. `down` holds the
+ * pools whose last read failed: a failure is logged when it starts, not on every scrape.
+ */
+async function refreshPools(deps: PoolActionDeps, logger: Logger, down: Set<string>): Promise<void> {
+  const { metrics } = deps;
+  await Promise.all(
+    Object.keys(deps.config.pools).map(async (pool) => {
       try {
         const view = await viewPool(deps, pool);
         metrics.replicas.set({ pool }, view.replicas);
         if (view.desired !== null) metrics.desired.set({ pool }, view.desired);
-        metrics.cooldownRemaining.set({ pool, scale: 'up' }, view.cooldownRemainingSeconds.up);
-        metrics.cooldownRemaining.set({ pool, scale: 'down' }, view.cooldownRemainingSeconds.down);
+        else metrics.desired.remove({ pool });
+        for (const scale of ['up', 'down'] as const) metrics.cooldownRemaining.set({ pool, scale }, view.cooldownRemainingSeconds[scale]);
+        if (down.delete(pool)) logger.info({ pool }, 'pool gauges refreshed again');
       } catch (err) {
-        logger.debug({ pool, err: (err as Error).message }, 'pool gauges not refreshed');
-        return;
+        metrics.replicas.remove({ pool });
+        metrics.desired.remove({ pool });
+        for (const scale of ['up', 'down'] as const) metrics.cooldownRemaining.remove({ pool, scale });
+        if (!down.has(pool)) logger.warn({ pool, err: (err as Error).message }, 'pool gauges not refreshed: cannot read the pool from Redis');
+        down.add(pool);
       }
-    }
-  };
-  installPausedGauge(deps, logger, silences);
+    }),
+  );
 }
 
 /** Scrapes read a silence list at most this old: Alertmanager is asked at most once per period. */
@@ -44,26 +72,24 @@ export const PAUSED_GAUGE_MAX_AGE_MS = 5_000;
 
 /**
  * `alertscale_pool_paused`: 1 while an active silence mutes some of the pool's scaling alerts
- * (pausesOf: also a scale-only or partial silence), 0 otherwise. While Alertmanager cannot be
- * read the series are absent (unknown), not 0 and not a stale 1.
+ * (pausesOf: also a scale-only or partial silence), 0 otherwise (always 0 without Alertmanager).
+ * While Alertmanager cannot be read the series are absent (unknown), not 0 and not a stale 1.
  */
-function installPausedGauge(deps: PoolActionDeps, logger: Logger, silences: SilenceCache | null): void {
+async function refreshPaused(deps: PoolActionDeps, logger: Logger, silences: SilenceCache | null): Promise<void> {
   const { metrics, config } = deps;
   const pools = Object.keys(config.pools);
   if (!silences) {
     for (const pool of pools) metrics.paused.set({ pool }, 0);
     return;
   }
-  (metrics.paused as unknown as { collect: () => Promise<void> }).collect = async () => {
-    let list;
-    try {
-      list = await silences.recent(PAUSED_GAUGE_MAX_AGE_MS);
-    } catch (err) {
-      metrics.paused.reset();
-      logger.debug({ err: (err as Error).message }, 'alertscale_pool_paused not refreshed: Alertmanager unreadable');
-      return;
-    }
-    const now = deps.now();
-    for (const pool of pools) metrics.paused.set({ pool }, pausesOf(pool, list, now).length > 0 ? 1 : 0);
-  };
+  let list;
+  try {
+    list = await silences.recent(PAUSED_GAUGE_MAX_AGE_MS);
+  } catch (err) {
+    metrics.paused.reset();
+    logger.debug({ err: (err as Error).message }, 'alertscale_pool_paused not refreshed: Alertmanager unreadable');
+    return;
+  }
+  const now = deps.now();
+  for (const pool of pools) metrics.paused.set({ pool }, pausesOf(pool, list, now).length > 0 ? 1 : 0);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { createReceiver, type Receiver } from '../../src/receiver/app.js';
@@ -50,6 +50,8 @@ export interface TestReceiverOptions {
    * receiver has no Alertmanager at all, so a stray one on 127.0.0.1:9093 cannot pause a test's pools.
    */
   alertmanagerUrl?: string;
+  /** Where the receiver logs (default: nowhere). */
+  logger?: Logger;
 }
 
 /** A real receiver (HTTP server, real executors) on a real Redis, configured from YAML text. */
@@ -61,7 +63,7 @@ export async function startTestReceiver(yamlText: string, redisUrl: string, opts
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const executors = new Map(Object.entries(config.pools).map(([pool, p]) => [pool, createExecutor(pool, p.executor)]));
   const silences = opts.alertmanagerUrl ? createSilencesClient({ url: opts.alertmanagerUrl }) : null;
-  const receiver = createReceiver({ config, redis, executors, logger: pino({ level: 'silent' }), token: TOKEN, silences });
+  const receiver = createReceiver({ config, redis, executors, logger: opts.logger ?? pino({ level: 'silent' }), token: TOKEN, silences });
   const server: ReceiverServer = await startReceiverServer(receiver, '127.0.0.1:0');
   const call = async (method: string, path: string, body?: unknown, opts: { token?: string | null; raw?: string } = {}) => {
     const token = opts.token === undefined ? TOKEN : opts.token;
