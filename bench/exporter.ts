@@ -10,11 +10,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, get } from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from '../test/helpers/ports.js';
 import { startRedis } from '../test/helpers/redis.js';
 import { fillRedis, POOLS, QUEUES, spawnPoolProcesses, writeConfig } from './exporter-fixture.js';
+import { machine } from './results-file.js';
 
 const SCRAPES = Number(process.argv[2] ?? 2000);
 const BLOCK = 100;
@@ -119,7 +120,7 @@ try {
   const [a, b] = rows as [(typeof rows)[0], (typeof rows)[0]];
   const version = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' }).split('\n')[0]!.trim();
   const out = [
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Linux ${version('uname', ['-r'])}, ${process.version}, ` +
+    `machine: ${machine()}; ` +
       `${version('prometheus-node-exporter', ['--version'])}, ${version('redis-server', ['--version'])}`,
     `load average before/after: ${loadBefore} / ${loadAfter}`,
     `config: ${POOLS} pools (2 processes, 4 heartbeats each), ${QUEUES} queues (17 list, 17 stream, 16 bullmq); ${SCRAPES} scrapes per target in blocks of ${BLOCK}`,

@@ -1,4 +1,4 @@
-import { writeSection } from './results-file.js';
+import { machine, writeSection } from './results-file.js';
 /**
  * Reaction-time benchmark: load step → first executed scale-up, through the real loop
  * (exporter → Prometheus rule → Alertmanager → receiver → pm2), beside the floor the demo timings
@@ -8,7 +8,7 @@ import { writeSection } from './results-file.js';
  *
  * One FRESH stack per run (startTestStack: free ports, temp dir). Reusing a stack would need, per
  * run, the queue drained, the pool back at min (DemoWorkersIdle `for: 5s` + cooldown), both alerts
- * resolved AND Alertmanager's emptied {pool,scale=up} group gone (~30 s, STACK-NOTES): a re-fire
+ * resolved AND Alertmanager's emptied {pool,scale=up} group gone: a re-fire
  * inside that window leaves on the next group_interval tick, not after group_wait, which would
  * measure Alertmanager's group lifecycle instead of the reaction. A fresh stack costs ~10 s and
  * has no leftover cooldown, alert history, group or TSDB samples; each run warms up first (targets
@@ -23,7 +23,7 @@ import { writeSection } from './results-file.js';
  *   executed  decision + the entry's durationMs (`pm2 scale` finished)
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_ALERTMANAGER_TIMINGS } from '../alertmanager/demo.js';
@@ -180,10 +180,9 @@ async function oneRun(n: number): Promise<Run> {
 const s = (v: number | null) => (v === null ? '–' : (v / 1000).toFixed(2));
 const hop = (a: number | null, b: number | null) => (a === null || b === null ? '–' : `${b - a}`);
 
-function machine(): string {
-  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  return `${nproc} × ${cpu}, Node ${process.version}, ${process.platform} ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}`;
+/** First line of a tool's --version, read at run time. */
+function versionOf(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8' }).split('\n')[0]!.replace(/ \(.*| sha=.*/, '').trim();
 }
 
 function report(runs: Run[], wallMs: number): string {
@@ -202,13 +201,13 @@ function report(runs: Run[], wallMs: number): string {
   };
   return [
     `Command: \`npx tsx bench/reaction.ts\` — ${new Date().toISOString().slice(0, 10)}, ${runs.length} runs, ${(wallMs / 1000).toFixed(0)} s wall.`,
-    `Machine: ${machine()}. Load average at start ${loadAtStart} (other sessions share the machine).`,
+    `Machine: ${machine()} (at the end). Load average at start ${loadAtStart} (other sessions share the machine).`,
     '',
-    `Setup: one fresh \`startTestStack\` per run (real redis-server, Prometheus 2.42, Alertmanager 0.25, exporter, receiver, pm2 demo pool),`,
+    `Setup: one fresh \`startTestStack\` per run (real redis-server ${versionOf('redis-server', ['--version'])}, ${versionOf('prometheus', ['--version'])}, ${versionOf('prometheus-alertmanager', ['--version'])}, exporter, receiver, pm2 demo pool),`,
     `warmed up (queue series scraped, rule group evaluated, one receiver request), then a random 0–1 s phase against the 1 s ticks.`,
     `Load step: ${TASKS} jobs of ${JOB_MS} ms in one \`enqueueJobs\` (DemoQueueBacklog is true from the first scrape). Pool overrides: \`${JSON.stringify(POOL.demo)}\`.`,
-    `Fresh stack rather than reset: a re-fire within ~30 s of the previous group emptying goes out on Alertmanager's next group_interval tick,`,
-    `and a clean reset (drain, scale-down to min, both alerts resolved, group gone) costs ~45 s a run against ~10 s for a new stack.`,
+    `Fresh stack rather than reset: a re-fire soon after the previous group emptied goes out on Alertmanager's next group_interval tick, not after group_wait,`,
+    `and a clean reset (drain, scale-down to min, both alerts resolved, group gone) waits for all of that; a new stack took ${s(median(runs.map((r) => r.startMs)))} s (median, start + warm-up) in this run.`,
     '',
     `**Floor** (DEMO_TIMINGS + DEMO_ALERTMANAGER_TIMINGS): scrape ${FLOOR.scrape} + evaluation ${FLOOR.evaluation} + for ${FLOOR.for} + group_wait ${FLOOR.groupWait} = **${s(FLOOR_MS)} s**; goal: median ≤ floor + 1 s = ${s(GOAL_MS)} s.`,
     '',

@@ -18,7 +18,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { runArgv } from '../src/executors/run.js';
@@ -28,7 +28,7 @@ import { percentile, runLoad } from './receiver-load.js';
 import { cpuSeconds, parseCommandStats, redisPid, startFloor, startReceiverProcess, type Served } from './receiver-procs.js';
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './receiver-profile.js';
 import { costTable, ms, resultsTable, SECTION, toRow, type Cell, type Measured } from './receiver-report.js';
-import { writeSection } from './results-file.js';
+import { machine, writeSection } from './results-file.js';
 import { coolSetupBodies, hotPoolBodies, noSpawnBodies, receiverConfigYaml, SPIN_POOLS, spawnBodies, spinPool, STILL_POOLS, COOL_POOLS } from './receiver-world.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -233,10 +233,9 @@ function commandsCheck(extra: number): string {
   return `: ${-extra} scaled answers without a command — a bug`;
 }
 
-function machine() {
-  const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  const model = /^model name\s*:\s*(.*)$/m.exec(execFileSync('cat', ['/proc/cpuinfo'], { encoding: 'utf8' }))?.[1] ?? 'unknown';
-  return `${nproc} CPUs (nproc), ${model}, Node ${process.version}, redis-server ${execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).match(/v=(\S+)/)?.[1] ?? '?'}`;
+/** Versions of the non-Node parts, read at run time. */
+function redisVersion(): string {
+  return execFileSync('redis-server', ['--version'], { encoding: 'utf8' }).match(/v=(\S+)/)?.[1] ?? '?';
 }
 
 function report(r: {
@@ -260,7 +259,7 @@ function report(r: {
   const added1 = s1.p99 - row(FLOOR, 1).p99;
   const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   return `
-Command: \`npx tsx bench/receiver.ts\` — ${r.startedAt.toISOString()}, ${machine()}.
+Command: \`npx tsx bench/receiver.ts\` — ${r.startedAt.toISOString()}, ${machine()}, redis-server ${redisVersion()}.
 Load average at start ${la(r.load1)}, at end ${la(r.load2)} (other sessions share this machine; the runs are interleaved so their load falls on every target alike).
 ${RUNS} runs × ${SECONDS} s per cell, median of the runs; autocannon ${CONNECTIONS.join('/')} keep-alive connections, one request at a time each; every target is its own process on loopback
 (\`./bin/alertscale.js receiver\`, its JSON logs at the default level to /dev/null; \`node --import tsx bench/floor-server.ts\`); a real \`redis-server\` started by the bench; bearer token on.
@@ -271,7 +270,7 @@ Latency is per response (fractional ms, all answers counted); "answers" tallies 
 - **Hono floor + hono/body-limit** (c=10 only, a diagnostic): the Hono floor with the receiver's \`bodyLimit({ maxSize: 1 MiB })\` in front.
 - **no-spawn (128 pools)**: decisions that run nothing, alternately a pool at its target (\`no_change\`, ${STILL_POOLS} pools) and a pool inside a 1 h cooldown (\`cooldown\`, ${COOL_POOLS} pools). Full path: auth, zod, the pool's in-process queue, one script to lock and read pool state and alert history, decision, one script to write the audit entry, pool state and history and release the lock, metrics, log line.
 - **no-spawn, one pool**: the same decision, every request for one pool. They wait in the pool's in-process queue (\`src/receiver/pool-queue.ts\`) and take the pool the moment the previous decision ends, giving up after 1 s with 503 \`pool_busy\`.
-- **spawn (512 pools)**: every request is a real scale: the bench rotates over ${SPIN_POOLS} pools (\`cooldown: 0s\`) and asks each for the opposite of what its last answer left it at (1 ↔ 3 replicas), so each answer is \`scaled\` and starts \`command: ["true"]\`. One pool cannot do this: its lock is held while its command runs, so a hot pool gives \`no_change\`/\`pool_busy\` instead of spawns; spreading over pools measures the spawn cost honestly rather than the lock. The receiver answers *before* the command runs (DESIGN.md: a slow command never holds Alertmanager's request open), and starts the command on the next turn of the event loop, after the answer is written; a spawn-path answer still competes with the forks and completion work of earlier commands on the same event loop, but never contains its own command's start or run.
+- **spawn (512 pools)**: every request is a real scale: the bench rotates over ${SPIN_POOLS} pools (\`cooldown: 0s\`) and asks each for the opposite of what its last answer left it at (1 ↔ 3 replicas), so each answer is \`scaled\` and starts \`command: ["true"]\`. One pool cannot do this: its lock is held while its command runs, so a hot pool gives \`no_change\`/\`pool_busy\` instead of spawns; spreading over pools measures the spawn cost honestly rather than the lock. The receiver answers *before* the command runs (so a slow command never holds Alertmanager's request open; docs/ARCHITECTURE.md), and starts the command on the next turn of the event loop, after the answer is written; a spawn-path answer still competes with the forks and completion work of earlier commands on the same event loop, but never contains its own command's start or run.
 
 ${r.table}
 
@@ -279,7 +278,7 @@ What each request cost (medians of the runs; CPU from /proc/<pid>/stat of each p
 
 ${r.costs}
 
-\`true\`'s own run (${TRUE_RUNS} sequential runs in the bench process, same run, machine otherwise idle): bare \`execa('true')\` p50 ${r.trueTimes.execa.p50.toFixed(2)} ms, p99 ${r.trueTimes.execa.p99.toFixed(2)} ms; through the receiver's \`runArgv\` (all output captured) p50 ${r.trueTimes.runArgv.p50.toFixed(2)} ms, p99 ${r.trueTimes.runArgv.p99.toFixed(2)} ms.
+\`true\`'s own run (${TRUE_RUNS} sequential runs in the bench process, same run, before any load): bare \`execa('true')\` p50 ${r.trueTimes.execa.p50.toFixed(2)} ms, p99 ${r.trueTimes.execa.p99.toFixed(2)} ms; through the receiver's \`runArgv\` (all output captured) p50 ${r.trueTimes.runArgv.p50.toFixed(2)} ms, p99 ${r.trueTimes.runArgv.p99.toFixed(2)} ms.
 Inside the receiver under load the commands took ${r.commands.meanMs.toFixed(1)} ms on average (its executor histogram): ${r.commands.ok} ran and succeeded, ${r.commands.failed} failed; the bench saw ${r.commands.scaledAnswers} \`scaled\` answers (warm-up included) + ${COOL_POOLS} setup scales = ${r.commands.scaledAnswers + COOL_POOLS}${commandsCheck(r.commands.ok + r.commands.failed - r.commands.scaledAnswers - COOL_POOLS)}.
 
 **Goals.**
@@ -318,13 +317,13 @@ function findings(r: Parameters<typeof report>[0]): string {
 
 Per request at c=10 the receiver's no-spawn path costs ${us(ns10.serverCpuUs)} of CPU in the receiver and ${us(ns10.redisCpuUs)} in redis-server, against ${us(row(FLOOR, 10).serverCpuUs)} for the floor and ${us(hono)} for the Hono floor.
 
-The first run of this benchmark (06:56 UTC, same machine) measured 324 µs of receiver CPU per request at c=10 and found four costs, since removed:
-1. **\`hono/body-limit\` built a full WHATWG Request per webhook** (it reads \`c.req.raw.body\`); here the Hono floor costs ${us(hono)}/req and the same with \`hono/body-limit\` ${us(limit)}/req. The receiver now checks Content-Length (or counts a chunked body while it streams) and reads the body with \`c.req.text()\` (\`src/receiver/body.ts\`).
-2. **8 Redis commands in 5 sequential round trips per decision.** Now two scripts (\`src/state/decision-store.ts\`): lock + read, and record + unlock — ${calls.toFixed(0)} commands as INFO commandstats counts them (the scripts' inner commands included), 2 round trips. ioredis is charged ${share(noSpawnProfile, 'ioredis')} of the busy time now.
-3. **A synchronous JSON log line per request**: pino now writes through an asynchronous destination (sonic-boom charged ${share(noSpawnProfile, 'sonic-boom')}).
-4. **Waiting requests polled the Redis lock every 25 ms**, so a hot pool answered slowly and sometimes 503 \`pool_busy\`. Requests for one pool now queue inside the process (\`src/receiver/pool-queue.ts\`) and take it the moment it frees: one pool at c=50 now has p99 ${ms(hot50.p99)} ms and ${hot50.non2xx} × 503.
-5. **A scale forked synchronously before the answer was written.** The command now starts on the next turn of the event loop (\`setImmediate\` in \`actOnPool\`), after the answer is written, so the fork is no longer in the webhook's latency; it still costs the event loop ${us(spawn10.serverCpuUs)} of receiver CPU per spawning request (${(100 * spawn10.serverSysShare).toFixed(0)} % in the kernel: fork copies the page tables of a ${r.receiverRssMb} MB process${fork ? `; ChildProcess.spawn is ${fork.percent.toFixed(0)} % of the busy time in the spawn profile` : ''}), which caps spawns near ${Math.round(Math.max(...CONNECTIONS.map((c) => row(SPAWN, c).rps)))}/s. Spawning through a small long-lived helper process would take it out of the loop; real scale actions are rare (cooldowns, one pool lock), so this is left.
-6. **The 50 % goal.** A decision takes a Redis lock, reads state, and appends a durable audit entry; that is several times a bare \`JSON.parse\` server however lean the code: even with zero receiver code, two Redis round trips cost about as much CPU as the whole floor. The remaining receiver work per request is zod, the decision, metrics and the response (see the profile). Alertmanager sends a handful of notifications per group_interval, so a fairer goal is an absolute rate (this receiver does ${Math.round(ns10.rps)} decisions/s at c=10 on this 2-core VM, Redis included) or a ratio against the Hono floor.
+Where the rest of that goes, by the design choices it measures (each figure from this run):
+1. **Body limit without hono/body-limit.** The Hono floor costs ${us(hono)}/req and the same with \`hono/body-limit\` ${us(limit)}/req (it builds a full WHATWG Request per webhook); the receiver instead checks Content-Length (or counts a chunked body while it streams) and reads the body with \`c.req.text()\` (\`src/receiver/body.ts\`).
+2. **Two Redis scripts per decision** (\`src/state/decision-store.ts\`): lock + read, and record + unlock — ${calls.toFixed(1)} commands per request as INFO commandstats counts them (the scripts' inner commands included), 2 round trips; redis-server spends ${us(ns10.redisCpuUs)} per request, ${(ns10.redisCpuUs / row(FLOOR, 10).serverCpuUs).toFixed(1)} × the floor's whole CPU per request. ioredis is charged ${share(noSpawnProfile, 'ioredis')} of the receiver's busy time.
+3. **Asynchronous log lines**: pino writes through an asynchronous destination (sonic-boom charged ${share(noSpawnProfile, 'sonic-boom')}).
+4. **Requests for one pool queue inside the process** (\`src/receiver/pool-queue.ts\`) and take it the moment it frees: one pool at c=50 has p99 ${ms(hot50.p99)} ms and ${hot50.non2xx} × 503 \`pool_busy\` over ${hot50.requests} requests.
+5. **A scale starts its command after the answer is written** (\`setImmediate\` in \`actOnPool\`), so the fork is not in the webhook's latency; it still costs the event loop ${us(spawn10.serverCpuUs)} of receiver CPU per spawning request (${(100 * spawn10.serverSysShare).toFixed(0)} % in the kernel: fork copies the page tables of a ${r.receiverRssMb} MB process${fork ? `; ChildProcess.spawn is ${fork.percent.toFixed(0)} % of the busy time in the spawn profile` : ''}), and spawns peaked at ${Math.round(Math.max(...CONNECTIONS.map((c) => row(SPAWN, c).rps)))}/s in this run.
+6. **The 50 % goal.** A decision takes a Redis lock, reads state, and appends a durable audit entry, so it is measured against a bare \`JSON.parse\` server that does none of that: the no-spawn path's redis-server CPU alone is ${(ns10.redisCpuUs / row(FLOOR, 10).serverCpuUs).toFixed(1)} × the floor's CPU per request (item 2). Against the Hono floor the no-spawn path reaches ${((100 * ns10.rps) / row(HONO, 10).rps).toFixed(0)} % of its req/s at c=10; in absolute terms it made ${Math.round(ns10.rps)} decisions/s at c=10 on this machine (${availableParallelism()} CPUs), Redis included.
 `;
 }
 

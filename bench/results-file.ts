@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, freemem, loadavg, release, totalmem } from 'node:os';
 
 /**
  * Replace (or append) one benchmark's `## heading` section of bench/RESULTS.md, leaving the
@@ -18,4 +19,15 @@ export function writeSection(file: string, heading: string, body: string): void 
   const before = lines.slice(0, start).join('\n').replace(/\n*$/, '\n\n');
   const after = lines.slice(end).join('\n');
   writeFileSync(file, `${before}${section}${after ? `\n${after.replace(/\n*$/, '\n')}` : ''}`);
+}
+
+/**
+ * The machine a benchmark ran on, read when it runs (never written down from an earlier run):
+ * CPU model and count, memory, kernel, Node, and the load average at the moment of the call.
+ */
+export function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  return `${availableParallelism()} × ${cpu}, ${gib(totalmem())} GiB memory (${gib(freemem())} GiB free), Linux ${release()}, Node ${process.version}; load average ${load}`;
 }

@@ -39,7 +39,7 @@ export function alertRef(alert: WebhookAlert): AlertRef {
   };
 }
 
-/** Map one webhook alert onto the scaling-alert contract of DESIGN.md. Pure. */
+/** Map one webhook alert onto the scaling-alert contract (docs/ARCHITECTURE.md). Pure. */
 export function classifyAlert(alert: WebhookAlert): Classified {
   const ref = alertRef(alert);
   const { pool, scale } = alert.labels;

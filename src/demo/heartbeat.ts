@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /**
- * DESIGN.md's heartbeat protocol: `HSET alertscale:hb:<pool>:<worker> busy 0|1 ts <unix>` and
+ * The heartbeat protocol of docs/ARCHITECTURE.md: `HSET alertscale:hb:<pool>:<worker> busy 0|1 ts <unix>` and
  * `EXPIRE … ttl`. The demo worker adds `pid` and `host` so a worker on the same host can tell a
  * crashed peer from a slow one without waiting for the TTL (see recovery.ts).
  */

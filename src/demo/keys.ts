@@ -1,6 +1,6 @@
 /**
  * Every Redis key the demo pool uses, derived from the queue key and the pool name, so two demo
- * queues on one Redis never share state. Heartbeats follow DESIGN.md's protocol.
+ * queues on one Redis never share state. Heartbeats follow the protocol in docs/ARCHITECTURE.md.
  */
 export interface DemoKeys {
   /** The queue: producers LPUSH, workers BLMOVE from the RIGHT (FIFO). */

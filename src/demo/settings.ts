@@ -7,7 +7,7 @@ export interface WorkerSettings {
   queueKey: string;
   pool: string;
   workerId: string;
-  /** Heartbeat key lifetime (DESIGN.md: 30 s). */
+  /** Heartbeat key lifetime (docs/ARCHITECTURE.md "Heartbeat protocol": 30 s). */
   heartbeatTtlS: number;
   /** Heartbeat refresh period; far below the TTL so a GC pause never expires a live worker. */
   heartbeatEveryMs: number;

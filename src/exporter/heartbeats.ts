@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { ExporterMetrics } from './metrics.js';
 import type { Source } from './source.js';
 
-/** DESIGN.md "Heartbeat protocol": `HSET alertscale:hb:<pool>:<worker> busy 0|1 ts <unix>` + EXPIRE. */
+/** docs/ARCHITECTURE.md "Heartbeat protocol": `HSET alertscale:hb:<pool>:<worker> busy 0|1 ts <unix>` + EXPIRE. */
 export const HEARTBEAT_PREFIX = 'alertscale:hb:';
 
 /** Keys SCAN looks at per call: big enough that a large keyspace takes few round trips. */

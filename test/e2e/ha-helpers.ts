@@ -5,7 +5,7 @@ import { createSupervisor, httpReady, type Supervisor } from '../../src/cli/stac
 import { DEMO_PROMETHEUS_FLAGS } from '../../prometheus/demo.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 
-/** A clustered Alertmanager takes ~10 s to leave on SIGTERM (STACK-NOTES); a test does not wait for that. */
+/** A clustered Alertmanager takes ~10 s to leave on SIGTERM (measured); a test does not wait for that. */
 const ALERTMANAGER_GRACE_MS = 2_000;
 
 const loop = (port: number) => `127.0.0.1:${port}`;
@@ -131,6 +131,8 @@ export interface Delivery {
   answer: number;
   /** The receiver's decisions ({ auditId, outcome, reason, … }), when it answered 200. */
   decisions: { auditId: string; outcome: string; reason: string }[];
+  /** The request as sent (body text, bearer header), so a test can send a real copy again. */
+  request: { body: string; authorization: string };
 }
 
 /**
@@ -163,6 +165,7 @@ export async function startTap(peer: string, target: string, deliveries: Deliver
       alerts: (payload?.alerts ?? []).map((a: any) => ({ status: a.status, fingerprint: a.fingerprint, startsAt: a.startsAt })),
       answer,
       decisions: answer === 200 ? (result?.decisions ?? []) : [],
+      request: { body, authorization: req.headers.authorization ?? '' },
     });
     res.writeHead(answer, { 'content-type': 'application/json' });
     res.end(text);

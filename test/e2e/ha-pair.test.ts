@@ -11,11 +11,13 @@ import { startAlertmanagerPair, startGauge, startPrometheus, startTap, stopProgr
 
 // An Alertmanager HA pair for real: Prometheus sends to both peers, both deliver to the receiver.
 // Duplicates (repeats, the other peer's copies, a stale `firing` after the `resolved`) must never
-// scale twice for one firing of one alert (DESIGN.md). Cooldowns are 0s and stepInterval is longer
+// scale twice for one firing of one alert (docs/ARCHITECTURE.md, "Duplicates and arrival order"). Cooldowns are 0s and stepInterval is longer
 // than the test, so the per-firing history is all that stands between a duplicate and a second step.
 //
 // Each peer delivers through a recording tap of its own (ha-helpers.ts), so every delivery is known
-// by the peer that sent it and the decision the receiver answered.
+// by the peer that sent it and the decision the receiver answered. The stale `firing` after the
+// `resolved` is also made to happen: the test sends one peer's recorded body again, through a tap of
+// its own ('replay'), after the resolve; the peers' own late copies are checked when they come.
 
 const RULES = `groups:
   - name: ha-pair
@@ -28,8 +30,7 @@ const RULES = `groups:
 `;
 
 /**
- * The other peer's stale firing comes after the resolved: 2–12 s in STACK-NOTES, 12.9–14.0 s with
- * this setup. Its bound is that peer's wait (--cluster.peer-timeout, 15 s) plus one group_interval
+ * The other peer's stale firing comes after the resolved: 2–14 s in runs of this setup. Its bound is that peer's wait (--cluster.peer-timeout, 15 s) plus one group_interval
  * tick: the copy it sends was taken before the resolve. Wait past it before firing again.
  */
 const STALE_WINDOW_MS = 20_000;
@@ -85,10 +86,10 @@ pools:
   );
   const tokenFile = join(dir, 'webhook-token');
   writeFileSync(tokenFile, TOKEN);
-  for (const peer of ['am1', 'am2']) taps.push(await startTap(peer, rx.url, deliveries));
+  for (const peer of ['am1', 'am2', 'replay']) taps.push(await startTap(peer, rx.url, deliveries));
   const pair = await startAlertmanagerPair(
     dir,
-    taps.map((tap) => renderDemoAlertmanager({ webhookUrl: `${tap.url}/v1/alertmanager`, credentialsFile: tokenFile })) as [string, string],
+    taps.slice(0, 2).map((tap) => renderDemoAlertmanager({ webhookUrl: `${tap.url}/v1/alertmanager`, credentialsFile: tokenFile })) as [string, string],
   );
   programs.push(...pair.programs);
   await waitForCluster(pair.peers);
@@ -179,22 +180,38 @@ describe('Alertmanager HA pair → receiver', () => {
     setLoad(0);
     await waitFor('a resolved webhook', () => deliveries.slice(before).some((d) => d.status === 'resolved'), 20_000, 100);
     resolvedAt = deliveries.slice(before).find((d) => d.status === 'resolved')!.at;
+    await rx.receiver.idle();
+
+    // The stale firing, for certain: a peer's real firing body of the first firing, sent again now.
+    const recorded = firingsOf(firstStartsAt).find((d) => d.peer !== 'replay')!;
+    const replay = taps[2]!;
+    const res = await fetch(`${replay.url}/v1/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: recorded.request.authorization },
+      body: recorded.request.body,
+    });
+    expect(res.status).toBe(200);
+    const replayed = deliveries.filter((d) => d.peer === 'replay').at(-1)!;
+    expect(replayed.alerts).toEqual([{ status: 'firing', fingerprint, startsAt: firstStartsAt }]);
+    expect(replayed.decisions[0]).toMatchObject({ outcome: 'no_change', reason: expect.stringContaining('stale') });
+
     await sleep(resolvedAt + STALE_WINDOW_MS - Date.now());
     await rx.receiver.idle();
 
     expect(replicasRun()).toEqual(['2']);
     const after = (await auditLog()).filter((e) => Date.parse(e.time) >= resolvedAt);
+    expect(after.find((e) => e.id === replayed.decisions[0]!.auditId)).toMatchObject({ outcome: 'no_change', reason: expect.stringContaining('stale') });
     expect(after.filter((e) => e.outcome === 'scaled' || e.outcome === 'failed')).toEqual([]);
-    // Timing dependent (STACK-NOTES: 3 of 3 tries there): a firing of the resolved firing, sent late.
     const stale = firingsOf(firstStartsAt).filter((d) => d.at > resolvedAt);
+    expect(stale).toContain(replayed);
     for (const d of stale.filter((d) => d.answer === 200)) {
-      // A copy arriving within a second of the resolved may have taken the pool's lock before it
-      // (a duplicate then); later ones find the firing resolved.
+      // A peer's copy arriving within a second of the resolved may have taken the pool's lock before
+      // it (a duplicate then); later ones find the firing resolved.
       const said = d.at > resolvedAt + 1_000 ? expect.stringContaining('stale') : expect.stringMatching(/stale|duplicate/);
       expect(d.decisions[0]).toMatchObject({ outcome: 'no_change', reason: said });
       expect(after.find((e) => e.id === d.decisions[0]!.auditId)).toMatchObject({ outcome: 'no_change', reason: said });
     }
-    console.log(`[ha-pair] stale firing after the resolved: ${stale.length ? stale.map((d) => `${d.peer} +${((d.at - resolvedAt) / 1000).toFixed(1)}s`).join(', ') : 'none this run'}`);
+    console.log(`[ha-pair] stale firings after the resolved: ${stale.map((d) => `${d.peer} +${((d.at - resolvedAt) / 1000).toFixed(1)}s`).join(', ')}`);
   }, 60_000);
 
   it('a new firing of the same alert (new startsAt) steps exactly once more', async () => {
@@ -239,7 +256,10 @@ describe('Alertmanager HA pair → receiver', () => {
       expect(byId.get(d.decisions[0]!.auditId)?.outcome, `audit entry of ${d.peer}'s delivery at ${d.at}`).toBeDefined();
     }
     expect(entries.filter((e) => e.outcome === 'scaled').map((e) => e.to)).toEqual([2, 3]);
-    console.log(`[ha-pair] ${total} webhook deliveries (${seen.filter((d) => d.peer === 'am1').length} from am1, ${seen.filter((d) => d.peer === 'am2').length} from am2), ${runs().length} commands`);
+    // It was an HA pair: each peer delivered (while firing one peer sends; the other's copies come
+    // after a resolve, its notification log having not yet seen the first peer's send).
+    for (const peer of peers) expect(seen.filter((d) => d.peer === peer.name).length, `deliveries from ${peer.name}`).toBeGreaterThanOrEqual(1);
+    console.log(`[ha-pair] ${total} webhook deliveries (${peers.map((p) => `${seen.filter((d) => d.peer === p.name).length} from ${p.name}`).join(', ')}, 1 replayed), ${runs().length} commands`);
   });
 });
 

@@ -9,7 +9,7 @@ import { createRedis } from '../../src/state/index.js';
 
 export const TOKEN = 'test-token-4f1b';
 
-/** The real Alertmanager 0.25 body captured on this machine (see ../shared/fixtures). */
+/** The real Alertmanager 0.25 body captured from Alertmanager 0.25 (test/fixtures/alertmanager-0.25-firing.json). */
 export function capturedFiring(): any {
   return JSON.parse(readFileSync(new URL('../fixtures/alertmanager-0.25-firing.json', import.meta.url), 'utf8'));
 }

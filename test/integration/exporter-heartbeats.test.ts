@@ -16,7 +16,7 @@ let client: Redis;
 let exporterRedis: Redis;
 let exporter: Exporter;
 
-/** DESIGN.md's protocol, exactly as a worker in any language would write it. */
+/** The heartbeat protocol (docs/ARCHITECTURE.md), exactly as a worker in any language would write it. */
 async function beat(pool: string, worker: string, busy: 0 | 1, ttl = 30) {
   const key = `alertscale:hb:${pool}:${worker}`;
   await client.multi().hset(key, 'busy', busy, 'ts', Math.floor(Date.now() / 1000)).expire(key, ttl).exec();

@@ -1,5 +1,5 @@
 /**
- * The scaling-alert contract of DESIGN.md: which webhook alerts are scale signals, which are
+ * The scaling-alert contract (docs/ARCHITECTURE.md): which webhook alerts are scale signals, which are
  * someone else's alerts, and which break the contract (refused, nothing runs).
  */
 import { readFileSync } from 'node:fs';

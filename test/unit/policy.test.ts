@@ -1,5 +1,5 @@
 /**
- * decide(): the numbered decision rules of DESIGN.md, one table per rule.
+ * decide(): the numbered decision rules of docs/ARCHITECTURE.md, one table per rule.
  * Pool "demo": min 1, max 10, step 1, stepInterval 1m, cooldown up 1m / down 5m unless a row says otherwise.
  */
 import { describe, expect, it } from 'vitest';

@@ -200,7 +200,7 @@ describe('every alert has promtool tests', () => {
 
 // ── the scaling-alert contract ────────────────────────────────────────────────────────────────
 
-describe('scaling-alert contract (DESIGN.md)', () => {
+describe('scaling-alert contract (docs/ARCHITECTURE.md)', () => {
   const scaling = ALERTS.filter((a) => 'scale' in a.labels);
 
   it('every alert has a summary; scaling alerts use only known annotations', () => {

@@ -1,6 +1,6 @@
 /**
  * Names that must agree between alertscale.yml and the Prometheus rules: the pools rules name, the
- * pools the config defines, the metrics rules read, and the scaling-alert contract (DESIGN.md).
+ * pools the config defines, the metrics rules read, and the scaling-alert contract (docs/ARCHITECTURE.md).
  * Pure: rules, pools and published names in, findings out.
  *
  * What is an error and what a warning:
