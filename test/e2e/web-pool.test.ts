@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../src/cli/stack/stack.js';
+import { checkDashboardQueries, formatProblems } from '../../src/dashboards/check.js';
+import { DASHBOARDS_DIR } from '../../src/dashboards/generate.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { runCli } from '../integration/cli-helpers.js';
 import { waitFor } from '../helpers/ports.js';
@@ -10,6 +12,7 @@ import { api, startTestStack } from './stack-helpers.js';
 // (summed over workers by the master) → the demo web rules → Alertmanager → receiver → TTIN/TTOU.
 let stack: Stack;
 let call: ReturnType<typeof api>;
+const startedAt = Date.now();
 
 /** Workers gunicorn runs now (children of the master, through the pool's own executor probe). */
 const gunicornWorkers = () => createExecutor('web', stack.config.pools.web!.executor).current!();
@@ -74,4 +77,13 @@ describe('the web pool on latency', () => {
     expect(reactionMs).toBeLessThan(30_000);
     console.log(`web pool: p95 peak ${peakP95.toFixed(2)} s, first scale-up ${(reactionMs / 1000).toFixed(1)} s after load, ${ups.length} up / ${downs.length} down, peak ${peakWorkers} workers`);
   }, 150_000);
+
+  it('every dashboard query, the web row included, returns data from the live stack', async () => {
+    const problems = await checkDashboardQueries(stack.urls.prometheus, DASHBOARDS_DIR, {
+      lookbackSeconds: Math.ceil((Date.now() - startedAt) / 1000) + 30,
+      // The demo queue is a plain list: its jobs carry no timestamp, so there is no oldest-job age.
+      allowEmpty: ['alertscale_queue_oldest_job_age_seconds'],
+    });
+    expect(problems, formatProblems(problems)).toEqual([]);
+  }, 60_000);
 });

@@ -18,7 +18,7 @@ async function portFree(port: number): Promise<boolean> {
 
 export function registerStack(program: Command): void {
   withConfig(program.command('stack'))
-    .description('run the whole loop locally: Redis, Prometheus, Alertmanager, exporter, receiver and the pm2 demo pool (Ctrl-C stops all)')
+    .description('run the whole loop locally: Redis, Prometheus, Alertmanager, exporter, receiver, the pm2 demo pool and the gunicorn web pool (Ctrl-C stops all)')
     .option('--dir <dir>', 'state folder (configs, data, logs, token)', '.stack')
     .action(async (opts: { config: string; dir: string }) => {
       const ports: StackPorts = DEFAULT_STACK_PORTS;
@@ -35,10 +35,12 @@ alertscale stack is up (state and logs in ${dir}):
   Alertmanager   ${stack.urls.alertmanager}
   receiver       ${stack.urls.receiver}/v1/pools   (token in ${dir}/webhook-token)
   exporter       ${stack.urls.exporter}/metrics
+  web pool       ${stack.urls.web}/work?ms=200   (gunicorn; metrics ${stack.urls.webMetrics}/metrics)
   Redis          ${stack.urls.redis}
 
 Try, in another terminal:
   ${cli} stress --tasks 200 --config ${stack.configFile}   # load: the demo pool grows within ~30 s
+  ${cli} stress --url ${stack.urls.web}/work -n 600 --rate 25 --job-ms 200   # HTTP load: p95 rises, the web pool grows
   ${cli} status --config ${stack.configFile}               # pools, replicas, last decision
   curl -s -H "Authorization: Bearer $(cat ${dir}/webhook-token)" ${stack.urls.receiver}/v1/audit | head -c 600
 Ctrl-C stops every process this started.

@@ -33,6 +33,9 @@ IN_FLIGHT = Gauge(
 )
 WORKERS = Gauge("demo_web_workers", "Live gunicorn workers serving the app.", multiprocess_mode="livesum")
 WORKERS.set(1)
+# Series from the start, so an idle pool shows zeros rather than nothing.
+REQUEST_SECONDS.labels("work")
+ERRORS.labels("work")
 
 
 def _respond(start_response, status, body):
