@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDemoAlertmanager } from '../../../alertmanager/demo.js';
 import { DEMO_PROMETHEUS_FLAGS, renderDemoPrometheus } from '../../../prometheus/demo.js';
@@ -67,6 +67,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const cli = (command: string) => ['node', join(root, 'bin', 'alertscale.js'), command, '--config', configFile];
   // Workers first, while Redis is still up: each finishes its job in hand and acknowledges it.
   const stop = async () => {
+    rmSync(runningFile(dir), { force: true });
     await pm2(['kill']);
     await supervisor.stopAll();
   };
@@ -94,8 +95,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop().catch(() => undefined);
     throw err;
   }
+  writeFileSync(runningFile(dir), `${JSON.stringify({ pid: process.pid, urls }, null, 2)}\n`);
   return { urls, token, configFile, config, dir, pm2, stop };
 }
+
+/** `<dir>/stack.json` while a stack runs there: its URLs, for `alertscale demo` to find it. */
+export const runningFile = (dir: string) => join(dir, 'stack.json');
 
 type Supervisor = ReturnType<typeof createSupervisor>;
 
