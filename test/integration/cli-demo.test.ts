@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestStack } from '../e2e/stack-helpers.js';
 import { waitFor } from '../helpers/ports.js';
@@ -17,7 +18,13 @@ const tempDir = () => {
   return dir;
 };
 
-afterAll(() => {
+const SOCKET = `alertscale-cli-demo-${process.pid}`;
+const tmux = (args: string[]) => execa('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { env: { ...process.env, TMUX: '' } });
+/** The pane's text with its scrollback, as the person at the terminal could scroll through it. */
+const screen = async () => (await tmux(['capture-pane', '-p', '-S', '-200', '-t', 'demo'])).stdout;
+
+afterAll(async () => {
+  await tmux(['kill-server']).catch(() => undefined);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -112,16 +119,35 @@ describe('alertscale demo', () => {
   }, 150_000);
 
   it('uses a stack already running in --dir and leaves it running', async () => {
-    const stack = await startTestStack({ demo: { cooldown: { up: '3s', down: '4s' } } });
+    // Ten jobs are below the backlog threshold (more than 10 per worker): a short run, no scaling.
+    const stack = await startTestStack({});
     try {
-      const { code, stdout, stderr } = await runCli(['demo', '-n', '60', '--job-ms', '300', '--dir', stack.dir, '--timeout', '150s']);
+      const { code, stdout, stderr } = await runCli(['demo', '-n', '10', '--job-ms', '100', '--dir', stack.dir, '--timeout', '150s']);
       expect(code, `${stdout}\n${stderr}`).toBe(0);
-      inOrder(stdout, [new RegExp(`^using the stack running in ${stack.dir} \\(${stack.urls.receiver}\\)$`), /^pool demo at rest/, /\] pool back at rest/, /^ {2}jobs done +60\/60$/]);
+      inOrder(stdout, [new RegExp(`^using the stack running in ${stack.dir} \\(${stack.urls.receiver}\\)$`), /^pool demo at rest/, /\] pool back at rest/, /^ {2}jobs done +10\/10$/]);
       expect(stdout).not.toMatch(/stopping the stack/);
       expect((await fetch(`${stack.urls.receiver}/readyz`)).ok).toBe(true);
     } finally {
       await stack.stop();
       rmSync(stack.dir, { recursive: true, force: true });
     }
+  }, 200_000);
+
+  it('in a terminal: a progress bar of jobs done under the narration, full at the end', async () => {
+    const dir = tempDir();
+    const command = `${process.execPath} ${CLI} demo --config alertscale.yml --free-ports --fast -n 80 --job-ms 300 --dir ${dir}; echo "demo exited $?"; sleep 600`;
+    await tmux(['new-session', '-d', '-s', 'demo', '-x', '80', '-y', '24', '-c', ROOT, command]);
+    let during = '';
+    await waitFor('the progress bar while jobs run', async () => /jobs done .* (\d+)\/80 \|/.test((during = await screen())) && /\] workers growing/.test(during), 120_000, 200);
+    const shown = Number(/jobs done .* (\d+)\/80 \|/.exec(during)![1]);
+    expect(shown).toBeLessThan(80);
+    let after = '';
+    await waitFor('the demo to end', async () => /demo exited \d+/.test((after = await screen())), 150_000, 500);
+    expect(after).toMatch(/demo exited 0/);
+    expect(after).toMatch(/jobs done .* 80\/80 \| 100%/);
+    expect(after).toMatch(/\] pool back at rest: 1 worker\(s\)/);
+    expect(after).toMatch(/^ {2}jobs done +80\/80$/m);
+    await tmux(['kill-server']); // its command line names the dir too
+    expect(processesIn(dir)).toEqual([]);
   }, 200_000);
 });

@@ -65,10 +65,13 @@ function abortOnSignals(): { signal: AbortSignal; received: () => NodeJS.Signals
   };
 }
 
-/** Narration lines, and on a terminal a progress bar of jobs done under them. */
+/**
+ * Narration lines, and on a terminal a progress bar of jobs done under them (linewrap: long
+ * narration lines wrap instead of being cut at the terminal's edge).
+ */
 function output(): Pick<DemoRunOptions, 'print' | 'progress'> {
   if (!process.stdout.isTTY) return { print: (line) => process.stdout.write(`${line}\n`) };
-  const bars = new MultiBar({ format: 'jobs done {bar} {value}/{total} | {percentage}% | {duration_formatted}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+  const bars = new MultiBar({ format: 'jobs done {bar} {value}/{total} | {percentage}% | {duration_formatted}', hideCursor: true, clearOnComplete: false, linewrap: true }, Presets.shades_classic);
   let bar: ReturnType<MultiBar['create']> | undefined;
   return {
     print: (line) => (bar ? bars.log(`${line}\n`) : process.stdout.write(`${line}\n`)),

@@ -78,12 +78,7 @@ export async function runDemo(target: DemoTarget, opts: DemoRunOptions): Promise
     opts.progress?.start(opts.tasks);
     const narrator = createNarrator({ jobs: opts.tasks, min: pool.min, startWorkers });
     const deadline = burstAt + opts.timeoutMs;
-    let end: DemoEnd = 'timeout';
-    while (Date.now() < deadline) {
-      if (opts.signal.aborted) {
-        end = 'interrupted';
-        break;
-      }
+    while (Date.now() < deadline && !opts.signal.aborted) {
       const [alerts, decisions, workers, queue, completed] = await Promise.all([
         poolAlerts(target.urls.prometheus),
         finishedDecisions(target, burstAt),
@@ -94,16 +89,19 @@ export async function runDemo(target: DemoTarget, opts: DemoRunOptions): Promise
       const fresh = decisions.filter((d) => !seen.has(d.id)).reverse();
       for (const d of fresh) seen.add(d.id);
       const done = Math.min(opts.tasks, Number(completed ?? 0) - completedBefore);
-      for (const line of narrator.observe({ at: Date.now() - burstAt, alerts, decisions: fresh, workers, queue, done })) opts.print(line);
+      const lines = narrator.observe({ at: Date.now() - burstAt, alerts, decisions: fresh, workers, queue, done });
       opts.progress?.update(done);
       if (narrator.phase === 'at-rest') {
-        end = 'at-rest';
-        break;
+        // The bar's logged lines wait for its next redraw, which stop() does not do: stop first.
+        opts.progress?.stop();
+        for (const line of lines) opts.print(line);
+        return { end: 'at-rest', figures: narrator.figures() };
       }
+      for (const line of lines) opts.print(line);
       await sleep(POLL_MS, undefined, { signal: opts.signal }).catch(() => undefined);
     }
     opts.progress?.stop();
-    return { end, figures: narrator.figures() };
+    return { end: opts.signal.aborted ? 'interrupted' : 'timeout', figures: narrator.figures() };
   } finally {
     redis.disconnect();
   }
