@@ -53,4 +53,11 @@ describe('demo narrator', () => {
       ['final figures:', '  jobs done            3/3', '  peak workers         1', '  time to first scale  none (no scale-up happened)', '  worker-seconds       1.5 (over 1.5 s)'].join('\n'),
     );
   });
+
+  it('tells a cooldown once until another decision comes', () => {
+    const n = createNarrator({ jobs: 5, min: 1, startWorkers: 1 });
+    const cooldown = (at: number, scale = 'up') => decision({ at, scale, outcome: 'cooldown', reason: `cooldown ${scale} ${at}` });
+    const lines = n.observe(obs({ at: 1000, decisions: [cooldown(1), cooldown(2), decision({ at: 3, scale: 'up', reason: 'scaled' }), cooldown(4), cooldown(5, 'down')] }));
+    expect(lines.map((l) => l.slice(11))).toEqual(['decision cooldown: cooldown up 1', 'decision scaled: scaled', 'decision cooldown: cooldown up 4', 'decision cooldown: cooldown down 5']);
+  });
 });

@@ -58,6 +58,7 @@ export function createNarrator(opts: { jobs: number; min: number; startWorkers: 
   let firstScaleMs: number | undefined;
   let phase: Phase = 'loaded';
   let scaledDown = false;
+  let lastDecision = '';
 
   function alertLines(now: Observation['alerts']): string[] {
     const lines: string[] = [];
@@ -70,10 +71,18 @@ export function createNarrator(opts: { jobs: number; min: number; startWorkers: 
     return lines;
   }
 
-  function decisionLine(d: SeenDecision): string {
-    if (d.outcome === 'scaled' && d.scale === 'up') firstScaleMs ??= d.at;
-    if (d.outcome === 'scaled' && d.scale === 'down') scaledDown = true;
-    return `decision ${d.outcome}: ${d.reason}`;
+  /** A cooldown repeats with every resend of the alert: told once until something else happens. */
+  function decisionLines(decisions: SeenDecision[]): string[] {
+    const lines: string[] = [];
+    for (const d of decisions) {
+      if (d.outcome === 'scaled' && d.scale === 'up') firstScaleMs ??= d.at;
+      if (d.outcome === 'scaled' && d.scale === 'down') scaledDown = true;
+      const kind = `${d.outcome} ${d.scale}`;
+      if (d.outcome === 'cooldown' && kind === lastDecision) continue;
+      lastDecision = kind;
+      lines.push(`decision ${d.outcome}: ${d.reason}`);
+    }
+    return lines;
   }
 
   function workerLines(now: number, o: Observation): string[] {
@@ -93,7 +102,7 @@ export function createNarrator(opts: { jobs: number; min: number; startWorkers: 
       workerMs += workers * Math.max(0, o.at - lastAt);
       lastAt = o.at;
       done = o.done;
-      const lines = [...alertLines(o.alerts), ...o.decisions.map(decisionLine), ...workerLines(o.workers, o)];
+      const lines = [...alertLines(o.alerts), ...decisionLines(o.decisions), ...workerLines(o.workers, o)];
       if (phase !== 'drained' && phase !== 'at-rest' && o.queue === 0 && o.done >= opts.jobs) {
         phase = 'drained';
         lines.push(`queue drained: all ${opts.jobs} jobs done at +${secs(o.at)}`);
