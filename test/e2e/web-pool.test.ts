@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../src/cli/stack/stack.js';
 import { checkDashboardQueries, formatProblems } from '../../src/dashboards/check.js';
@@ -77,6 +78,14 @@ describe('the web pool on latency', () => {
     expect(reactionMs).toBeLessThan(30_000);
     console.log(`web pool: p95 peak ${peakP95.toFixed(2)} s, first scale-up ${(reactionMs / 1000).toFixed(1)} s after load, ${ups.length} up / ${downs.length} down, peak ${peakWorkers} workers`);
   }, 150_000);
+
+  it('the summed exposition the master serves passes promtool check metrics', async () => {
+    const text = await (await fetch(`${stack.urls.webMetrics}/metrics`)).text();
+    expect(text).toMatch(/^demo_web_request_duration_seconds_count\{route="work"\} [1-9]/m);
+    const check = await execa('promtool', ['check', 'metrics'], { input: text, reject: false, all: true });
+    expect(check.exitCode, check.all).toBe(0);
+    expect(check.all).toBe('');
+  });
 
   it('every dashboard query, the web row included, returns data from the live stack', async () => {
     const problems = await checkDashboardQueries(stack.urls.prometheus, DASHBOARDS_DIR, {

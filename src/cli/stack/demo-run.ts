@@ -45,12 +45,11 @@ async function poolAlerts(prometheus: string): Promise<Observation['alerts']> {
   return alerts;
 }
 
-/** The receiver's decisions for the pool whose command has finished, newest first. */
-async function finishedDecisions(target: DemoTarget, since: number): Promise<SeenDecision[]> {
+/** The receiver's latest decisions for the pool, newest first, with whether their command still runs. */
+async function decisions(target: DemoTarget, since: number): Promise<(SeenDecision & { running: boolean })[]> {
   const body = await getJson(`${target.urls.receiver}/v1/audit?pool=${POOL}&limit=50`, target.token);
   return (body.entries as any[])
-    .filter((e) => e.status === 'done')
-    .map((e) => ({ id: e.id, at: Date.parse(e.time) - since, scale: e.scale, outcome: e.outcome, from: e.from, to: e.to, reason: e.reason, alerts: e.alerts.map((a: any) => a.alertname) }));
+    .map((e) => ({ id: e.id, running: e.status === 'running', at: Date.parse(e.time) - since, scale: e.scale, outcome: e.outcome, from: e.from, to: e.to, reason: e.reason, alerts: e.alerts.map((a: any) => a.alertname) }));
 }
 
 /**
@@ -67,7 +66,9 @@ export async function runDemo(target: DemoTarget, opts: DemoRunOptions): Promise
   const workersNow = () => executor.current!();
   const redis = new Redis(target.config.redis.url, { maxRetriesPerRequest: 2 });
   try {
-    const seen = new Set((await finishedDecisions(target, 0)).map((d) => d.id));
+    // Decisions are told when first seen (a scale-up as the command starts, before the workers
+    // grow), and once more if their command ends in failure.
+    const seen = new Map((await decisions(target, 0)).map((d) => [d.id, false]));
     const completedBefore = Number((await redis.hget(keys.counters, 'completed')) ?? 0);
     const startWorkers = await workersNow();
     opts.print(`pool ${POOL} at rest: ${startWorkers} worker(s) (min ${pool.min}, max ${pool.max}), queue ${await redis.llen(keys.queue)}`);
@@ -79,15 +80,15 @@ export async function runDemo(target: DemoTarget, opts: DemoRunOptions): Promise
     const narrator = createNarrator({ jobs: opts.tasks, min: pool.min, startWorkers });
     const deadline = burstAt + opts.timeoutMs;
     while (Date.now() < deadline && !opts.signal.aborted) {
-      const [alerts, decisions, workers, queue, completed] = await Promise.all([
+      const [alerts, latest, workers, queue, completed] = await Promise.all([
         poolAlerts(target.urls.prometheus),
-        finishedDecisions(target, burstAt),
+        decisions(target, burstAt),
         workersNow(),
         redis.llen(keys.queue),
         redis.hget(keys.counters, 'completed'),
       ]);
-      const fresh = decisions.filter((d) => !seen.has(d.id)).reverse();
-      for (const d of fresh) seen.add(d.id);
+      const fresh = latest.filter((d) => !seen.has(d.id) || (seen.get(d.id) && !d.running && d.outcome === 'failed')).reverse();
+      for (const d of latest) seen.set(d.id, d.running);
       const done = Math.min(opts.tasks, Number(completed ?? 0) - completedBefore);
       const lines = narrator.observe({ at: Date.now() - burstAt, alerts, decisions: fresh, workers, queue, done });
       opts.progress?.update(done);
