@@ -60,4 +60,12 @@ describe('demo narrator', () => {
     const lines = n.observe(obs({ at: 1000, decisions: [cooldown(1), cooldown(2), decision({ at: 3, scale: 'up', reason: 'scaled' }), cooldown(4), cooldown(5, 'down')] }));
     expect(lines.map((l) => l.slice(11))).toEqual(['decision cooldown: cooldown up 1', 'decision scaled: scaled', 'decision cooldown: cooldown up 4', 'decision cooldown: cooldown down 5']);
   });
+
+  it('an alert first seen firing was pending before: said so, with when', () => {
+    const n = createNarrator({ jobs: 5, min: 1, startWorkers: 1 });
+    expect(n.observe(obs({ at: 4000, alerts: { DemoQueueBacklog: 'firing' }, activeAt: { DemoQueueBacklog: 1500 } }))).toEqual([
+      "[+  4.0 s] alert DemoQueueBacklog was pending from +1.5 s (the rule's for:)",
+      '[+  4.0 s] alert DemoQueueBacklog is firing: Alertmanager sends it to the receiver',
+    ]);
+  });
 });

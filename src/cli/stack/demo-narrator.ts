@@ -20,6 +20,8 @@ export interface Observation {
   at: number;
   /** Prometheus alerts of the pool now: name → pending or firing. */
   alerts: Record<string, 'pending' | 'firing'>;
+  /** When each alert became active (pending), ms since the burst, where known. */
+  activeAt?: Record<string, number>;
   /** Completed audit entries not shown before, oldest first. */
   decisions: SeenDecision[];
   workers: number;
@@ -60,10 +62,12 @@ export function createNarrator(opts: { jobs: number; min: number; startWorkers: 
   let scaledDown = false;
   let lastDecision = '';
 
-  function alertLines(now: Observation['alerts']): string[] {
+  function alertLines(now: Observation['alerts'], activeAt: Record<string, number>): string[] {
     const lines: string[] = [];
     for (const [name, state] of Object.entries(now)) {
       if (alerts[name] === state) continue;
+      // Pending for less than a poll (or a slow poll) is still a phase the audience should hear of.
+      if (state === 'firing' && alerts[name] === undefined && activeAt[name] !== undefined) lines.push(`alert ${name} was pending from +${secs(activeAt[name])} (the rule's for:)`);
       lines.push(state === 'pending' ? `alert ${name} is pending (the rule's for: is running)` : `alert ${name} is firing: Alertmanager sends it to the receiver`);
     }
     for (const name of Object.keys(alerts)) if (!(name in now)) lines.push(`alert ${name} resolved`);
@@ -102,7 +106,7 @@ export function createNarrator(opts: { jobs: number; min: number; startWorkers: 
       workerMs += workers * Math.max(0, o.at - lastAt);
       lastAt = o.at;
       done = o.done;
-      const lines = [...alertLines(o.alerts), ...decisionLines(o.decisions), ...workerLines(o.workers, o)];
+      const lines = [...alertLines(o.alerts, o.activeAt ?? {}), ...decisionLines(o.decisions), ...workerLines(o.workers, o)];
       if (phase !== 'drained' && phase !== 'at-rest' && o.queue === 0 && o.done >= opts.jobs) {
         phase = 'drained';
         lines.push(`queue drained: all ${opts.jobs} jobs done at +${secs(o.at)}`);

@@ -36,13 +36,16 @@ async function getJson(url: string, token?: string): Promise<any> {
 }
 
 /** The pool's alerts in Prometheus now (pending waits out `for:`; firing goes to Alertmanager). */
-async function poolAlerts(prometheus: string): Promise<Observation['alerts']> {
+async function poolAlerts(prometheus: string, since: number): Promise<Pick<Observation, 'alerts' | 'activeAt'>> {
   const body = await getJson(`${prometheus}/api/v1/alerts`);
   const alerts: Observation['alerts'] = {};
-  for (const a of body.data.alerts as { labels: Record<string, string>; state: string }[]) {
-    if (a.labels.pool === POOL && (a.state === 'pending' || a.state === 'firing')) alerts[a.labels.alertname!] = a.state;
+  const activeAt: Record<string, number> = {};
+  for (const a of body.data.alerts as { labels: Record<string, string>; state: string; activeAt?: string }[]) {
+    if (a.labels.pool !== POOL || (a.state !== 'pending' && a.state !== 'firing')) continue;
+    alerts[a.labels.alertname!] = a.state;
+    if (a.activeAt) activeAt[a.labels.alertname!] = Date.parse(a.activeAt) - since;
   }
-  return alerts;
+  return { alerts, activeAt };
 }
 
 /** The receiver's latest decisions for the pool, newest first, with whether their command still runs. */
@@ -81,7 +84,7 @@ export async function runDemo(target: DemoTarget, opts: DemoRunOptions): Promise
     const deadline = burstAt + opts.timeoutMs;
     while (Date.now() < deadline && !opts.signal.aborted) {
       const [alerts, latest, workers, queue, completed] = await Promise.all([
-        poolAlerts(target.urls.prometheus),
+        poolAlerts(target.urls.prometheus, burstAt),
         decisions(target, burstAt),
         workersNow(),
         redis.llen(keys.queue),
@@ -90,7 +93,7 @@ export async function runDemo(target: DemoTarget, opts: DemoRunOptions): Promise
       const fresh = latest.filter((d) => !seen.has(d.id) || (seen.get(d.id) && !d.running && d.outcome === 'failed')).reverse();
       for (const d of latest) seen.set(d.id, d.running);
       const done = Math.min(opts.tasks, Number(completed ?? 0) - completedBefore);
-      const lines = narrator.observe({ at: Date.now() - burstAt, alerts, decisions: fresh, workers, queue, done });
+      const lines = narrator.observe({ at: Date.now() - burstAt, ...alerts, decisions: fresh, workers, queue, done });
       opts.progress?.update(done);
       if (narrator.phase === 'at-rest') {
         // The bar's logged lines wait for its next redraw, which stop() does not do: stop first.
