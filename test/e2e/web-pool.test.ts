@@ -47,8 +47,8 @@ describe('the web pool on latency', () => {
     const loadStart = Date.now();
     const load = runCli(['stress', '--url', `${stack.urls.web}/work`, '-n', '500', '--rate', '25', '--job-ms', '200']);
     let peakP95 = 0;
-    await waitFor('p95 above 500 ms', async () => (peakP95 = Math.max(peakP95, (await promValue(P95)) ?? 0)) > 0.5, 20_000, 250);
-    await waitFor('a scale-up executed by the receiver', async () => (await replicas()) > min, 30_000, 250);
+    await waitFor('p95 above 500 ms', async () => (peakP95 = Math.max(peakP95, (await promValue(P95)) ?? 0)) > 0.5, 30_000, 250);
+    await waitFor('a scale-up executed by the receiver', async () => (await replicas()) > min, 45_000, 250);
     const reactionMs = Date.now() - loadStart;
     await waitFor('gunicorn to run more workers', async () => (await gunicornWorkers()) > min, 10_000, 100);
     let peakWorkers = 0;
@@ -75,7 +75,7 @@ describe('the web pool on latency', () => {
     expect(downs.length).toBeGreaterThan(0);
     for (const down of downs) expect(down).toMatchObject({ alerts: ['WebPoolIdle'], actor: 'alertmanager', argv: ['kill', '-TTOU', expect.any(String)] });
     expect(peakP95).toBeGreaterThan(0.5);
-    expect(reactionMs).toBeLessThan(30_000);
+    expect(reactionMs).toBeLessThan(45_000);
     console.log(`web pool: p95 peak ${peakP95.toFixed(2)} s, first scale-up ${(reactionMs / 1000).toFixed(1)} s after load, ${ups.length} up / ${downs.length} down, peak ${peakWorkers} workers`);
   }, 150_000);
 
