@@ -7,8 +7,8 @@
  *   - global scrape/evaluation interval (and scrape timeout) compressed to DEMO_TIMINGS,
  *   - each job's targets replaced by the address given for it,
  *   - the Alertmanager targets replaced,
- *   - rule_files replaced by absolute paths: rules/recording.yml and rules-demo/demo.yml (the demo
- *     pool's rules with `for:` of seconds) — NOT rules/alerts.yml, whose demo rules share names and
+ *   - rule_files replaced by absolute paths: rules/recording.yml, rules-demo/demo.yml (the demo
+ *     pool's rules with `for:` of seconds) and rules-demo/web.yml (the web pool's) — NOT rules/alerts.yml, whose demo rules share names and
  *     labels with the demo ones and whose example pools do not exist in the demo.
  * Start Prometheus with the rendered file plus DEMO_PROMETHEUS_FLAGS.
  *
@@ -30,6 +30,7 @@ export const PRODUCTION_PROMETHEUS_FILE = join(PROMETHEUS_DIR, 'prometheus.yml')
 export const DEMO_RULE_FILES: readonly string[] = [
   join(PROMETHEUS_DIR, 'rules', 'recording.yml'),
   join(PROMETHEUS_DIR, 'rules-demo', 'demo.yml'),
+  join(PROMETHEUS_DIR, 'rules-demo', 'web.yml'),
 ];
 
 /**
@@ -64,6 +65,8 @@ export interface DemoPrometheusOptions {
   receiver: string;
   /** Every Alertmanager (both peers of an HA pair): alerts go to each; job `alertmanager`. */
   alertmanagers: readonly string[];
+  /** The web demo pool's gunicorn master (job `demo-web`); where no web pool runs, leave it out and the job is dropped. */
+  web?: string;
   /** Absolute rule file paths (globs allowed). Default DEMO_RULE_FILES. */
   ruleFiles?: readonly string[];
   /** Override the compressed intervals (Prometheus durations, e.g. '1s'). */
@@ -72,6 +75,9 @@ export interface DemoPrometheusOptions {
 }
 
 type Json = Record<string, unknown>;
+
+/** The scrape job of the web demo pool in prometheus/prometheus.yml. */
+const WEB_JOB = 'demo-web';
 
 const HOST_PORT = /^(?:[A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$/;
 
@@ -107,10 +113,12 @@ export function demoPrometheusConfig(production: unknown, opts: DemoPrometheusOp
     'alertscale-exporter': [hostPort('exporter', opts.exporter)],
     'alertscale-receiver': [hostPort('receiver', opts.receiver)],
     alertmanager: alertmanagers,
+    ...(opts.web !== undefined ? { [WEB_JOB]: [hostPort('web', opts.web)] } : {}),
   };
   const jobs = config.scrape_configs;
   if (!Array.isArray(jobs)) throw new Error('renderDemoPrometheus: production config has no scrape_configs list');
-  config.scrape_configs = jobs.map((job: Json) => {
+  const wanted = opts.web !== undefined ? jobs : jobs.filter((job: Json) => job.job_name !== WEB_JOB);
+  config.scrape_configs = wanted.map((job: Json) => {
     const name = String(job.job_name);
     const targets = targetsByJob[name];
     if (!targets) {
@@ -119,8 +127,10 @@ export function demoPrometheusConfig(production: unknown, opts: DemoPrometheusOp
       );
     }
     // Per-job interval overrides would undo the compression: drop them.
-    const { scrape_interval: _i, scrape_timeout: _t, static_configs: _s, ...rest } = job;
-    return { ...rest, static_configs: [{ targets: [...targets] }] };
+    const { scrape_interval: _i, scrape_timeout: _t, static_configs: statics, ...rest } = job;
+    // Target labels (the web job's `pool`) are part of the series' identity: keep them.
+    const labels = Array.isArray(statics) ? (statics[0] as Json | undefined)?.labels : undefined;
+    return { ...rest, static_configs: [{ targets: [...targets], ...(labels ? { labels } : {}) }] };
   });
   return config;
 }

@@ -15,6 +15,8 @@ declare -A wanted=(
 )
 missing=()
 for bin in "${!wanted[@]}"; do command -v "$bin" >/dev/null 2>&1 || missing+=("${wanted[$bin]}"); done
+# The web demo pool's app runs under Debian's gunicorn, i.e. /usr/bin/python3.
+/usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "alertscale: installing Debian packages: ${missing[*]}" >&2

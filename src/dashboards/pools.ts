@@ -16,6 +16,7 @@ import {
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PROMETHEUS } from './datasource.js';
 import { alertscaleDashboard, barsPanel, row, statePanel, timelinePanel, timeseriesPanel } from './panels.js';
+import { withWebRow } from './web.js';
 
 export const POOLS_UID = 'alertscale-pools';
 const P = 'pool=~"$pool"';
@@ -53,6 +54,10 @@ function scaleEvents(): AnnotationQueryBuilder {
 }
 
 export function poolsDashboard(): DashboardBuilder {
+  return withWebRow(poolsCore());
+}
+
+function poolsCore(): DashboardBuilder {
   return alertscaleDashboard('alertscale — pools', POOLS_UID, 'Worker pools scaled by alertscale: workers, load, decisions and the alerts behind them')
     .withVariable(poolVariable())
     .annotation(scaleEvents())

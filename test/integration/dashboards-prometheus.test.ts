@@ -79,6 +79,13 @@ function exposition(): string {
   add('alertscale_pool_last_scale_timestamp_seconds', 'gauge', [['pool="demo",scale="up"', 1_790_000_000 + n]]);
   add('alertscale_pool_cooldown_remaining_seconds', 'gauge', [['pool="demo",scale="up"', 12], ['pool="demo",scale="down"', 40]]);
   add('alertscale_pool_paused', 'gauge', perPool(() => 0));
+  // The web demo app's metrics (src/demo/web), which the pools dashboard's web row reads.
+  const webBuckets = ['0.25', '0.5', '+Inf'];
+  add('demo_web_request_duration_seconds_bucket', 'histogram', webBuckets.map((le, i) => [`pool="web",route="work",le="${le}"`, (i + 1) * 4 * n] as [string, number]));
+  add('demo_web_request_duration_seconds_count', 'histogram', [['pool="web",route="work"', 12 * n]]);
+  add('demo_web_request_errors_total', 'counter', [['pool="web",route="work"', n]]);
+  add('demo_web_worker_busy_seconds_total', 'counter', [['pool="web"', 1.5 * n]]);
+  add('demo_web_workers', 'gauge', [['pool="web"', 2]]);
   return `${lines.join('\n')}\n`;
 }
 

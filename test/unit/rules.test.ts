@@ -132,7 +132,7 @@ function casesFor(rule: AlertRule) {
 
 describe('promtool accepts every file', () => {
   it('finds the rule and test files', () => {
-    expect(RULE_FILES.map(rel)).toEqual(expect.arrayContaining(['prometheus/rules/alerts.yml', 'prometheus/rules/recording.yml', 'prometheus/rules-demo/demo.yml']));
+    expect(RULE_FILES.map(rel)).toEqual(expect.arrayContaining(['prometheus/rules/alerts.yml', 'prometheus/rules/recording.yml', 'prometheus/rules-demo/demo.yml', 'prometheus/rules-demo/web.yml']));
     expect(TEST_FILES.length).toBeGreaterThan(0);
   });
 
@@ -234,7 +234,7 @@ describe('scaling-alert contract (docs/ARCHITECTURE.md)', () => {
   });
 
   it('every rule in the hand-edited files has a comment saying what it does', () => {
-    for (const file of [join(PROM, 'rules', 'alerts.yml'), join(PROM, 'rules', 'recording.yml'), join(PROM, 'rules-demo', 'demo.yml')]) {
+    for (const file of [join(PROM, 'rules', 'alerts.yml'), join(PROM, 'rules', 'recording.yml'), join(PROM, 'rules-demo', 'demo.yml'), join(PROM, 'rules-demo', 'web.yml')]) {
       const doc = parseDocument(readFileSync(file, 'utf8'));
       const groups = doc.get('groups') as YAMLSeq<YAMLMap>;
       for (const group of groups.items) {
@@ -294,6 +294,26 @@ describe('rules-demo/demo.yml differs from the production demo rules only in for
   });
 });
 
+describe('rules-demo/web.yml differs from the production web rules only in rate windows and for:', () => {
+  const production = alertsOf(join(PROM, 'rules', 'alerts.yml')).filter((a) => a.group === 'alertscale-web');
+  const demo = alertsOf(join(PROM, 'rules-demo', 'web.yml'));
+  const strip = ({ alert, expr, labels, annotations }: AlertRule) => ({ alert, expr: expr.replace(/\s+/g, ' ').trim(), labels, annotations });
+  const WEB_ALERTS = ['WebLatencyHigh', 'WebUtilizationHigh', 'WebErrorRateHigh', 'WebPoolIdle'];
+
+  it('same alerts, labels and annotations; expressions equal with 1m windows written as 10s', () => {
+    expect(production.map((a) => a.alert)).toEqual(WEB_ALERTS);
+    expect(demo.map((a) => a.group)).toEqual(WEB_ALERTS.map(() => 'alertscale-web'));
+    for (const p of production) expect(p.expr, `${p.alert}: production windows are 1m`).not.toContain('[10s]');
+    expect(demo.map(strip)).toEqual(production.map((p) => ({ ...strip(p), expr: strip(p).expr.replaceAll('[1m]', '[10s]') })));
+  });
+
+  it('demo for: is seconds (3s up, 5s down), production 2m up and 10m down', () => {
+    const fors = (rules: AlertRule[]) => Object.fromEntries(rules.map((a) => [a.alert, a.for]));
+    expect(fors(demo)).toEqual({ WebLatencyHigh: '3s', WebUtilizationHigh: '3s', WebErrorRateHigh: '3s', WebPoolIdle: '5s' });
+    expect(fors(production)).toEqual({ WebLatencyHigh: '2m', WebUtilizationHigh: '2m', WebErrorRateHigh: '2m', WebPoolIdle: '10m' });
+  });
+});
+
 // ── the demo overlay ──────────────────────────────────────────────────────────────────────────
 
 describe('renderDemoPrometheus', () => {
@@ -315,6 +335,7 @@ describe('renderDemoPrometheus', () => {
     exporter: '127.0.0.1:1',
     receiver: '127.0.0.1:2',
     alertmanagers: ['127.0.0.1:3', '127.0.0.1:4'],
+    web: '127.0.0.1:5',
   });
 
   it('keeps every production job, with the given addresses and demo timings', () => {
@@ -326,11 +347,20 @@ describe('renderDemoPrometheus', () => {
       'alertscale-exporter': ['127.0.0.1:1'],
       'alertscale-receiver': ['127.0.0.1:2'],
       alertmanager: ['127.0.0.1:3', '127.0.0.1:4'],
+      'demo-web': ['127.0.0.1:5'],
     });
+    // The web job keeps its target label: the rules select {pool="web"}.
+    expect(config.scrape_configs.find((j: any) => j.job_name === 'demo-web').static_configs[0].labels).toEqual({ pool: 'web' });
     expect(config.global).toMatchObject({ scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' });
     expect(config.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:3', '127.0.0.1:4']);
     expect(config.rule_files).toEqual([...DEMO_RULE_FILES]);
-    expect(DEMO_RULE_FILES.map(rel)).toEqual(['prometheus/rules/recording.yml', 'prometheus/rules-demo/demo.yml']);
+    expect(DEMO_RULE_FILES.map(rel)).toEqual(['prometheus/rules/recording.yml', 'prometheus/rules-demo/demo.yml', 'prometheus/rules-demo/web.yml']);
+  });
+
+  it('leaves the web job out where no web pool runs (compose, the HA pair)', () => {
+    const { web: _web, ...withoutWeb } = options(9090);
+    const config = demoPrometheusConfig(production, withoutWeb) as any;
+    expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(production.scrape_configs.map((j) => j.job_name).filter((n) => n !== 'demo-web'));
   });
 
   it('refuses what would silently misbehave', () => {
@@ -376,6 +406,8 @@ describe('renderDemoPrometheus', () => {
       DemoQueueBacklog: { file: 'demo.yml', duration: ms(DEMO_TIMINGS.scaleUpFor) / 1000 },
       DemoWorkersIdle: { file: 'demo.yml', duration: ms(DEMO_TIMINGS.scaleDownFor) / 1000 },
       'alertscale:pool_utilization:ratio': { file: 'recording.yml' },
+      WebLatencyHigh: { file: 'web.yml', duration: 3 },
+      WebPoolIdle: { file: 'web.yml', duration: 5 },
     });
     expect(Object.keys(loaded).filter((n) => n.startsWith('Example'))).toEqual([]);
 

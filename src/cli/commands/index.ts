@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerCheck } from './check.js';
+import { registerDemo } from './demo.js';
 import { registerExporter } from './exporter.js';
 import { registerPause } from './pause.js';
 import { registerReceiver } from './receiver.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerStack(program);
   registerWorker(program);
   registerStress(program);
+  registerDemo(program);
   // Operating: what the pools do, why, and the operator's hands on them.
   registerStatus(program);
   registerTop(program);

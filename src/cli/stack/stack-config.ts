@@ -9,10 +9,13 @@ export interface StackPorts {
   alertmanager: number;
   exporter: number;
   receiver: number;
+  /** The web demo pool's app, and its gunicorn master's /metrics. */
+  web: number;
+  webMetrics: number;
 }
 
 /** The ports `alertscale stack` uses by default (Redis off 6379 so a system Redis is left alone). */
-export const DEFAULT_STACK_PORTS: StackPorts = { redis: 16379, prometheus: 9090, alertmanager: 9093, exporter: 9464, receiver: 9460 };
+export const DEFAULT_STACK_PORTS: StackPorts = { redis: 16379, prometheus: 9090, alertmanager: 9093, exporter: 9464, receiver: 9460, web: 8000, webMetrics: 9465 };
 
 export interface StackConfigInput {
   /** The operator's alertscale.yml the stack starts from (the repo's demo config by default). */
@@ -22,6 +25,8 @@ export interface StackConfigInput {
   tokenFile: string;
   pm2Bin: string;
   pm2Home: string;
+  /** The web pool's gunicorn pidfile in this run's folder. */
+  gunicornPidfile: string;
   /** Per-pool overrides merged over the base (the e2e test shortens cooldowns). */
   pools?: Record<string, Record<string, unknown>>;
 }
@@ -42,6 +47,7 @@ export function writeStackConfig(input: StackConfigInput): { file: string; confi
     if (pool.executor?.kind === 'pm2') {
       pool.executor = { ...pool.executor, bin: input.pm2Bin, env: { ...pool.executor.env, PM2_HOME: input.pm2Home } };
     }
+    if (pool.executor?.kind === 'gunicorn') pool.executor = { ...pool.executor, pidfile: input.gunicornPidfile };
     Object.assign(pool, input.pools?.[name] ?? {});
   }
   const file = join(input.dir, 'alertscale.yml');

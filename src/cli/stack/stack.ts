@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDemoAlertmanager } from '../../../alertmanager/demo.js';
 import { DEMO_PROMETHEUS_FLAGS, renderDemoPrometheus } from '../../../prometheus/demo.js';
@@ -9,6 +9,7 @@ import { redisAnswers } from '../../state/redis.js';
 import type { Config } from '../../config/index.js';
 import { writeStackConfig, type StackPorts } from './stack-config.js';
 import { createSupervisor, httpReady } from './supervisor.js';
+import { startWebPool, webPidfile } from './web-pool.js';
 
 export interface StackOptions {
   /** Repository root (for bin/, node_modules/, prometheus/, alertmanager/). */
@@ -36,7 +37,7 @@ export interface Stack {
 const loop = (port: number) => `127.0.0.1:${port}`;
 
 /**
- * The whole loop on loopback: Redis, the demo pool under pm2, exporter, receiver, Alertmanager and
+ * The whole loop on loopback: Redis, the demo pool under pm2, the web pool under gunicorn, exporter, receiver, Alertmanager and
  * Prometheus with demo timings. Stops everything it started if any part fails to come up.
  */
 export async function startStack(opts: StackOptions): Promise<Stack> {
@@ -50,7 +51,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const pm2Env = { PM2_HOME: join(dir, 'pm2') };
   const pm2 = (args: string[]) => runArgv([pm2Bin, ...args], { timeoutMs: 60_000, env: pm2Env });
   const { file: configFile, config } = writeStackConfig({
-    baseFile: opts.baseConfig ?? join(root, 'alertscale.yml'), dir, ports, tokenFile, pm2Bin, pm2Home: pm2Env.PM2_HOME, pools: opts.pools,
+    baseFile: opts.baseConfig ?? join(root, 'alertscale.yml'), dir, ports, tokenFile, pm2Bin, pm2Home: pm2Env.PM2_HOME,
+    gunicornPidfile: webPidfile(dir), pools: opts.pools,
   });
   const urls = {
     redis: `redis://${loop(ports.redis)}/0`,
@@ -58,11 +60,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     alertmanager: `http://${loop(ports.alertmanager)}`,
     exporter: `http://${loop(ports.exporter)}`,
     receiver: `http://${loop(ports.receiver)}`,
+    web: `http://${loop(ports.web)}`,
+    webMetrics: `http://${loop(ports.webMetrics)}`,
   };
   const supervisor = createSupervisor(join(dir, 'logs'));
   const cli = (command: string) => ['node', join(root, 'bin', 'alertscale.js'), command, '--config', configFile];
   // Workers first, while Redis is still up: each finishes its job in hand and acknowledges it.
   const stop = async () => {
+    rmSync(runningFile(dir), { force: true });
     await pm2(['kill']);
     await supervisor.stopAll();
   };
@@ -76,6 +81,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     say('demo pool under pm2 (1 worker)');
     const started = await pm2(demoPm2StartArgs(root, { redisUrl: urls.redis }));
     if (!started.ok) throw new Error(`pm2 start of the demo pool failed: ${started.error}\n${started.outputTail}`);
+    const webWorkers = config.pools.web?.min ?? 2;
+    say(`web pool: gunicorn on ${urls.web} (${webWorkers} workers), its metrics on ${urls.webMetrics}/metrics`);
+    await startWebPool(supervisor, { root, dir, port: ports.web, metricsPort: ports.webMetrics, workers: webWorkers });
     say(`exporter on ${urls.exporter}, receiver on ${urls.receiver}`);
     await supervisor.start({ name: 'exporter', argv: cli('exporter'), cwd: root, ready: httpReady(`${urls.exporter}/healthz`) });
     await supervisor.start({ name: 'receiver', argv: cli('receiver'), cwd: root, ready: httpReady(`${urls.receiver}/readyz`) });
@@ -87,8 +95,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop().catch(() => undefined);
     throw err;
   }
+  writeFileSync(runningFile(dir), `${JSON.stringify({ pid: process.pid, urls }, null, 2)}\n`);
   return { urls, token, configFile, config, dir, pm2, stop };
 }
+
+/** `<dir>/stack.json` while a stack runs there: its URLs, for `alertscale demo` to find it. */
+export const runningFile = (dir: string) => join(dir, 'stack.json');
 
 type Supervisor = ReturnType<typeof createSupervisor>;
 
@@ -111,6 +123,7 @@ async function startPrometheus(supervisor: Supervisor, dir: string, ports: Stack
   const file = join(dir, 'prometheus.yml');
   writeFileSync(file, renderDemoPrometheus({
     prometheus: loop(ports.prometheus), exporter: loop(ports.exporter), receiver: loop(ports.receiver), alertmanagers: [loop(ports.alertmanager)],
+    web: loop(ports.webMetrics),
   }));
   await supervisor.start({
     name: 'prometheus',
