@@ -60,7 +60,7 @@ describe('alertscale check', () => {
   it('the demo rules pass too', async () => {
     const run = await check(ROOT, ['--rules', 'prometheus/rules', '--rules', 'prometheus/rules-demo']);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/3 of 3 files ok/);
+    expect(run.stdout).toMatch(/4 of 4 files ok/);
     expect(run.exitCode).toBe(0);
   });
 
