@@ -52,7 +52,9 @@ export async function runPolicy(policy: Policy, trace: Trace, opts: RunOptions):
     await promReady(stack);
     // The stack starts the pool with 1 worker; a policy starts at its min, as a running pool would.
     if (min !== 1) {
-      const r = await stack.pm2(['scale', APP, String(min)]);
+      // `pm2 scale APP 0` deletes the app (nothing could wake it): stop its one process instead,
+      // as the pm2 executor does.
+      const r = await stack.pm2(min === 0 ? ['stop', APP] : ['scale', APP, String(min)]);
       if (!r.ok) throw new Error(`${policy.id}: pm2 scale ${APP} ${min} failed: ${r.error}`);
     }
     await waitFor(`${policy.id}: ${min} worker(s) alive`, () => liveWorkers(pm2Home, APP) === min, 60_000, 250);
