@@ -37,7 +37,7 @@ export function renderBody(meta: RunMeta, results: TraceResult[], chartPath: (tr
     `Machine: ${meta.machine}. Load average at start ${meta.loadStart}, at end ${meta.loadEnd} (up to 8 sessions share the 2 cores; all policies of a trace ran side by side).`,
     '',
     `Compression: ${COMPRESSION.text}`,
-    `SLO for queue wait: ${meta.sloS} s. Window: trace until the last job would end if started on arrival, plus a ${meta.tailS} s tail; jobs not done 60 s after the window count as lost.`,
+    `SLO for queue wait: ${meta.sloS} s. Window (cost, curves, elasticity; the same for every policy and the oracle of a trace): until the last job would end if started on arrival plus a ${meta.tailS} s tail, stretched to the last completion of any policy so no policy drains its backlog outside it (a policy whose run ended earlier is held at its last sampled worker count); jobs not done 60 s after the tail count as lost.`,
     '',
     'Policies:',
     ...meta.policies.map((p) => `- ${p}`),

@@ -31,3 +31,13 @@ describe('issue 10 goals', () => {
     expect(checkGoals(result([fig('hpa', 1, 1)]))).toEqual([]);
   });
 });
+
+describe('common window', () => {
+  it('stretches the trace + tail to the last completion of any policy', async () => {
+    const { commonWindowS } = await import('../../bench/quality/figures.js');
+    const run = (policy: string, lastDoneS: number) =>
+      ({ policy, t0: 1000, windowS: 50, jobs: [{ id: 'a', enqueuedAt: 1000, startedAt: 1000, doneAt: 1000 + lastDoneS * 1000 }], samples: [], tally: {} as never, scaleActions: 0 });
+    expect(commonWindowS([run('fast', 20), run('slow', 70.2)])).toBe(71);
+    expect(commonWindowS([run('fast', 20)])).toBe(50);
+  });
+});
