@@ -2,19 +2,19 @@
  * Scaling-quality benchmark (issue 10): each policy on a fresh real stack, a trace replayed into the
  * demo queue, against the oracle and the baselines. See bench/quality/ for the parts.
  *
- *   npx tsx bench/quality.ts [--trace FILE]… [--policies a,b] [--json FILE] [--quick] [--no-write]
+ *   npx tsx bench/quality.ts [--trace FILE]… [--policies a,b] [--json FILE] [--quick] [--no-write] [--from-json FILE]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderChart, PALETTE, type Series } from './quality/chart.js';
-import { traceResult, type TraceResult } from './quality/figures.js';
+import { DT, traceResult, type TraceResult } from './quality/figures.js';
 import { generateTrace, QUICK_SHAPE } from './quality/generate.js';
 import { POLICIES, policyById, poolBounds, type Policy } from './quality/policies.js';
-import { COMPRESSION, FORMULAS, load, machine, traceSection } from './quality/report.js';
+import { load, machine } from './quality/report.js';
 import { runPolicy } from './quality/runner.js';
 import { readTrace, TraceError, type Trace } from './quality/trace.js';
+import { chartOf, fromJson, renderBody, toJson, type RunMeta } from './quality/writer.js';
 import { writeSection } from './results-file.js';
 
 const HERE = import.meta.dirname;
@@ -22,13 +22,13 @@ const SHIPPED_TRACES = ['step', 'sawtooth', 'diurnal', 'idle-burst'].map((n) => 
 const SLO_S = 10;
 const TAIL_S = 30;
 const SECTION = '## Scaling quality (trace replay vs oracle and baselines)';
-const BASELINES = ['fixed', 'seed-steps', 'hpa'];
-const USAGE = `usage: npx tsx bench/quality.ts [--trace FILE]... [--policies ${POLICIES.map((p) => p.id).join(',')}] [--json FILE] [--quick] [--no-write]
+const USAGE = `usage: npx tsx bench/quality.ts [--trace FILE]... [--policies ${POLICIES.map((p) => p.id).join(',')}] [--json FILE] [--quick] [--no-write] [--from-json FILE]
   --trace FILE   CSV with header at_s,duration_ms (repeatable; default: the traces in bench/traces/)
   --policies     comma-separated policy ids (default: all)
   --json FILE    write every figure (seconds) per trace and policy, oracle included
   --quick        a built-in 45 s step trace instead (a run of a few minutes; its chart goes to the temp dir, RESULTS.md is left alone)
-  --no-write     do not touch bench/RESULTS.md or the charts`;
+  --no-write     do not touch bench/RESULTS.md or the charts
+  --from-json F  no run: re-render the charts and RESULTS.md section from a --json file`;
 
 const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
@@ -41,7 +41,7 @@ function parse() {
   let args;
   try {
     args = parseArgs({
-      options: { trace: { type: 'string', multiple: true }, policies: { type: 'string' }, json: { type: 'string' }, quick: { type: 'boolean' }, 'no-write': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { trace: { type: 'string', multiple: true }, policies: { type: 'string' }, json: { type: 'string' }, quick: { type: 'boolean' }, 'no-write': { type: 'boolean' }, 'from-json': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }).values;
   } catch (err) {
@@ -64,20 +64,39 @@ function parse() {
     if (err instanceof TraceError) usage(err.message);
     throw err;
   }
-  return { policies, traces, json: args.json, write: !args['no-write'], quick: Boolean(args.quick) };
+  return { policies, traces, json: args.json, write: !args['no-write'], quick: Boolean(args.quick), fromJsonFile: args['from-json'] };
 }
 
-function chartOf(r: TraceResult): string {
-  const workers: Series[] = [
-    { label: 'demand d(t)', curve: r.demand, color: '#000', width: 2.5 },
-    { label: 'oracle', curve: r.oracle.supply, color: '#888', dash: '5 4', width: 1.5 },
-    ...r.policies.map((p, i) => ({ label: p.policy, curve: p.supply, color: PALETTE[i % PALETTE.length]! })),
-  ];
-  const queues = r.policies.map((p, i) => ({ label: p.policy, curve: p.queue, color: PALETTE[i % PALETTE.length]! }));
-  return renderChart(`${r.trace}: demand, workers and queue per policy (bench/quality.ts)`, workers, queues);
+/** Charts, the RESULTS.md section and --json, from a run or from a --json file read back. */
+function output(meta: RunMeta, results: TraceResult[], to: { json?: string; write: boolean; quick: boolean }) {
+  // --quick is a smoke run: its chart must not replace a committed one.
+  const chartsDir = to.quick ? join(tmpdir(), 'alertscale-quality-charts') : join(HERE, 'quality', 'charts');
+  const chartFile = (trace: string) => join(chartsDir, `${trace}.svg`);
+  if (to.write) {
+    mkdirSync(chartsDir, { recursive: true });
+    for (const r of results) writeFileSync(chartFile(r.trace), chartOf(r));
+  }
+  const body = renderBody(meta, results, (t) => relative(HERE, chartFile(t)));
+  process.stdout.write(`${body}\n`);
+  if (to.json) {
+    writeFileSync(to.json, toJson(meta, results, DT));
+    log(`wrote ${to.json}`);
+  }
+  if (to.write && !to.quick) {
+    writeSection(join(HERE, 'RESULTS.md'), SECTION, body);
+    log(`wrote the "${SECTION}" section of bench/RESULTS.md and ${results.length} chart(s) in ${relative(process.cwd(), chartsDir)}`);
+  } else if (to.write) log(`--quick: RESULTS.md left alone; chart(s) in ${chartsDir}`);
 }
 
-const { policies, traces, json, write, quick } = parse();
+const describePolicy = (p: Policy) =>
+  `\`${p.id}\`: ${p.description}; rules ${p.ruleFiles.map((f) => `\`${relative(join(HERE, '..'), f)}\``).join(', ')}; pool overrides \`${JSON.stringify(p.pool)}\``;
+
+const { policies, traces, json, write, quick, fromJsonFile } = parse();
+if (fromJsonFile) {
+  const { meta, results } = fromJson(readFileSync(fromJsonFile, 'utf8'));
+  output(meta, results, { write, quick: false });
+  process.exit(0);
+}
 const command = `npx tsx bench/quality.ts ${process.argv.slice(2).join(' ')}`.trim();
 const loadStart = load();
 const wallStart = Date.now();
@@ -98,38 +117,8 @@ for (const trace of traces) {
     log(`${trace.name}/${p.policy}: cost ${p.costS.toFixed(0)} worker-s (oracle ${r.oracle.costS.toFixed(0)}), wait p95 ${p.wait.p95.toFixed(2)} s, done ${p.done}, lost ${p.lost}, twice ${p.runTwice}, ${p.scaleActions} scale actions`);
   }
 }
-const wallS = (Date.now() - wallStart) / 1000;
-// --quick is a smoke run: its chart must not replace a committed one.
-const chartsDir = quick ? join(tmpdir(), 'alertscale-quality-charts') : join(HERE, 'quality', 'charts');
-const sections = results.map((r) => {
-  const chart = join(chartsDir, `${r.trace}.svg`);
-  if (write) {
-    mkdirSync(chartsDir, { recursive: true });
-    writeFileSync(chart, chartOf(r));
-  }
-  return traceSection(r, relative(HERE, chart), BASELINES);
-});
-const body = [
-  `Command: \`${command}\` — ${new Date().toISOString().slice(0, 16)} UTC, one repetition per policy and trace, ${wallS.toFixed(0)} s wall.`,
-  `Machine: ${machine()}. Load average at start ${loadStart}, at end ${load()} (up to 8 sessions share the 2 cores; all policies of a trace ran side by side).`,
-  '',
-  `Compression: ${COMPRESSION.text}`,
-  `SLO for queue wait: ${SLO_S} s. Window: trace until the last job would end if started on arrival, plus a ${TAIL_S} s tail; jobs not done 60 s after the window count as lost.`,
-  '',
-  'Policies:',
-  ...policies.map((p) => `- \`${p.id}\`: ${p.description}; rules ${p.ruleFiles.map((f) => `\`${relative(join(HERE, '..'), f)}\``).join(', ')}; pool overrides \`${JSON.stringify(p.pool)}\``),
-  '',
-  FORMULAS,
-  '',
-  ...sections.flatMap((s) => [s, '']),
-].join('\n');
-process.stdout.write(`${body}\n`);
-if (json) {
-  const strip = results.map((r) => ({ ...r, demand: r.demand.values, oracle: { ...r.oracle, supply: r.oracle.supply.values }, policies: r.policies.map((p) => ({ ...p, supply: p.supply.values, queue: p.queue.values })) }));
-  writeFileSync(json, `${JSON.stringify({ command, machine: machine(), load: loadStart, sloS: SLO_S, tailS: TAIL_S, dtS: 1, traces: strip }, null, 1)}\n`);
-  log(`wrote ${json}`);
-}
-if (write && !quick) {
-  writeSection(join(HERE, 'RESULTS.md'), SECTION, body);
-  log(`wrote the "${SECTION}" section of bench/RESULTS.md and ${results.length} chart(s) in ${relative(process.cwd(), chartsDir)}`);
-} else if (write) log(`--quick: RESULTS.md left alone; chart(s) in ${chartsDir}`);
+const meta: RunMeta = {
+  command, date: new Date(wallStart).toISOString().slice(0, 16), wallS: (Date.now() - wallStart) / 1000, machine: machine(), loadStart, loadEnd: load(),
+  sloS: SLO_S, tailS: TAIL_S, policies: policies.map(describePolicy),
+};
+output(meta, results, { json, write, quick });

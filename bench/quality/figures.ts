@@ -26,11 +26,11 @@ export function referenceFigures(name: string, ref: Reference, demand: Curve, jo
   return { policy: name, costS: ref.costS, wait: waitSummary(ref.waitsS, sloS), done: jobs, lost: 0, runTwice: 0, scaleActions: 0, elasticity: elasticity(demand, ref.supply) };
 }
 
-/** A policy run's figures, over the window [t0, t0 + windowS]. */
-export function policyFigures(run: PolicyRun, demand: Curve, sloS: number): PolicyResult {
+/** A policy run's figures, over the window [t0, t0 + windowS] (the trace's common window). */
+export function policyFigures(run: PolicyRun, demand: Curve, sloS: number, windowS = run.windowS): PolicyResult {
   const rel = run.samples.map((s) => ({ t: (s.at - run.t0) / 1000, workers: s.workers, queue: s.queue }));
-  const supply = sampledCurve(rel.map((s) => ({ t: s.t, v: s.workers })), run.windowS, DT);
-  const queue = sampledCurve(rel.map((s) => ({ t: s.t, v: s.queue })), run.windowS, DT);
+  const supply = sampledCurve(rel.map((s) => ({ t: s.t, v: s.workers })), windowS, DT);
+  const queue = sampledCurve(rel.map((s) => ({ t: s.t, v: s.queue })), windowS, DT);
   const waits = run.jobs.filter((j) => j.startedAt !== undefined).map((j) => (j.startedAt! - j.enqueuedAt) / 1000);
   return {
     policy: run.policy,
@@ -57,8 +57,18 @@ export interface TraceResult {
   policies: PolicyResult[];
 }
 
+/**
+ * The window every policy of a trace is integrated over: the trace plus its tail, stretched to the
+ * last completion of any policy, so a policy that is still draining a backlog at the end of the
+ * tail pays for the workers that drain it (and the fast ones pay for the same stretch at min).
+ */
+export function commonWindowS(runs: readonly PolicyRun[]): number {
+  const lastDone = (r: PolicyRun) => Math.max(0, ...r.jobs.map((j) => ((j.doneAt ?? r.t0) - r.t0) / 1000));
+  return Math.ceil(Math.max(...runs.map((r) => Math.max(r.windowS, lastDone(r)))));
+}
+
 export function traceResult(trace: Trace, runs: PolicyRun[], bounds: { min: number; max: number }, sloS: number): TraceResult {
-  const windowS = Math.max(...runs.map((r) => r.windowS));
+  const windowS = commonWindowS(runs);
   const demand = demandCurve(trace.jobs, windowS, DT);
   const o = oracle(trace.jobs, bounds, windowS, DT);
   const f = fixedAtMax(trace.jobs, bounds.max, windowS, DT);
@@ -70,6 +80,6 @@ export function traceResult(trace: Trace, runs: PolicyRun[], bounds: { min: numb
     demand,
     oracle: { ...referenceFigures('oracle', o, demand, trace.jobs.length, sloS), supply: o.supply },
     fixedAtMax: referenceFigures(`fixed at max (${bounds.max}, computed)`, f, demand, trace.jobs.length, sloS),
-    policies: runs.map((r) => policyFigures(r, demand, sloS)),
+    policies: runs.map((r) => policyFigures(r, demand, sloS, windowS)),
   };
 }
