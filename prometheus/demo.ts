@@ -7,8 +7,9 @@
  *   - global scrape/evaluation interval (and scrape timeout) compressed to DEMO_TIMINGS,
  *   - each job's targets replaced by the address given for it,
  *   - the Alertmanager targets replaced,
- *   - rule_files replaced by absolute paths: rules/recording.yml, rules-demo/demo.yml (the demo
- *     pool's rules with `for:` of seconds) and rules-demo/web.yml (the web pool's) — NOT rules/alerts.yml, whose demo rules share names and
+ *   - rule_files replaced by absolute paths: rules-demo/recording.yml, rules-demo/demo.yml (the
+ *     recording rules and the demo pool's rules with `for:`, windows and drain time compressed) and
+ *     rules-demo/web.yml (the web pool's) — NOT rules/alerts.yml, whose demo rules share names and
  *     labels with the demo ones and whose example pools do not exist in the demo.
  * Start Prometheus with the rendered file plus DEMO_PROMETHEUS_FLAGS.
  *
@@ -26,9 +27,12 @@ import { parse, stringify } from 'yaml';
 export const PROMETHEUS_DIR = dirname(fileURLToPath(import.meta.url));
 /** The production config the overlay is derived from. */
 export const PRODUCTION_PROMETHEUS_FILE = join(PROMETHEUS_DIR, 'prometheus.yml');
-/** Rule files the demo loads: the recording rules and the demo pool's fast rules. */
+/**
+ * Rule files the demo loads: the recording rules, the demo pool's and the web pool's rules, all with
+ * demo windows (rules-demo/recording.yml, rules-demo/demo.yml, rules-demo/web.yml).
+ */
 export const DEMO_RULE_FILES: readonly string[] = [
-  join(PROMETHEUS_DIR, 'rules', 'recording.yml'),
+  join(PROMETHEUS_DIR, 'rules-demo', 'recording.yml'),
   join(PROMETHEUS_DIR, 'rules-demo', 'demo.yml'),
   join(PROMETHEUS_DIR, 'rules-demo', 'web.yml'),
 ];
@@ -45,7 +49,22 @@ export const DEMO_TIMINGS = {
   scaleUpFor: '2s',
   /** `for:` of DemoWorkersIdle in rules-demo/demo.yml. */
   scaleDownFor: '5s',
+  /** `for:` of DemoQueueWaitingNoWorkers (wake from zero): the first waiting job acts at once. */
+  wakeFor: '0s',
 } as const;
+
+/**
+ * How the demo rule files differ from production, besides `for:` (DEMO_TIMINGS): each production
+ * text replaced by the demo one in expressions and annotations. Production windows of 1m (four 15 s
+ * scrapes) become 10 s at the demo's 1 s scrapes; the backlog drain time of 60 s becomes 5 s, so a
+ * burst waits seconds, not a minute, at demo speed. test/unit/rules.test.ts applies these to the
+ * production files and expects the demo files.
+ */
+export const DEMO_RULE_COMPRESSION: ReadonlyArray<readonly [production: string, demo: string]> = [
+  ['[1m]', '[10s]'],
+  ['/ 60', '/ 5'],
+  ['within 60s', 'within 5s'],
+];
 
 /**
  * Command-line flags the demo Prometheus needs besides its paths and listen address.

@@ -1,15 +1,18 @@
 import type { Redis } from 'ioredis';
 
 /**
- * The heartbeat protocol of docs/ARCHITECTURE.md: `HSET alertscale:hb:<pool>:<worker> busy 0|1 ts <unix>` and
- * `EXPIRE … ttl`. The demo worker adds `pid` and `host` so a worker on the same host can tell a
- * crashed peer from a slow one without waiting for the TTL (see recovery.ts).
+ * The heartbeat protocol (docs/HEARTBEATS.md) as the demo worker speaks it: the hash
+ * `alertscale:hb:<pool>:<worker>` with `busy`, `ts`, `pid`, `host`, `started`, `job`, `job_started`
+ * (rewritten with EXPIRE on every beat), and the counters `done`/`failed`, which only the job's end
+ * increments (in the completion script, scripts.ts, together with the pool's counters).
+ * pid and host also let a worker on the same host tell a crashed peer from a slow one without
+ * waiting for the TTL (see recovery.ts).
  */
 export interface Heartbeat {
   /** First write; resolves only once it is in Redis (a worker consumes nothing before that). */
   start(): Promise<void>;
-  /** Write now with the new busy flag (the periodic refresh keeps writing the latest value). */
-  setBusy(busy: boolean): Promise<void>;
+  /** Write now: busy with this job since `startedMs`, or idle (undefined). */
+  setJob(job: { id: string; startedMs: number } | undefined): Promise<void>;
   /** Stop refreshing and delete the key: a clean exit is not "alive" for 30 more seconds. */
   stop(): Promise<void>;
 }
@@ -25,14 +28,26 @@ export interface HeartbeatDeps {
   onError?: (err: unknown) => void;
 }
 
+/** Unix seconds with millisecond precision, as the protocol writes times. */
+export const unixSeconds = (ms: number): string => (ms / 1000).toFixed(3);
+
 export function createHeartbeat({ redis, key, ttlS, everyMs, pid, host, now = Date.now, onError = () => {} }: HeartbeatDeps): Heartbeat {
-  let busy = false;
+  let job: { id: string; startedMs: number } | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const started = unixSeconds(now());
 
   const write = async () => {
     const res = await redis
       .multi()
-      .hset(key, { busy: busy ? '1' : '0', ts: String(Math.floor(now() / 1000)), pid: String(pid), host })
+      .hset(key, {
+        busy: job ? '1' : '0',
+        ts: String(Math.floor(now() / 1000)),
+        pid: String(pid),
+        host,
+        started,
+        job: job?.id ?? '',
+        job_started: job ? unixSeconds(job.startedMs) : '',
+      })
       .expire(key, ttlS)
       .exec();
     const failed = res?.find(([err]) => err);
@@ -45,8 +60,8 @@ export function createHeartbeat({ redis, key, ttlS, everyMs, pid, host, now = Da
       await write();
       timer ??= setInterval(writeQuietly, everyMs);
     },
-    async setBusy(next) {
-      busy = next;
+    async setJob(next) {
+      job = next;
       await writeQuietly();
     },
     async stop() {

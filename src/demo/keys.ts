@@ -1,6 +1,9 @@
+import { HEARTBEAT_PREFIX, POOL_JOBS_PREFIX } from '../exporter/heartbeats.js';
+
 /**
  * Every Redis key the demo pool uses, derived from the queue key and the pool name, so two demo
- * queues on one Redis never share state. Heartbeats follow the protocol in docs/ARCHITECTURE.md.
+ * queues on one Redis never share state. Heartbeats and the pool's job counters follow
+docs/HEARTBEATS.md.
  */
 export interface DemoKeys {
   /** The queue: producers LPUSH, workers BLMOVE from the RIGHT (FIFO). */
@@ -21,6 +24,8 @@ export interface DemoKeys {
   dead: string;
   /** `alertscale:hb:<pool>:<workerId>` */
   heartbeat(workerId: string): string;
+  /** `alertscale:jobs:<pool>`: the pool's done / failed / busy_seconds counters (never go down). */
+  poolJobs: string;
 }
 
 export function demoKeys(queueKey: string, pool: string): DemoKeys {
@@ -34,7 +39,8 @@ export function demoKeys(queueKey: string, pool: string): DemoKeys {
     starts: `${queueKey}:starts`,
     counters: `${queueKey}:counters`,
     dead: `${queueKey}:dead`,
-    heartbeat: (workerId) => `alertscale:hb:${pool}:${workerId}`,
+    heartbeat: (workerId) => `${HEARTBEAT_PREFIX}${pool}:${workerId}`,
+    poolJobs: `${POOL_JOBS_PREFIX}${pool}`,
   };
 }
 

@@ -11,6 +11,9 @@ import type { DemoKeys } from './keys.js';
  * Record a completion and drop the job from the worker's processing list, together. LREM is the
  * fence: if the job is no longer in the list, an orphan scan gave it to another worker (this one
  * was presumed dead), so this run is not recorded: the other run will be, exactly once.
+ * A recorded run also counts in the pool's job counters (done, busy_seconds += ARGV[3]) and the
+ * worker's heartbeat (done), per docs/HEARTBEATS.md — only while the heartbeat exists, so an
+ * increment never creates a heartbeat without its TTL.
  */
 const COMPLETE = `
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
@@ -20,7 +23,18 @@ end
 local n = redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 redis.call('HINCRBY', KEYS[3], 'completed', 1)
 if n > 1 then redis.call('HINCRBY', KEYS[3], 'duplicates', 1) end
+redis.call('HINCRBY', KEYS[5], 'done', 1)
+redis.call('HINCRBYFLOAT', KEYS[5], 'busy_seconds', ARGV[3])
+if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('HINCRBY', KEYS[4], 'done', 1) end
 return n
+`;
+
+/** A run that threw: counted as failed (pool and heartbeat) with its time; the job stays held. */
+const FAILED = `
+redis.call('HINCRBY', KEYS[2], 'failed', 1)
+redis.call('HINCRBYFLOAT', KEYS[2], 'busy_seconds', ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'failed', 1) end
+return 1
 `;
 
 /** Give back everything a processing list holds, to the end of the queue workers pop next. */
@@ -70,14 +84,20 @@ function runner(name: string, lua: string, numberOfKeys: number) {
   };
 }
 
-const complete = runner('alertscaleDemoComplete', COMPLETE, 3);
+const complete = runner('alertscaleDemoComplete', COMPLETE, 5);
+const failed = runner('alertscaleDemoFailed', FAILED, 2);
 const requeueAll = runner('alertscaleDemoRequeueAll', REQUEUE_ALL, 3);
 const requeueOrphan = runner('alertscaleDemoRequeueOrphan', REQUEUE_ORPHAN, 4);
 const deadLetter = runner('alertscaleDemoDeadLetter', DEAD_LETTER, 3);
 
 export interface QueueOps {
-  /** Completion count for the id after this one (1 = first), or -1 when the job was taken from this worker. */
-  complete(workerId: string, raw: string, id: string): Promise<number>;
+  /**
+   * Completion count for the id after this one (1 = first), or -1 when the job was taken from this
+   * worker. `seconds`: how long the run took (the pool's busy_seconds).
+   */
+  complete(workerId: string, raw: string, id: string, seconds: number): Promise<number>;
+  /** Count a run that threw as failed, with the seconds it took. */
+  failed(workerId: string, seconds: number): Promise<void>;
   /** Count the start of a run; returns how many times this id has been started. */
   started(id: string): Promise<number>;
   /** Requeue this worker's own processing list (at start, and before a clean exit). */
@@ -89,7 +109,13 @@ export interface QueueOps {
 
 export function createQueueOps(redis: Redis, keys: DemoKeys): QueueOps {
   return {
-    complete: async (workerId, raw, id) => Number(await complete(redis, [keys.processing(workerId), keys.completions, keys.counters], [raw, id])),
+    complete: async (workerId, raw, id, seconds) =>
+      Number(
+        await complete(redis, [keys.processing(workerId), keys.completions, keys.counters, keys.heartbeat(workerId), keys.poolJobs], [raw, id, seconds.toFixed(3)]),
+      ),
+    failed: async (workerId, seconds) => {
+      await failed(redis, [keys.heartbeat(workerId), keys.poolJobs], [seconds.toFixed(3)]);
+    },
     started: async (id) => {
       const res = await redis.multi().hincrby(keys.starts, id, 1).hincrby(keys.counters, 'started', 1).exec();
       const [err, n] = res?.[0] ?? [new Error('transaction aborted'), 0];

@@ -117,16 +117,26 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     }
     const job = decoded.job;
     current = job;
-    await heartbeat.setBusy(true);
+    const startedMs = Date.now();
+    await heartbeat.setJob({ id: job.id, startedMs });
     const runs = (await persist('count start', () => ops.started(job.id))) ?? 1;
     if (runs > 1) log.warn({ job: job.id, runs }, 'running a job again (a worker stopped mid-job before)');
-    await perform(job);
-    const completions = (await persist('record completion', () => ops.complete(me, raw, job.id))) ?? 0;
+    const seconds = () => (Date.now() - startedMs) / 1000;
+    try {
+      await perform(job);
+    } catch (err) {
+      // Counted as failed; the job stays in the processing list, and the loop's sweep requeues it.
+      await persist('count failure', () => ops.failed(me, seconds()));
+      current = undefined;
+      await heartbeat.setJob(undefined);
+      throw err;
+    }
+    const completions = (await persist('record completion', () => ops.complete(me, raw, job.id, seconds()))) ?? 0;
     if (completions === -1) log.warn({ job: job.id }, 'job was requeued while this worker ran it (heartbeat lost?); not recorded here');
     else if (completions > 1) log.warn({ job: job.id, completions }, 'job completed more than once');
     else log.debug({ job: job.id }, 'job done');
     current = undefined;
-    await heartbeat.setBusy(false);
+    await heartbeat.setJob(undefined);
   };
 
   const scanLoop = async () => {

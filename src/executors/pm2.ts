@@ -1,13 +1,10 @@
 import type { ExecutorConfigOf } from '../config/executor-schema.js';
-import { createCommandBackedExecutor } from './preset.js';
-import type { Executor, ScaleRequest } from './types.js';
+import { probeCount } from './probe.js';
+import { assertPoolName, requestProblem, runSettings } from './preset.js';
+import { nothingToDo, notRun, runArgv, runForOutput, tailOf, type RunSettings } from './run.js';
+import type { ExecutionResult, Executor, ScaleRequest } from './types.js';
 
 export type Pm2ExecutorConfig = ExecutorConfigOf<'pm2'>;
-
-/** `pm2 scale APP N`: absolute, so it is run even when alertscale thinks the pool is already at N. */
-export function argvForPm2(config: Pm2ExecutorConfig, request: ScaleRequest): string[] {
-  return [config.bin, 'scale', config.app, String(request.replicas)];
-}
 
 export function currentArgvForPm2(config: Pm2ExecutorConfig): string[] {
   return [config.bin, 'jlist'];
@@ -15,7 +12,14 @@ export function currentArgvForPm2(config: Pm2ExecutorConfig): string[] {
 
 interface Pm2Process {
   name?: unknown;
+  pm_id?: unknown;
   pm2_env?: { status?: unknown };
+}
+
+/** One process of the app as `pm2 jlist` shows it. */
+export interface Pm2Instance {
+  id: number;
+  status: string;
 }
 
 /**
@@ -36,15 +40,91 @@ export function parsePm2List(stdout: string): Pm2Process[] {
   throw new Error(`no JSON process list in pm2 jlist output: ${JSON.stringify(stdout.slice(0, 200))}`);
 }
 
+/** Every process of `app`, online or not. */
+export function instancesOf(stdout: string, app: string): Pm2Instance[] {
+  return parsePm2List(stdout)
+    .filter((p) => p.name === app)
+    .map((p) => ({ id: Number(p.pm_id), status: String(p.pm2_env?.status ?? 'unknown') }));
+}
+
 /** Processes of `app` that pm2 reports online. */
 export function countOnline(stdout: string, app: string): number {
-  return parsePm2List(stdout).filter((p) => p.name === app && p.pm2_env?.status === 'online').length;
+  return instancesOf(stdout, app).filter((p) => p.status === 'online').length;
+}
+
+/**
+ * The pm2 commands that bring `app` to `replicas`, given its processes now. Pure.
+ *
+ * `pm2 scale APP 0` DELETES the app (measured with pm2 7: the process list is empty afterwards and
+ * `pm2 scale APP 1` then fails with "Application not found"), so zero is reached by keeping one
+ * process and stopping it: `pm2 scale APP 1`, `pm2 stop APP` (both stop workers with SIGINT and
+ * kill_timeout, as a scale-down does). `pm2 scale` counts stopped processes too, so waking starts
+ * the stopped ones first, by id (`pm2 start APP` would RESTART online ones and interrupt their
+ * jobs), then scales. `pm2 scale APP N` is absolute but exits 1 ("Nothing to do") when the app
+ * has N processes already, so it runs only when pm2's count (online or not) differs from N.
+ */
+export function pm2Steps(config: Pm2ExecutorConfig, replicas: number, instances: readonly Pm2Instance[]): string[][] {
+  const { bin, app } = config;
+  if (instances.length === 0) throw new Error(`pm2 has no process named ${JSON.stringify(app)}: start the app once (pm2 start … --name ${app}) so it can be scaled`);
+  if (replicas === 0) {
+    return [
+      ...(instances.length > 1 ? [[bin, 'scale', app, '1']] : []),
+      ...(instances.some((p) => p.status !== 'stopped') ? [[bin, 'stop', app]] : []),
+    ];
+  }
+  const stopped = instances.filter((p) => p.status === 'stopped');
+  // At its count already, `pm2 scale` exits 1 ("Nothing to do"): run it only to change the count.
+  const scale = instances.length === replicas ? [] : [[bin, 'scale', app, String(replicas)]];
+  return [...stopped.map((p) => [bin, 'start', String(p.id)]), ...scale];
+}
+
+/**
+ * The steps' results as one: ok when every step was; the argvs joined by "&&" (each ran only after
+ * the previous one succeeded; no shell is involved), output tails in order.
+ */
+function combine(results: readonly ExecutionResult[]): ExecutionResult {
+  const last = results[results.length - 1]!;
+  return {
+    ok: results.every((r) => r.ok),
+    argv: results.flatMap((r, i) => (i === 0 ? r.argv : ['&&', ...r.argv])),
+    exitCode: last.exitCode,
+    durationMs: results.reduce((sum, r) => sum + r.durationMs, 0),
+    timedOut: results.some((r) => r.timedOut),
+    outputTail: tailOf(results.map((r) => r.outputTail).join('')),
+    ...(results.find((r) => r.error)?.error !== undefined ? { error: results.find((r) => r.error)!.error } : {}),
+  };
+}
+
+async function runSteps(steps: readonly string[][], settings: RunSettings): Promise<ExecutionResult> {
+  const results: ExecutionResult[] = [];
+  for (const argv of steps) {
+    const result = await runArgv(argv, settings);
+    results.push(result);
+    if (!result.ok) break;
+  }
+  return combine(results);
 }
 
 export function createPm2Executor(pool: string, config: Pm2ExecutorConfig): Executor {
-  return createCommandBackedExecutor(pool, config, {
+  assertPoolName(pool);
+  const settings = runSettings(config);
+  const list = currentArgvForPm2(config);
+  return {
     kind: 'pm2',
-    argvFor: argvForPm2,
-    current: { argvFor: currentArgvForPm2, parse: (stdout) => countOnline(stdout, config.app) },
-  });
+    async scale(request: ScaleRequest): Promise<ExecutionResult> {
+      const problem = requestProblem(pool, request);
+      if (problem) return notRun([], problem);
+      const { result, stdout } = await runForOutput(list, settings);
+      if (!result.ok) return { ...result, error: `pool ${pool}: could not list pm2 processes: ${result.error}` };
+      let steps: string[][];
+      try {
+        steps = pm2Steps(config, request.replicas, instancesOf(stdout, config.app));
+      } catch (err) {
+        return notRun(list, `pool ${pool}: ${(err as Error).message}`);
+      }
+      if (steps.length === 0) return nothingToDo(`pool ${pool}: pm2 app ${config.app} already has ${request.replicas} ${request.replicas === 0 ? '(stopped)' : 'online'}; nothing to run`);
+      return runSteps(steps, settings);
+    },
+    current: () => probeCount(pool, list, settings, (stdout) => countOnline(stdout, config.app)),
+  };
 }

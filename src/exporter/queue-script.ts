@@ -11,6 +11,8 @@ export interface QueueReading {
   delayed?: number;
   /** ms timestamp of the oldest waiting job, null when none waits; absent when the data has no timestamps. */
   oldestMs?: number | null;
+  /** Jobs ever added, where the queue counts them (stream entries-added, bullmq id counter). */
+  added?: number;
 }
 
 /**
@@ -22,16 +24,24 @@ export interface QueueReading {
  * - list: LLEN.
  * - stream: no key → empty; no group yet → every entry waits (XLEN, first entry); else the
  *   group's lag (XINFO GROUPS, Redis ≥ 7.0) and pending, oldest = first entry after
- *   last-delivered-id; lag unknown (nil: deletions in the range) → count up to the cap.
+ *   last-delivered-id; lag unknown (nil: deletions in the range) → count up to the cap. Added:
+ *   XINFO STREAM's entries-added (Redis ≥ 7.0), which XDEL and XTRIM do not lower.
  * - bullmq (≥ 5, key = "<prefix>:<name>:"): waiting = wait list + prioritized zset; active;
  *   delayed. Jobs are LPUSHed and taken from the right, so the oldest waiting id is LINDEX -1;
- *   its hash gives timestamp and delay (runnable since timestamp + delay).
+ *   its hash gives timestamp and delay (runnable since timestamp + delay). Added: the `id` counter
+ *   BullMQ INCRs for every job without a custom id.
  */
 const LUA = `
 local cap = ${STREAM_LAG_COUNT_CAP}
 local function list(key) return {'ok', redis.call('LLEN', key)} end
+local function added(key)
+  local info = redis.call('XINFO', 'STREAM', key)
+  for i = 1, #info, 2 do if info[i] == 'entries-added' then return info[i + 1] end end
+  return 0
+end
 local function stream(key, group)
-  if redis.call('EXISTS', key) == 0 then return {'ok', 0, 0, false} end
+  if redis.call('EXISTS', key) == 0 then return {'ok', 0, 0, false, 0} end
+  local total = added(key)
   local groups = redis.call('XINFO', 'GROUPS', key)
   for _, g in ipairs(groups) do
     local f = {}
@@ -41,14 +51,14 @@ local function stream(key, group)
       local lag = f['lag']
       if lag then
         local first = lag > 0 and redis.call('XRANGE', key, after, '+', 'COUNT', 1)[1] or nil
-        return {'ok', lag, f['pending'], first and first[1] or false}
+        return {'ok', lag, f['pending'], first and first[1] or false, total}
       end
       local rest = redis.call('XRANGE', key, after, '+', 'COUNT', cap)
-      return {'ok', #rest, f['pending'], rest[1] and rest[1][1] or false}
+      return {'ok', #rest, f['pending'], rest[1] and rest[1][1] or false, total}
     end
   end
   local first = redis.call('XRANGE', key, '-', '+', 'COUNT', 1)[1]
-  return {'ok', redis.call('XLEN', key), 0, first and first[1] or false}
+  return {'ok', redis.call('XLEN', key), 0, first and first[1] or false, total}
 end
 local function bullmq(k)
   local waiting = redis.call('LLEN', k .. 'wait') + redis.call('ZCARD', k .. 'prioritized')
@@ -60,7 +70,7 @@ local function bullmq(k)
     local job = redis.call('HMGET', k .. id, 'timestamp', 'delay')
     ts, delay = job[1], job[2]
   end
-  return {'ok', waiting, active, delayed, ts, delay}
+  return {'ok', waiting, active, delayed, ts, delay, redis.call('GET', k .. 'id') or '0'}
 end
 local readers = {list = list, stream = stream, bullmq = bullmq}
 local out = {}
@@ -87,9 +97,9 @@ export async function readQueues(redis: Redis, queues: ReadonlyArray<[string, Qu
     const n = (v: unknown) => Number(v ?? 0);
     const id = (v: unknown) => (typeof v === 'string' ? streamIdMs(v) : null);
     if (q.kind === 'list') return { length: n(r[1]) };
-    if (q.kind === 'stream') return { length: n(r[1]), pending: n(r[2]), oldestMs: id(r[3]) };
+    if (q.kind === 'stream') return { length: n(r[1]), pending: n(r[2]), oldestMs: id(r[3]), added: n(r[4]) };
     const ts = r[4];
-    return { length: n(r[1]), pending: n(r[2]), delayed: n(r[3]), oldestMs: ts === null || ts === undefined ? null : n(ts) + n(r[5]) };
+    return { length: n(r[1]), pending: n(r[2]), delayed: n(r[3]), oldestMs: ts === null || ts === undefined ? null : n(ts) + n(r[5]), added: n(r[6]) };
   });
 }
 

@@ -31,10 +31,15 @@ export function queueSources(queues: Config['queues'], deps: QueueDeps): Source[
         m.queueLength.set(labels, r.length);
         if (r.pending !== undefined) m.queuePending.set(labels, r.pending);
         if (r.delayed !== undefined) m.queueDelayed.set(labels, r.delayed);
+        // A counter read from Redis: set its total (prom-client counters only go up, so reset the one series first).
+        if (r.added !== undefined) {
+          m.queueAdded.remove(labels);
+          m.queueAdded.inc(labels, r.added);
+        }
         if (r.oldestMs !== undefined) m.queueOldestAge.set(labels, r.oldestMs === null ? 0 : Math.max(0, (now() - r.oldestMs) / 1000));
       },
       clear() {
-        for (const g of [m.queueLength, m.queuePending, m.queueDelayed, m.queueOldestAge]) g.remove(labels);
+        for (const g of [m.queueLength, m.queuePending, m.queueDelayed, m.queueOldestAge, m.queueAdded]) g.remove(labels);
       },
     };
   });

@@ -53,6 +53,10 @@ function exposition(): string {
   add('alertscale_queue_oldest_job_age_seconds', 'gauge', [['queue="demo-jobs",pool="demo"', 4.5]]);
   add('alertscale_workers_alive', 'gauge', perPool((i) => 3 - i));
   add('alertscale_workers_busy', 'gauge', perPool((i) => 2 - i));
+  add('alertscale_pool_jobs_done_total', 'counter', perPool((i) => 100 + (2 - i) * n));
+  add('alertscale_pool_jobs_failed_total', 'counter', perPool(() => 1));
+  add('alertscale_pool_busy_seconds_total', 'counter', perPool((i) => 50 + (2 - i) * 0.5 * n));
+  add('alertscale_queue_added_total', 'counter', [['queue="web-jobs",pool="web"', 20 + n]]);
   add('alertscale_exporter_source_up', 'gauge', [['source="host"', 1], ['source="processes"', 1], ['source="heartbeats"', 1], ['source="queue:demo-jobs"', 1]]);
   add('alertscale_exporter_collector_errors_total', 'counter', [['source="queue:demo-jobs"', Math.floor(n / 2)]]);
   add('alertscale_exporter_scrape_duration_seconds', 'gauge', [['', 0.012]]);

@@ -93,10 +93,16 @@ describe('demo worker (real processes, real redis-server)', () => {
     }
 
     await enqueueJobs({ redis: client, queueKey: queue }, { tasks: 50, jobMs: 60, runId: 'w1' });
-    // While the queue is busy, both workers report busy 1.
+    // While the queue is busy, both workers report busy 1, with the job in hand and since when.
     const seenBusy = new Set<string>();
     await waitFor('both workers busy', async () => {
-      for (const w of [a, b]) if ((await client.hget(keys.heartbeat(w.id), 'busy')) === '1') seenBusy.add(w.id);
+      for (const w of [a, b]) {
+        const hb = await client.hgetall(keys.heartbeat(w.id));
+        if (hb.busy !== '1') continue;
+        expect(hb.job).toMatch(/^w1-\d+$/);
+        expect(Math.abs(Number(hb.job_started) - Date.now() / 1000)).toBeLessThan(5);
+        seenBusy.add(w.id);
+      }
       return seenBusy.size === 2;
     });
 
@@ -111,6 +117,19 @@ describe('demo worker (real processes, real redis-server)', () => {
     expect(Math.min(...logs)).toBeGreaterThan(5);
 
     await waitFor('both idle again', async () => (await client.hget(keys.heartbeat(a.id), 'busy')) === '0' && (await client.hget(keys.heartbeat(b.id), 'busy')) === '0');
+    // docs/HEARTBEATS.md: per-worker done counters add up to the jobs, as do the pool's counters,
+    // whose busy_seconds is at least the 50 × 60 ms the jobs slept; idle heartbeats hold no job.
+    const beats = await Promise.all([a, b].map((w) => client.hgetall(keys.heartbeat(w.id))));
+    expect(beats.map((hb) => Number(hb.done)).reduce((x, y) => x + y)).toBe(50);
+    for (const hb of beats) {
+      expect(hb).toMatchObject({ busy: '0', job: '', job_started: '' });
+      expect(hb.failed, 'no job failed: the counter was never created').toBeUndefined();
+    }
+    expect(beats.map((hb, i) => Number(hb.done) === logs[i])).toEqual([true, true]);
+    const pool = await client.hgetall(keys.poolJobs);
+    expect(Number(pool.done)).toBe(50);
+    expect(Number(pool.busy_seconds)).toBeGreaterThanOrEqual(3);
+    expect(Number(pool.busy_seconds)).toBeLessThan(30);
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');
     expect(await a.exited).toEqual({ code: 0, signal: null });

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorSchema } from '../../src/config/executor-schema.js';
 import { createExecutor, type Executor } from '../../src/executors/index.js';
-import { runArgv, type RunSettings } from '../../src/executors/run.js';
+import { instancesOf } from '../../src/executors/pm2.js';
+import { runArgv, runForOutput, type RunSettings } from '../../src/executors/run.js';
 import { waitFor } from '../helpers/ports.js';
 
 const pm2 = resolve('node_modules/.bin/pm2');
@@ -59,8 +60,41 @@ describe('pm2 executor against a real pm2 daemon', () => {
     const missing = createExecutor('demo', executorSchema.parse({ kind: 'pm2', app: 'no-such-app', bin: pm2, env: settings.env }));
     const result = await missing.scale({ pool: 'demo', replicas: 2, current: 1 });
     expect(result.ok).toBe(false);
-    expect(result.exitCode).not.toBe(0);
-    expect(result.outputTail.length).toBeGreaterThan(0);
+    expect(result.error).toMatch(/pm2 has no process named "no-such-app"/);
     expect(await missing.current!()).toBe(0);
+  });
+
+  it('scales to zero and back: 1 → 0 keeps the app (stopped), 0 → 1 → 2 starts it again', async () => {
+    const toZero = await executor.scale({ pool: 'demo', replicas: 0, current: 1 });
+    expect(toZero, toZero.error).toMatchObject({ ok: true, exitCode: 0 });
+    expect(toZero.argv).toEqual([pm2, 'stop', 'demo-worker']);
+    await waitFor('0 script processes in /proc', async () => (await scriptProcesses()).length === 0, 15_000, 100);
+    expect(await executor.current!()).toBe(0);
+    // The app is still known to pm2 (what plain `pm2 scale demo-worker 0` would have deleted).
+    const list = await runForOutput([pm2, 'jlist'], settings);
+    expect(instancesOf(list.stdout, 'demo-worker')).toEqual([{ id: expect.any(Number), status: 'stopped' }]);
+
+    const again = await executor.scale({ pool: 'demo', replicas: 0, current: 0 });
+    expect(again).toMatchObject({ ok: true });
+    expect(again.outputTail).toMatch(/already has 0 \(stopped\)/);
+
+    const wake = await executor.scale({ pool: 'demo', replicas: 1, current: 0 });
+    expect(wake, wake.error).toMatchObject({ ok: true, exitCode: 0 });
+    expect(wake.argv).toEqual([pm2, 'start', expect.stringMatching(/^\d+$/)]);
+    await waitFor('1 online after the wake', async () => (await executor.current!()) === 1, 15_000, 200);
+    await waitFor('1 script process in /proc', async () => (await scriptProcesses()).length === 1, 15_000, 100);
+
+    const grow = await executor.scale({ pool: 'demo', replicas: 2, current: 1 });
+    expect(grow.argv).toEqual([pm2, 'scale', 'demo-worker', '2']);
+    await waitFor('2 online', async () => (await executor.current!()) === 2, 15_000, 200);
+    await waitFor('2 script processes in /proc', async () => (await scriptProcesses()).length === 2, 15_000, 100);
+  });
+
+  it('from 2 to zero in one action: scale to 1, then stop', async () => {
+    const result = await executor.scale({ pool: 'demo', replicas: 0, current: 2 });
+    expect(result, result.error).toMatchObject({ ok: true });
+    expect(result.argv).toEqual([pm2, 'scale', 'demo-worker', '1', '&&', pm2, 'stop', 'demo-worker']);
+    await waitFor('0 script processes in /proc', async () => (await scriptProcesses()).length === 0, 15_000, 100);
+    expect(await executor.current!()).toBe(0);
   });
 });

@@ -43,6 +43,7 @@ beforeAll(async () => {
   await client.xadd('ev', '*', 'n', '1');
   await client.xgroup('CREATE', 'ev', 'g', '0');
   await client.multi().hset('alertscale:hb:web:w1', 'busy', 1, 'ts', 1).expire('alertscale:hb:web:w1', 60).exec();
+  await client.hset('alertscale:jobs:web', 'done', 3, 'failed', 1, 'busy_seconds', '2.5');
   client.disconnect();
   const bull = new Queue('mail', { connection: { host: '127.0.0.1', port: redis.port } });
   await bull.add('x', {});
@@ -72,7 +73,8 @@ const NAMES = [
   'alertscale_host_memory_available_bytes', 'alertscale_host_load1', 'alertscale_host_load5', 'alertscale_host_load15',
   'alertscale_pool_processes', 'alertscale_pool_cpu_seconds_total', 'alertscale_pool_resident_memory_bytes',
   'alertscale_queue_length', 'alertscale_queue_pending', 'alertscale_queue_delayed', 'alertscale_queue_oldest_job_age_seconds',
-  'alertscale_workers_alive', 'alertscale_workers_busy', 'alertscale_exporter_source_up',
+  'alertscale_queue_added_total', 'alertscale_workers_alive', 'alertscale_workers_busy', 'alertscale_pool_jobs_done_total',
+  'alertscale_pool_jobs_failed_total', 'alertscale_pool_busy_seconds_total', 'alertscale_exporter_source_up',
   'alertscale_exporter_collector_errors_total', 'alertscale_exporter_scrape_duration_seconds',
 ];
 
@@ -93,6 +95,9 @@ describe('alertscale exporter (the CLI, over HTTP)', () => {
     expect(body).toContain('alertscale_queue_length{queue="ev"} 1');
     expect(body).toContain('alertscale_queue_delayed{queue="mail",pool="web"} 1');
     expect(body).toContain('alertscale_workers_busy{pool="web"} 1');
+    expect(body).toContain('alertscale_pool_jobs_done_total{pool="web"} 3');
+    expect(body).toContain('alertscale_pool_busy_seconds_total{pool="web"} 2.5');
+    expect(body).toContain('alertscale_queue_added_total{queue="mail",pool="web"} 2');
   });
 
   it('answers /healthz and 404 elsewhere', async () => {

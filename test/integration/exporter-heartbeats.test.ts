@@ -8,7 +8,13 @@ import { startRedis, type TestRedis } from '../helpers/redis.js';
 async function workers(exporter: Exporter, pool: string) {
   const families = await exporter.registry.getMetricsAsJSON();
   const value = (name: string) => families.find((f) => f.name === name)?.values.find((v) => v.labels.pool === pool)?.value;
-  return { alive: value('alertscale_workers_alive'), busy: value('alertscale_workers_busy') };
+  return {
+    alive: value('alertscale_workers_alive'),
+    busy: value('alertscale_workers_busy'),
+    done: value('alertscale_pool_jobs_done_total'),
+    failed: value('alertscale_pool_jobs_failed_total'),
+    busySeconds: value('alertscale_pool_busy_seconds_total'),
+  };
 }
 
 let redis: TestRedis;
@@ -16,7 +22,7 @@ let client: Redis;
 let exporterRedis: Redis;
 let exporter: Exporter;
 
-/** The heartbeat protocol (docs/ARCHITECTURE.md), exactly as a worker in any language would write it. */
+/** docs/HEARTBEATS.md's protocol, exactly as a worker in any language would write it. */
 async function beat(pool: string, worker: string, busy: 0 | 1, ttl = 30) {
   const key = `alertscale:hb:${pool}:${worker}`;
   await client.multi().hset(key, 'busy', busy, 'ts', Math.floor(Date.now() / 1000)).expire(key, ttl).exec();
@@ -50,21 +56,41 @@ describe('worker heartbeats', () => {
     await beat('web', 'w2', 0);
     await beat('web', 'w3', 1);
     await beat('mail', 'host-a-123', 0);
-    expect(await workers(exporter, 'web')).toEqual({ alive: 3, busy: 2 });
-    expect(await workers(exporter, 'mail')).toEqual({ alive: 1, busy: 0 });
-    expect(await workers(exporter, 'idle')).toEqual({ alive: 0, busy: 0 });
-    expect(await workers(exporter, 'unknownpool')).toEqual({ alive: undefined, busy: undefined });
+    expect(await workers(exporter, 'web')).toMatchObject({ alive: 3, busy: 2 });
+    expect(await workers(exporter, 'mail')).toMatchObject({ alive: 1, busy: 0 });
+    expect(await workers(exporter, 'idle')).toEqual({ alive: 0, busy: 0, done: 0, failed: 0, busySeconds: 0 });
+    expect(await workers(exporter, 'unknownpool')).toEqual({ alive: undefined, busy: undefined, done: undefined, failed: undefined, busySeconds: undefined });
   });
 
   it('a worker that turns idle stops counting as busy', async () => {
     await beat('web', 'w1', 0);
-    expect(await workers(exporter, 'web')).toEqual({ alive: 3, busy: 1 });
+    expect(await workers(exporter, 'web')).toMatchObject({ alive: 3, busy: 1 });
   });
 
   it('an expired heartbeat drops out', async () => {
     await beat('web', 'w3', 1, 1);
-    expect(await workers(exporter, 'web')).toEqual({ alive: 3, busy: 1 });
+    expect(await workers(exporter, 'web')).toMatchObject({ alive: 3, busy: 1 });
     await waitFor('heartbeat expiry', async () => (await client.exists('alertscale:hb:web:w3')) === 0, 5000, 100);
-    expect(await workers(exporter, 'web')).toEqual({ alive: 2, busy: 0 });
+    expect(await workers(exporter, 'web')).toMatchObject({ alive: 2, busy: 0 });
+  });
+
+  it("the pool's job counters never go down when the workers that counted them exit", async () => {
+    // Two workers finish jobs: each does the protocol's end-of-job commands in one MULTI.
+    const finish = (worker: string, outcome: 'done' | 'failed', seconds: number) =>
+      client
+        .multi()
+        .hset(`alertscale:hb:mail:${worker}`, 'busy', 0, 'job', '', 'job_started', '', 'ts', Math.floor(Date.now() / 1000))
+        .hincrby(`alertscale:hb:mail:${worker}`, outcome, 1)
+        .expire(`alertscale:hb:mail:${worker}`, 30)
+        .hincrby('alertscale:jobs:mail', outcome, 1)
+        .hincrbyfloat('alertscale:jobs:mail', 'busy_seconds', seconds)
+        .exec();
+    await finish('host-a-123', 'done', 0.5);
+    await finish('host-b-7', 'done', 1.25);
+    await finish('host-b-7', 'failed', 0.25);
+    expect(await workers(exporter, 'mail')).toEqual({ alive: 2, busy: 0, done: 2, failed: 1, busySeconds: 2 });
+    // Both workers go away (clean exit deletes the heartbeat): alive drops, the counters stay.
+    await client.del('alertscale:hb:mail:host-a-123', 'alertscale:hb:mail:host-b-7');
+    expect(await workers(exporter, 'mail')).toEqual({ alive: 0, busy: 0, done: 2, failed: 1, busySeconds: 2 });
   });
 });

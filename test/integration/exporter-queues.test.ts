@@ -113,6 +113,19 @@ describe('queue metrics from a real Redis', () => {
     expect([get('alertscale_queue_length', del), get('alertscale_queue_pending', del), get('alertscale_queue_oldest_job_age_seconds', del)]).toEqual([3, 1, 8]);
   });
 
+  it('stream: jobs ever added (entries-added), which deleting entries does not lower', async () => {
+    const get = await scrape(exporter);
+    expect(get('alertscale_queue_added_total', { queue: 'ev', pool: 'web' })).toBe(10);
+    expect(get('alertscale_queue_added_total', { queue: 'ev-nogroup' })).toBe(2);
+    expect(get('alertscale_queue_added_total', { queue: 'ev-missing' })).toBe(0);
+    // 5 added, 1 deleted: still 5 added.
+    expect(get('alertscale_queue_added_total', { queue: 'ev-deleted' })).toBe(5);
+    // Lists cannot tell: no series (rules derive arrivals from completions + Δlength there).
+    expect(get('alertscale_queue_added_total', { queue: 'lst', pool: 'web' })).toBeUndefined();
+    await client.xadd('ev', '*', 'n', 'more');
+    expect((await scrape(exporter))('alertscale_queue_added_total', { queue: 'ev', pool: 'web' })).toBe(11);
+  });
+
   it('bullmq: waiting + prioritized, active, delayed, oldest waiting job age', async () => {
     const get = await scrape(exporter);
     const q = { queue: 'emails' };
@@ -123,6 +136,8 @@ describe('queue metrics from a real Redis', () => {
     // Cross-check against BullMQ's own counts.
     const counts = await bull.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
     expect(counts).toEqual({ waiting: 3, prioritized: 1, active: 1, delayed: 2 });
+    // Every job ever added (7), taken or not: BullMQ's id counter.
+    expect(get('alertscale_queue_added_total', q)).toBe(7);
   });
 
   it('a key of the wrong type fails that queue only', async () => {

@@ -6,7 +6,7 @@ import { argvForCompose, currentArgvForCompose } from '../../src/executors/compo
 import { argvForGunicorn, signalToward } from '../../src/executors/gunicorn.js';
 import { argvForKubernetes, currentArgvForKubernetes } from '../../src/executors/kubernetes.js';
 import { argvForNomad, currentArgvForNomad } from '../../src/executors/nomad.js';
-import { argvForPm2, currentArgvForPm2 } from '../../src/executors/pm2.js';
+import { currentArgvForPm2, pm2Steps } from '../../src/executors/pm2.js';
 import { argvForSwarm, currentArgvForSwarm } from '../../src/executors/swarm.js';
 import { argvForSystemd, currentArgvForSystemd } from '../../src/executors/systemd.js';
 
@@ -24,8 +24,8 @@ describe('argv of every preset', () => {
       ['scale.sh', '--pool=demo', '4', '2', '+2']],
     ['command shrink', argvForCommand(config('command', { scale: ['scale.sh', '{delta}'] }), shrink), ['scale.sh', '-2']],
     ['command at target still runs', argvForCommand(config('command', { scale: ['scale.sh', '{delta}'] }), same), ['scale.sh', '0']],
-    ['pm2 grow', argvForPm2(config('pm2', { app: 'worker' }), grow), ['pm2', 'scale', 'worker', '4']],
-    ['pm2 shrink, own bin', argvForPm2(config('pm2', { app: 'worker', bin: '/opt/pm2' }), shrink), ['/opt/pm2', 'scale', 'worker', '1']],
+    ['pm2 grow', pm2Steps(config('pm2', { app: 'worker' }), grow.replicas, [{ id: 0, status: 'online' }])[0]!, ['pm2', 'scale', 'worker', '4']],
+    ['pm2 shrink, own bin', pm2Steps(config('pm2', { app: 'worker', bin: '/opt/pm2' }), shrink.replicas, [{ id: 0, status: 'online' }])[0]!, ['/opt/pm2', 'scale', 'worker', '1']],
     ['compose, no file or project', argvForCompose(config('compose', { service: 'worker' }), grow),
       ['docker', 'compose', 'up', '-d', '--no-recreate', '--scale', 'worker=4', 'worker']],
     ['compose, file and project', argvForCompose(config('compose', { service: 'worker', file: 'dc.yml', project: 'shop', bin: ['docker-compose'] }), shrink),

@@ -18,6 +18,7 @@ import { parsePrometheusDuration } from '../../src/config/duration.js';
 import { POOL_NAME } from '../../src/config/names.js';
 import {
   DEMO_PROMETHEUS_FLAGS,
+  DEMO_RULE_COMPRESSION,
   DEMO_RULE_FILES,
   DEMO_TIMINGS,
   demoPrometheusConfig,
@@ -224,7 +225,8 @@ describe('scaling-alert contract (docs/ARCHITECTURE.md)', () => {
             expect(exp.exp_labels?.pool, where).toMatch(POOL_NAME);
             expect(exp.exp_labels?.scale, where).toBe(rule.labels.scale);
             const { target, step } = exp.exp_annotations ?? {};
-            if (target !== undefined) expect(Number(target), `${where}: target ${target}`).toBeGreaterThan(0);
+            // Up asks for at least one worker; down may ask for 0 (a pool that scales to zero).
+            if (target !== undefined) expect(Number(target), `${where}: target ${target}`).toBeGreaterThanOrEqual(rule.labels.scale === 'up' ? 1 : 0);
             if (step !== undefined) expect(Number.isInteger(Number(step)) && Number(step) > 0, `${where}: step ${step}`).toBe(true);
           }
         }
@@ -277,20 +279,47 @@ describe('scaling-alert contract (docs/ARCHITECTURE.md)', () => {
 
 // ── demo rules stay in step with production ───────────────────────────────────────────────────
 
-describe('rules-demo/demo.yml differs from the production demo rules only in for:', () => {
+describe('rules-demo/ differs from production only in for: and DEMO_RULE_COMPRESSION', () => {
   const production = alertsOf(join(PROM, 'rules', 'alerts.yml')).filter((a) => a.group === 'alertscale-demo');
   const demo = alertsOf(join(PROM, 'rules-demo', 'demo.yml'));
-  const strip = ({ alert, expr, labels, annotations }: AlertRule) => ({ alert, expr: expr.replace(/\s+/g, ' ').trim(), labels, annotations });
+  const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const used = new Set<string>();
+  const compress = (text: string) =>
+    DEMO_RULE_COMPRESSION.reduce((t, [from, to]) => {
+      if (t.includes(from)) used.add(from);
+      return t.replaceAll(from, to);
+    }, text);
+  const strip = ({ alert, expr, labels, annotations }: AlertRule) => ({ alert, expr: oneLine(expr), labels, annotations });
+  const compressed = (a: AlertRule) => {
+    const { alert, expr, labels, annotations } = strip(a);
+    return { alert, expr: compress(expr), labels, annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k, compress(v)])) };
+  };
+  const records = (file: string) =>
+    (parse(readFileSync(file, 'utf8')) as RuleFile).groups.map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ record: r.record, expr: oneLine(r.expr) })) }));
 
-  it('same alerts, expressions, labels and annotations', () => {
-    expect(production.map((a) => a.alert)).toEqual(['DemoQueueBacklog', 'DemoWorkersIdle']);
-    expect(demo.map(strip)).toEqual(production.map(strip));
+  it('demo.yml: same alerts, expressions, labels and annotations, compressed', () => {
+    expect(production.map((a) => a.alert)).toEqual(['DemoQueueBacklog', 'DemoWorkersIdle', 'DemoQueueWaitingNoWorkers']);
+    expect(demo.map(strip)).toEqual(production.map(compressed));
   });
 
-  it('demo for: values are DEMO_TIMINGS and shorter than production', () => {
+  it('rules-demo/recording.yml: the recording rules of rules/recording.yml with demo windows', () => {
+    const prod = records(join(PROM, 'rules', 'recording.yml'));
+    expect(records(join(PROM, 'rules-demo', 'recording.yml'))).toEqual(prod.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, expr: compress(r.expr) })) })));
+  });
+
+  it('every DEMO_RULE_COMPRESSION entry is used', () => {
+    production.forEach(compressed);
+    for (const g of records(join(PROM, 'rules', 'recording.yml'))) for (const r of g.rules) compress(r.expr);
+    expect([...used].sort()).toEqual(DEMO_RULE_COMPRESSION.map(([from]) => from).sort());
+  });
+
+  it('demo for: values are DEMO_TIMINGS and shorter than production (wake is immediate in both)', () => {
     const byName = Object.fromEntries(demo.map((a) => [a.alert, a.for]));
-    expect(byName).toEqual({ DemoQueueBacklog: DEMO_TIMINGS.scaleUpFor, DemoWorkersIdle: DEMO_TIMINGS.scaleDownFor });
-    for (const p of production) expect(ms(byName[p.alert]!)).toBeLessThan(ms(p.for!));
+    expect(byName).toEqual({ DemoQueueBacklog: DEMO_TIMINGS.scaleUpFor, DemoWorkersIdle: DEMO_TIMINGS.scaleDownFor, DemoQueueWaitingNoWorkers: DEMO_TIMINGS.wakeFor });
+    for (const p of production) {
+      if (ms(p.for!) === 0) expect(ms(byName[p.alert]!), p.alert).toBe(0);
+      else expect(ms(byName[p.alert]!), p.alert).toBeLessThan(ms(p.for!));
+    }
   });
 });
 
@@ -354,7 +383,7 @@ describe('renderDemoPrometheus', () => {
     expect(config.global).toMatchObject({ scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' });
     expect(config.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:3', '127.0.0.1:4']);
     expect(config.rule_files).toEqual([...DEMO_RULE_FILES]);
-    expect(DEMO_RULE_FILES.map(rel)).toEqual(['prometheus/rules/recording.yml', 'prometheus/rules-demo/demo.yml', 'prometheus/rules-demo/web.yml']);
+    expect(DEMO_RULE_FILES.map(rel)).toEqual(['prometheus/rules-demo/recording.yml', 'prometheus/rules-demo/demo.yml', 'prometheus/rules-demo/web.yml']);
   });
 
   it('leaves the web job out where no web pool runs (compose, the HA pair)', () => {
@@ -377,6 +406,7 @@ describe('renderDemoPrometheus', () => {
     const { exitCode, output } = await run('promtool', ['check', 'config', file]);
     expect(exitCode, output).toBe(0);
     expect(output).toContain('rules-demo/demo.yml');
+    expect(output).toContain('rules-demo/recording.yml');
     expect(output).not.toContain('rules/alerts.yml');
   });
 

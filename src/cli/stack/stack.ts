@@ -19,6 +19,8 @@ export interface StackOptions {
   ports: StackPorts;
   baseConfig?: string;
   pools?: Record<string, Record<string, unknown>>;
+  /** Absolute rule files Prometheus loads instead of DEMO_RULE_FILES (bench/quality.ts compares policies). */
+  ruleFiles?: readonly string[];
   /** Progress lines for a person watching. */
   say?: (line: string) => void;
 }
@@ -90,7 +92,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     say(`Alertmanager on ${urls.alertmanager}`);
     await startAlertmanager(supervisor, dir, ports, urls, tokenFile);
     say(`Prometheus on ${urls.prometheus}`);
-    await startPrometheus(supervisor, dir, ports);
+    await startPrometheus(supervisor, dir, ports, opts.ruleFiles);
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
@@ -119,11 +121,12 @@ async function startAlertmanager(supervisor: Supervisor, dir: string, ports: Sta
   });
 }
 
-async function startPrometheus(supervisor: Supervisor, dir: string, ports: StackPorts) {
+async function startPrometheus(supervisor: Supervisor, dir: string, ports: StackPorts, ruleFiles?: readonly string[]) {
   const file = join(dir, 'prometheus.yml');
   writeFileSync(file, renderDemoPrometheus({
     prometheus: loop(ports.prometheus), exporter: loop(ports.exporter), receiver: loop(ports.receiver), alertmanagers: [loop(ports.alertmanager)],
     web: loop(ports.webMetrics),
+    ...(ruleFiles ? { ruleFiles } : {}),
   }));
   await supervisor.start({
     name: 'prometheus',

@@ -1,0 +1,124 @@
+/**
+ * Scaling-quality benchmark (issue 10): each policy on a fresh real stack, a trace replayed into the
+ * demo queue, against the oracle and the baselines. See bench/quality/ for the parts.
+ *
+ *   npx tsx bench/quality.ts [--trace FILE]… [--policies a,b] [--json FILE] [--quick] [--no-write] [--from-json FILE]
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DT, traceResult, type TraceResult } from './quality/figures.js';
+import { generateTrace, QUICK_SHAPE } from './quality/generate.js';
+import { POLICIES, policyById, poolBounds, type Policy } from './quality/policies.js';
+import { load, machine } from './quality/report.js';
+import { runPolicy } from './quality/runner.js';
+import { readTrace, TraceError, type Trace } from './quality/trace.js';
+import { chartOf, fromJson, renderBody, toJson, type RunMeta } from './quality/writer.js';
+import { writeSection } from './results-file.js';
+
+const HERE = import.meta.dirname;
+const SHIPPED_TRACES = ['step', 'sawtooth', 'diurnal', 'idle-burst'].map((n) => join(HERE, 'traces', `${n}.csv`));
+const SLO_S = 10;
+const TAIL_S = 30;
+const SECTION = '## Scaling quality (trace replay vs oracle and baselines)';
+const USAGE = `usage: npx tsx bench/quality.ts [--trace FILE]... [--policies ${POLICIES.map((p) => p.id).join(',')}] [--json FILE] [--quick] [--no-write] [--from-json FILE]
+  --trace FILE   CSV with header at_s,duration_ms (repeatable; default: the traces in bench/traces/)
+  --policies     comma-separated policy ids (default: all)
+  --json FILE    write every figure (seconds) per trace and policy, oracle included
+  --quick        a built-in 45 s step trace instead (a run of a few minutes; its chart goes to the temp dir, RESULTS.md is left alone)
+  --no-write     do not touch bench/RESULTS.md or the charts
+  --from-json F  no run: re-render the charts and RESULTS.md section from a --json file`;
+
+const log = (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+function usage(msg: string): never {
+  process.stderr.write(`${msg}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parse() {
+  let args;
+  try {
+    args = parseArgs({
+      options: { trace: { type: 'string', multiple: true }, policies: { type: 'string' }, json: { type: 'string' }, quick: { type: 'boolean' }, 'no-write': { type: 'boolean' }, 'from-json': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }).values;
+  } catch (err) {
+    usage((err as Error).message);
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  let policies: Policy[];
+  try {
+    policies = args.policies ? args.policies.split(',').map((id) => policyById(id.trim())) : [...POLICIES];
+  } catch (err) {
+    usage((err as Error).message);
+  }
+  let traces: Trace[];
+  try {
+    traces = args.quick ? [{ name: 'quick', jobs: generateTrace(QUICK_SHAPE, 1) }] : (args.trace ?? SHIPPED_TRACES).map(readTrace);
+  } catch (err) {
+    if (err instanceof TraceError) usage(err.message);
+    throw err;
+  }
+  return { policies, traces, json: args.json, write: !args['no-write'], quick: Boolean(args.quick), fromJsonFile: args['from-json'] };
+}
+
+/** Charts, the RESULTS.md section and --json, from a run or from a --json file read back. */
+function output(meta: RunMeta, results: TraceResult[], to: { json?: string; write: boolean; quick: boolean }) {
+  // --quick is a smoke run: its chart must not replace a committed one.
+  const chartsDir = to.quick ? join(tmpdir(), 'alertscale-quality-charts') : join(HERE, 'quality', 'charts');
+  const chartFile = (trace: string) => join(chartsDir, `${trace}.svg`);
+  if (to.write) {
+    mkdirSync(chartsDir, { recursive: true });
+    for (const r of results) writeFileSync(chartFile(r.trace), chartOf(r));
+  }
+  const body = renderBody(meta, results, (t) => relative(HERE, chartFile(t)));
+  process.stdout.write(`${body}\n`);
+  if (to.json) {
+    writeFileSync(to.json, toJson(meta, results, DT));
+    log(`wrote ${to.json}`);
+  }
+  if (to.write && !to.quick) {
+    writeSection(join(HERE, 'RESULTS.md'), SECTION, body);
+    log(`wrote the "${SECTION}" section of bench/RESULTS.md and ${results.length} chart(s) in ${relative(process.cwd(), chartsDir)}`);
+  } else if (to.write) log(`--quick: RESULTS.md left alone; chart(s) in ${chartsDir}`);
+}
+
+const describePolicy = (p: Policy) =>
+  `\`${p.id}\`: ${p.description}; rules ${p.ruleFiles.map((f) => `\`${relative(join(HERE, '..'), f)}\``).join(', ')}; pool overrides \`${JSON.stringify(p.pool)}\``;
+
+const { policies, traces, json, write, quick, fromJsonFile } = parse();
+if (fromJsonFile) {
+  const { meta, results } = fromJson(readFileSync(fromJsonFile, 'utf8'));
+  output(meta, results, { write, quick: false });
+  process.exit(0);
+}
+const command = `npx tsx bench/quality.ts ${process.argv.slice(2).join(' ')}`.trim();
+const loadStart = load();
+const wallStart = Date.now();
+const results: TraceResult[] = [];
+for (const trace of traces) {
+  log(`${trace.name}: ${trace.jobs.length} jobs; policies ${policies.map((p) => p.id).join(', ')} side by side`);
+  // Policies side by side (jobs sleep), each on its own stack; starts staggered so stack boots do not pile up.
+  const runs = await Promise.all(
+    policies.map(async (p, i) => {
+      await new Promise((r) => setTimeout(r, i * 3000));
+      return runPolicy(p, trace, { tailS: TAIL_S, drainS: 60, log });
+    }),
+  );
+  const bounds = poolBounds(policies.find((p) => p.id === 'shipped') ?? policies[0]!);
+  const r = traceResult(trace, runs, bounds, SLO_S);
+  results.push(r);
+  for (const p of r.policies) {
+    log(`${trace.name}/${p.policy}: cost ${p.costS.toFixed(0)} worker-s (oracle ${r.oracle.costS.toFixed(0)}), wait p95 ${p.wait.p95.toFixed(2)} s, done ${p.done}, lost ${p.lost}, twice ${p.runTwice}, ${p.scaleActions} scale actions`);
+  }
+}
+const meta: RunMeta = {
+  command, date: new Date(wallStart).toISOString().slice(0, 16), wallS: (Date.now() - wallStart) / 1000, machine: machine(), loadStart, loadEnd: load(),
+  sloS: SLO_S, tailS: TAIL_S, policies: policies.map(describePolicy),
+};
+output(meta, results, { json, write, quick });

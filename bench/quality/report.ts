@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { elasticSpeedup, type Elasticity } from './metrics.js';
+import type { Figures, TraceResult } from './figures.js';
+
+/** One factor for every policy: the demo's `for:` (2 s up, 5 s down… ) against production's 1 m. */
+export const COMPRESSION = {
+  factor: 30,
+  text:
+    'every policy runs at the demo\'s timings, 30× faster than production: scrape and rule evaluation every 1 s (production 15 s–30 s), ' +
+    'the shipped scale-up `for:` 2 s (production 1 m), Alertmanager group_wait 0 s / group_interval 1 s; the baselines\' production ' +
+    'durations are divided by 30 (seed-steps `for:` 3 m → 6 s, 15 m → 30 s; HPA stabilization 300 s → 10 s, rate-limit period 15 s → 0.5 s, rounded up to 1 s).',
+};
+
+export function machine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform} ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}`;
+}
+
+export const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '–');
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}×` : '–');
+
+function row(f: Figures, r: TraceResult): string {
+  const e = f.elasticity;
+  return `| ${f.policy} | ${f1(f.costS)} | ${ratio(f.costS, r.oracle.costS)} | ${f2(f.wait.p50)} | ${f2(f.wait.p95)} | ${f2(f.wait.p99)} | ${pct(f.wait.overSlo)} | ${f.done} | ${f.lost} | ${f.runTwice} | ${f.scaleActions} | ${f1(e.thetaU)} | ${f1(e.thetaO)} | ${f1(e.tauU)} | ${f1(e.tauO)} | ${f1(e.instability)} | ${f2(e.jitter)} |`;
+}
+
+function speedups(r: TraceResult, baselines: string[]): string[] {
+  const byId = new Map(r.policies.map((p) => [p.policy, p.elasticity] as [string, Elasticity]));
+  const bases = baselines.filter((b) => byId.has(b));
+  if (bases.length === 0) return [];
+  const lines = [
+    '',
+    `Ratios to each baseline (cost ratio / p95-wait ratio / elastic speedup ε; < 1 cost or wait = cheaper or faster, ε > 1 = more elastic):`,
+    '',
+    `| policy | ${bases.map((b) => `vs ${b}`).join(' | ')} |`,
+    `|---|${bases.map(() => '---').join('|')}|`,
+  ];
+  for (const p of r.policies) {
+    const cells = bases.map((b) => {
+      const base = r.policies.find((x) => x.policy === b)!;
+      return p.policy === b ? '—' : `${ratio(p.costS, base.costS)} / ${ratio(p.wait.p95, base.wait.p95)} / ε ${elasticSpeedup(p.elasticity, base.elasticity).toFixed(2)}`;
+    });
+    lines.push(`| ${p.policy} | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
+export function traceSection(r: TraceResult, chartPath: string, baselines: string[]): string {
+  return [
+    `### Trace \`${r.trace}\` (${r.jobs} jobs, window ${r.windowS.toFixed(0)} s, pool ${r.bounds.min}–${r.bounds.max})`,
+    '',
+    `![${r.trace}](${chartPath})`,
+    '',
+    '| policy | cost (worker-s) | cost / oracle | wait p50 (s) | p95 | p99 | > SLO | done | lost | run twice | scale actions | θU % | θO % | τU % | τO % | instability % | jitter /min |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    row(r.oracle, r),
+    row(r.fixedAtMax, r),
+    ...r.policies.map((p) => row(p, r)),
+    ...speedups(r, baselines),
+  ].join('\n');
+}
+
+export const FORMULAS = [
+  'Formulas (grid Δt = 1 s over the window T = trace + tail; d = demand, s = supply = live worker processes):',
+  '- d(t) = number of trace jobs with at ≤ t < at + duration (each job started on arrival);',
+  '- cost = Σ s(t)·Δt (worker-seconds; s from the pm2 pid files of live worker processes, polled every 250 ms);',
+  '- queue wait = start − enqueue per job (start = first 250 ms poll that sees it in a worker\'s processing list), p50/p95/p99 nearest rank;',
+  '- θU = 100/T · Σ max(d − s, 0)/max(d, 1)·Δt, θO = 100/T · Σ max(s − d, 0)/max(d, 1)·Δt (max(d,1): an idle worker while nothing is demanded counts 100 %);',
+  '- τU = 100/T · Σ [s < d]·Δt, τO = 100/T · Σ [s > d]·Δt;',
+  '- instability υ = 100/(T − Δt) · Σ min(1, |sgn Δs − sgn Δd|)·Δt; jitter = (adaptations of s − adaptations of d)/T, per minute;',
+  '- elastic speedup ε(p vs b) = (θU_b/θU_p · θO_b/θO_p · τU_b/τU_p · τO_b/τO_p)^¼ (a metric 0 for both counts 1; 0 for p alone floored at 0.01 %);',
+  '- oracle: s = clamp(d, min, max) with no start-up delay; its waits are FCFS on `max` always-ready workers (non-zero only where d > max); "fixed at max" = max workers for all of T with the same waits.',
+].join('\n');
