@@ -46,8 +46,15 @@ describe('replay against a recorded run', () => {
     const replayed = result.pools[0]!.decisions;
     const shape = (d: { outcome: string; scale: string | null; from: number; to: number }) => `${d.outcome} ${d.scale} ${d.from}→${d.to}`;
     expect(replayed.map(shape)).toEqual(audited.map(shape));
-    // Evaluation interval (1 s) + group_interval (1 s) of the demo timings, plus delivery and decision latency.
-    const tolerance = 1_000 + 1_000 + 500;
-    replayed.forEach((d, i) => expect(Math.abs(d.time - Date.parse(audited[i].time))).toBeLessThanOrEqual(tolerance));
+    // Replay times are the instants Prometheus and Alertmanager scheduled; the audit adds what the
+    // real path spent on top (evaluation run time, the post to Alertmanager, the webhook, the
+    // decision), so a replayed decision is never later than its audited one and earlier by at most
+    // one evaluation interval (1 s) + group_interval (1 s) + that latency (measured 1.1–2.9 s in all on
+    // this 2-core machine under load; 1.5 s allowed for it).
+    for (const [i, d] of replayed.entries()) {
+      const delta = d.time - Date.parse(audited[i].time);
+      expect(delta, `${shape(d)} replayed ${delta} ms from its audit entry`).toBeLessThanOrEqual(500);
+      expect(delta, `${shape(d)} replayed ${delta} ms from its audit entry`).toBeGreaterThanOrEqual(-(1_000 + 1_000 + 1_500));
+    }
   }, 240_000);
 });
