@@ -16,6 +16,10 @@ export class PromqlError extends Error {
 
 export interface Series {
   metric: Record<string, string>;
+  /** Range query samples: [unix seconds, value text]. */
+  values?: [number, string][];
+  /** Instant query sample. */
+  value?: [number, string];
 }
 
 export interface PrometheusApi {
@@ -27,6 +31,8 @@ export interface PrometheusApi {
   series(match: string, start: number, end: number): Promise<Series[]>;
   labelValues(label: string, match: string | undefined, start: number, end: number): Promise<string[]>;
   labelNames(match: string | undefined, start: number, end: number): Promise<string[]>;
+  /** Any other API path (`/api/v1/status/config`, `/api/v1/rules`): its `data`. */
+  get<T>(path: string, params?: [string, string][]): Promise<T>;
 }
 
 export interface PrometheusApiDeps {
@@ -52,7 +58,7 @@ export function createPrometheusApi({ baseUrl, fetch: fetchImpl = fetch, timeout
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new Error(`Prometheus at ${root} unreachable (${path}): ${(err as Error).message}`);
+      throw new Error(`Prometheus at ${root} unreachable (${path}): ${(err as Error).message}`, { cause: err });
     }
     const text = await res.text();
     let body: { status?: string; data?: unknown; errorType?: string; error?: string };
@@ -70,6 +76,7 @@ export function createPrometheusApi({ baseUrl, fetch: fetchImpl = fetch, timeout
 
   const s = (n: number) => String(n);
   return {
+    get: (path, params = []) => call(path, params, 'GET'),
     async query(expr, time) {
       const data = await call<{ resultType: string; result: unknown }>('/api/v1/query', [['query', expr], ['time', s(time)]]);
       // Scalars and strings are a single value, not series; count them as one unnamed series.

@@ -1,6 +1,6 @@
 import { classifyAlert, type ScaleSignal, type WebhookPayload } from '../alerts/index.js';
 import { decide } from '../policy/decide.js';
-import { nextHistory } from '../policy/history.js';
+import { historyUpdates, withHistory } from '../policy/history.js';
 import type { AlertHistory, Decision } from '../policy/types.js';
 import { audible, mutedSignals, pausedDecision, withMuted, type Muted, type SilenceCache } from '../silences/index.js';
 import { HttpError } from './errors.js';
@@ -94,17 +94,10 @@ function alertAction(deps: PoolActionDeps, pool: string, signals: ScaleSignal[],
       // Muted by a silence that began after Alertmanager sent this: paused, or decide on the rest.
       const paused = pausedDecision(pool, state.replicas, signals, muted);
       if (paused) return paused;
-      const acting = audible(signals, muted).map((s) => ({ ...s, history: history.get(s.fingerprint) }));
+      const acting = withHistory(audible(signals, muted), history);
       return withMuted(decide({ pool, policy, state, now, signals: acting }), signals, muted);
     },
-    nextHistory: (decision: Decision, history: Map<string, AlertHistory>, now: number) => {
-      const updates = new Map<string, AlertHistory>();
-      for (const signal of signals) {
-        const next = nextHistory(updates.get(signal.fingerprint) ?? history.get(signal.fingerprint), signal, decision, now);
-        if (next) updates.set(signal.fingerprint, next);
-      }
-      return updates;
-    },
+    nextHistory: (decision: Decision, history: Map<string, AlertHistory>, now: number) => historyUpdates(signals, decision, history, now),
   };
 }
 

@@ -128,6 +128,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     }
     findings.push(...alertmanagerFindings(readFileSync(am, 'utf8'), am, config?.receiver.listen ?? '127.0.0.1:9460'));
   }
+  // What a rule edit would do is the next question once it is well-formed.
+  if (ruleFiles.length > 0) notes.push(`next: see what these rules would have done yesterday: alertscale replay --from 24h --rules ${ruleFiles.join(' ')}`);
   return { findings, notes };
 }
 

@@ -5,6 +5,7 @@ import { registerDemo } from './demo.js';
 import { registerExporter } from './exporter.js';
 import { registerPause } from './pause.js';
 import { registerReceiver } from './receiver.js';
+import { registerReplay } from './replay.js';
 import { registerResume } from './resume.js';
 import { registerScale } from './scale.js';
 import { registerStack } from './stack.js';
@@ -28,6 +29,7 @@ export function registerCommands(program: Command): void {
   registerTop(program);
   registerAudit(program);
   registerWhy(program);
+  registerReplay(program);
   registerScale(program);
   registerPause(program);
   registerResume(program);

@@ -1,0 +1,60 @@
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import type { Stack } from '../../src/cli/stack/stack.js';
+import { demoKeys } from '../../src/demo/keys.js';
+import { enqueueJobs } from '../../src/demo/stress.js';
+import { runReplay } from '../../src/replay/run.js';
+import { waitFor } from '../helpers/ports.js';
+import { api, redisOf, startTestStack } from './stack-helpers.js';
+
+// The oracle is the live loop: record a run (load → Prometheus → Alertmanager → receiver; the audit
+// log is the truth), then replay the same window against that Prometheus with the same rules and
+// Alertmanager config, and compare.
+let stack: Stack;
+let redis: Redis;
+let call: ReturnType<typeof api>;
+
+beforeAll(async () => {
+  stack = await startTestStack({ demo: { max: 4, maxStep: 3, cooldown: { up: '3s', down: '4s' } } });
+  redis = redisOf(stack);
+  call = api(stack);
+}, 120_000);
+
+afterAll(async () => {
+  redis?.disconnect();
+  await stack?.stop();
+  if (stack) rmSync(stack.dir, { recursive: true, force: true });
+}, 60_000);
+
+describe('replay against a recorded run', () => {
+  it('replays the audited decisions: same outcomes in order, same targets, times within evaluation + group_interval', async () => {
+    const from = Date.now();
+    await new Promise((r) => setTimeout(r, 3_000));
+    await enqueueJobs({ redis, queueKey: demoKeys('demo:jobs', 'demo').queue }, { tasks: 120, jobMs: 300, runId: 'replay-e2e' });
+    const replicas = async () => (await call('/v1/pools/demo')).body.replicas as number;
+    await waitFor('a scale-up', async () => (await replicas()) > 1, 45_000, 250);
+    await waitFor('the pool back at min', async () => (await replicas()) === 1, 90_000, 500);
+    // Let the last resolved notification land, and Prometheus scrape what followed.
+    await new Promise((r) => setTimeout(r, 4_000));
+    const to = Date.now();
+    const { body } = await call(`/v1/audit?pool=demo&limit=500&since=${(from / 1000).toFixed(3)}&until=${(to / 1000).toFixed(3)}`);
+    const audited = [...body.entries].reverse().filter((e: any) => e.actor === 'alertmanager');
+    expect(audited.filter((e: any) => e.outcome === 'scaled').length).toBeGreaterThanOrEqual(2);
+
+    const result = await runReplay({ config: stack.config, configFile: stack.configFile, pools: ['demo'], from, to, now: Date.now(), prometheusUrl: stack.urls.prometheus });
+    const replayed = result.pools[0]!.decisions;
+    const shape = (d: { outcome: string; scale: string | null; from: number; to: number }) => `${d.outcome} ${d.scale} ${d.from}→${d.to}`;
+    expect(replayed.map(shape)).toEqual(audited.map(shape));
+    // Replay times are the instants Prometheus and Alertmanager scheduled; the audit adds what the
+    // real path spent on top (evaluation run time, the post to Alertmanager, the webhook, the
+    // decision), so a replayed decision is never later than its audited one and earlier by at most
+    // one evaluation interval (1 s) + group_interval (1 s) + that latency (measured 1.1–2.9 s in all on
+    // this 2-core machine under load; 1.5 s allowed for it).
+    for (const [i, d] of replayed.entries()) {
+      const delta = d.time - Date.parse(audited[i].time);
+      expect(delta, `${shape(d)} replayed ${delta} ms from its audit entry`).toBeLessThanOrEqual(500);
+      expect(delta, `${shape(d)} replayed ${delta} ms from its audit entry`).toBeGreaterThanOrEqual(-(1_000 + 1_000 + 1_500));
+    }
+  }, 240_000);
+});
