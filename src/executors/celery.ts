@@ -52,10 +52,34 @@ export function celeryRefusal(output: string): string | undefined {
   return refused.length > 0 ? `Celery worker(s) refused: ${refused.join('; ')}` : undefined;
 }
 
+/** `celery -A APP inspect stats --json [--destination …]`: each worker's pool, processes included. */
+export function currentArgvForCelery(config: CeleryExecutorConfig): string[] {
+  const destination = config.destination?.length ? ['--destination', config.destination.join(',')] : [];
+  return [config.bin, '-A', config.app, 'inspect', 'stats', '--json', ...destination];
+}
+
+/** The live count: pool processes summed over the workers that answered `inspect stats`. */
+export function countCeleryProcesses(stdout: string): number {
+  const line = stdout.trim().split('\n').at(-1) ?? '';
+  const replies = JSON.parse(line) as Record<string, { pool?: { processes?: unknown } }>;
+  const workers = Object.entries(replies ?? {});
+  if (workers.length === 0) throw new Error('no Celery worker answered inspect stats');
+  return workers.reduce((sum, [node, stats]) => {
+    const processes = stats?.pool?.processes;
+    if (!Array.isArray(processes)) throw new Error(`${node}: inspect stats has no pool.processes list`);
+    return sum + processes.length;
+  }, 0);
+}
+
 export function createCeleryExecutor(pool: string, config: CeleryExecutorConfig): Executor {
-  const base = createCommandBackedExecutor(pool, config, { kind: 'celery', argvFor: argvForCelery });
+  const base = createCommandBackedExecutor(pool, config, {
+    kind: 'celery',
+    argvFor: argvForCelery,
+    current: { argvFor: currentArgvForCelery, parse: countCeleryProcesses },
+  });
   return {
     kind: base.kind,
+    current: base.current!,
     async scale(request: ScaleRequest): Promise<ExecutionResult> {
       const result = await base.scale(request);
       // argv empty: nothing ran (delta 0 or a refused request); there are no replies to read.

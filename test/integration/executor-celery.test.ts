@@ -122,6 +122,8 @@ describe('pool_grow / pool_shrink on a prefork worker', () => {
     const grown = await executor.scale({ pool: 'celerycore', replicas: 4, current: 2 });
     expect(grown, grown.outputTail).toMatchObject({ ok: true, exitCode: 0, argv: [CELERY, '-A', 'tasks', 'control', 'pool_grow', '2', '--json', '--destination', node] });
     await expectPoolSize(node, worker, 4);
+    // The executor's live count reads the same pool back.
+    expect(await executor.current!()).toBe(4);
 
     // Two long tasks keep two processes busy; the two idle ones are the ones that go.
     await enqueue([1, 2], 4000);
@@ -177,6 +179,7 @@ describe('control autoscale N N on an --autoscale worker', () => {
     const again = await executor.scale({ pool: 'celerycore', replicas: 1, current: 4 });
     expect(again.ok, again.outputTail).toBe(true);
     await expectPoolSize(node, worker, 1);
+    expect(await executor.current!()).toBe(1);
     await stopWorker(worker);
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 /** Reading `celery control --json` replies: replies captured from Celery 5.2.6 workers here. */
 import { describe, expect, it } from 'vitest';
-import { celeryRefusal } from '../../src/executors/celery.js';
+import { celeryRefusal, countCeleryProcesses } from '../../src/executors/celery.js';
 
 describe('celeryRefusal', () => {
   it.each([
@@ -16,5 +16,19 @@ describe('celeryRefusal', () => {
     ['not JSON', 'Error: No nodes replied within time constraint', 'celery control printed no JSON replies (last line: "Error: No nodes replied within time constraint")'],
   ])('%s', (_what, output, expected) => {
     expect(celeryRefusal(output)).toBe(expected);
+  });
+});
+
+describe('countCeleryProcesses (inspect stats --json)', () => {
+  const stats = (processes: number[]) => ({ pid: 1, pool: { 'max-concurrency': 2, processes } });
+  it.each([
+    ['one worker', { 'w1@vm': stats([14298, 14299]) }, 2],
+    ['two workers summed', { 'w1@vm': stats([1, 2, 3]), 'w2@vm': stats([4]) }, 4],
+  ])('%s', (_what, replies, n) => {
+    expect(countCeleryProcesses(`${JSON.stringify(replies)}\n`)).toBe(n);
+  });
+  it('throws when nobody answered or a reply has no process list', () => {
+    expect(() => countCeleryProcesses('{}')).toThrow('no Celery worker answered');
+    expect(() => countCeleryProcesses('{"w1@vm": {"pool": {}}}')).toThrow('w1@vm: inspect stats has no pool.processes list');
   });
 });
