@@ -27,6 +27,11 @@ export interface AlertmanagerOptions {
   config?: string;
   /** Extra flags, e.g. `--cluster.peer=…` (then also pass your own `--cluster.listen-address`). */
   args?: string[];
+  /**
+   * Serve the API under this path (`--web.route-prefix`), as Grafana serves its Alertmanager-
+   * compatible API under /api/alertmanager/grafana; `url` then ends with it.
+   */
+  routePrefix?: string;
 }
 
 /**
@@ -37,7 +42,7 @@ export interface AlertmanagerOptions {
 export async function startAlertmanager(opts: AlertmanagerOptions = {}): Promise<TestAlertmanager> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'alertscale-am-'));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${port}${opts.routePrefix ?? ''}`;
   const configFile = join(dir, 'alertmanager.yml');
   writeFileSync(configFile, opts.config ?? QUIET_ALERTMANAGER_CONFIG);
   const logFile = join(dir, 'alertmanager.log');
@@ -49,6 +54,7 @@ export async function startAlertmanager(opts: AlertmanagerOptions = {}): Promise
       `--config.file=${configFile}`, `--storage.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`, `--web.external-url=${url}`,
       ...(clustered ? [] : ['--cluster.listen-address=']),
+      ...(opts.routePrefix ? [`--web.route-prefix=${opts.routePrefix}`] : []),
       ...(opts.args ?? []),
     ],
     { stdio: ['ignore', logFd, logFd] },
