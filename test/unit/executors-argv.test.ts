@@ -25,7 +25,7 @@ describe('argv of every preset', () => {
     ['command shrink', argvForCommand(config('command', { scale: ['scale.sh', '{delta}'] }), shrink), ['scale.sh', '-2']],
     ['command at target still runs', argvForCommand(config('command', { scale: ['scale.sh', '{delta}'] }), same), ['scale.sh', '0']],
     ['pm2 grow', pm2Steps(config('pm2', { app: 'worker' }), grow.replicas, [{ id: 0, status: 'online' }])[0]!, ['pm2', 'scale', 'worker', '4']],
-    ['pm2 shrink, own bin', pm2Steps(config('pm2', { app: 'worker', bin: '/opt/pm2' }), shrink.replicas, [{ id: 0, status: 'online' }])[0]!, ['/opt/pm2', 'scale', 'worker', '1']],
+    ['pm2 shrink, own bin', pm2Steps(config('pm2', { app: 'worker', bin: '/opt/pm2' }), shrink.replicas, [0, 1, 2].map((id) => ({ id, status: 'online' as const })))[0]!, ['/opt/pm2', 'scale', 'worker', '1']],
     ['compose, no file or project', argvForCompose(config('compose', { service: 'worker' }), grow),
       ['docker', 'compose', 'up', '-d', '--no-recreate', '--scale', 'worker=4', 'worker']],
     ['compose, file and project', argvForCompose(config('compose', { service: 'worker', file: 'dc.yml', project: 'shop', bin: ['docker-compose'] }), shrink),
