@@ -57,7 +57,7 @@ export const DEMO_TIMINGS = {
  * How the demo rule files differ from production, besides `for:` (DEMO_TIMINGS): each production
  * text replaced by the demo one in expressions and annotations. Production windows of 1m (four 15 s
  * scrapes) become 10 s at the demo's 1 s scrapes; the backlog drain time of 60 s becomes 5 s, so a
- * burst waits seconds, not a minute, at demo speed. test/unit/rules.test.ts applies these to the
+ * burst waits seconds, not a minute, at demo speed. test/integration/rules.test.ts applies these to the
  * production files and expects the demo files.
  */
 export const DEMO_RULE_COMPRESSION: ReadonlyArray<readonly [production: string, demo: string]> = [

@@ -11,12 +11,14 @@ fi
 
 declare -A wanted=(
   [redis-server]=redis-server [prometheus]=prometheus [prometheus-alertmanager]=prometheus-alertmanager
-  [gunicorn]=gunicorn [tmux]=tmux [docker-compose]=docker-compose
+  [gunicorn]=gunicorn [tmux]=tmux [docker-compose]=docker-compose [faketime]=faketime [celery]=celery
 )
 missing=()
 for bin in "${!wanted[@]}"; do command -v "$bin" >/dev/null 2>&1 || missing+=("${wanted[$bin]}"); done
 # The web demo pool's app runs under Debian's gunicorn, i.e. /usr/bin/python3.
 /usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
+# The Celery tests run a real worker on a Redis broker: Debian's celery, python3-celery and python3-redis.
+/usr/bin/python3 -c 'import celery, redis' >/dev/null 2>&1 || missing+=(python3-celery python3-redis)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "alertscale: installing Debian packages: ${missing[*]}" >&2

@@ -8,3 +8,8 @@ bash scripts/ensure-deps.sh
 npx tsc --noEmit
 npx vitest run test/unit
 npx vitest run test/integration test/e2e --no-file-parallelism
+# The clock-shift guard: the tests that render times again, 400 days ahead (libfaketime reaches
+# Node's Date through libc). A test whose inputs are fixed dates, not times relative to now, fails here.
+faketime -f '+400d' npx vitest run test/unit/cli-render.test.ts test/unit/cli-format.test.ts \
+  test/unit/cli-client.test.ts test/unit/silences-muted.test.ts test/unit/policy-history.test.ts \
+  test/unit/clock-shift.test.ts

@@ -8,8 +8,21 @@ const program = new Command('alertscale')
 
 registerCommands(program);
 
+/**
+ * Commander answers the root's `--help` before it looks at the command name, so `alertscale nosuch
+ * --help` would print the main help and exit 0: a typo that looks like success in a script. The
+ * root has no options of its own, so its first operand is the command; an unknown one is parsed
+ * alone, which makes commander report it (with its "Did you mean") as the usage error it is.
+ */
+function argvToParse(argv: string[]): string[] {
+  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  if (name === undefined) return argv;
+  const known = program.commands.some((c) => c.name() === name || c.aliases().includes(name));
+  return known || name === 'help' ? argv : [...argv.slice(0, 2), name];
+}
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(argvToParse(process.argv));
 } catch (err) {
   const code = (err as { code?: string; exitCode?: number }).code;
   if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') process.exit(0);

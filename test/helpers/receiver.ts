@@ -6,12 +6,13 @@ import { createReceiver, type Receiver } from '../../src/receiver/app.js';
 import { startReceiverServer, type ReceiverServer } from '../../src/receiver/server.js';
 import { createSilencesClient } from '../../src/silences/index.js';
 import { createRedis } from '../../src/state/index.js';
+import { shiftedToNow } from './fixture-time.js';
 
 export const TOKEN = 'test-token-4f1b';
 
-/** The real Alertmanager 0.25 body captured from Alertmanager 0.25 (test/fixtures/alertmanager-0.25-firing.json). */
+/** The real Alertmanager 0.25 body as captured (test/fixtures/alertmanager-0.25-firing.json), its alert moved to have started a minute ago. */
 export function capturedFiring(): any {
-  return JSON.parse(readFileSync(new URL('../fixtures/alertmanager-0.25-firing.json', import.meta.url), 'utf8'));
+  return shiftedToNow(JSON.parse(readFileSync(new URL('../fixtures/alertmanager-0.25-firing.json', import.meta.url), 'utf8')));
 }
 
 /** The captured body, one alert, with labels/annotations/fields changed as a test needs. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { realClockEnv } from './fixture-time.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ export async function startRedis(): Promise<TestRedis> {
     // The binary itself, not a shell, so the pid held is Redis's.
     child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
       stdio: 'ignore',
+      // Redis's own timers stall under libfaketime; the clock under test is the CLI's and the receiver's.
+      env: realClockEnv(),
     });
     child.once('error', (err) => {
       throw new Error(`redis-server failed to start (is the Debian package redis-server installed?): ${err.message}`);
