@@ -58,10 +58,10 @@ describe('alertscale check', () => {
   });
 
   it('the demo rules pass too', async () => {
-    // recording.yml and alerts.yml; rules-demo/demo.yml and rules-demo/web.yml.
+    // recording.yml and alerts.yml; rules-demo/recording.yml, rules-demo/demo.yml and rules-demo/web.yml.
     const run = await check(ROOT, ['--rules', 'prometheus/rules', '--rules', 'prometheus/rules-demo']);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/4 of 4 files ok/);
+    expect(run.stdout).toMatch(/5 of 5 files ok/);
     expect(run.exitCode).toBe(0);
   });
 
