@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 const replay = (args: string[]) =>
-  runCli(['replay', '--config', configFile, '--prometheus', url, '--rules', 'prometheus/rules/alerts.yml', '--alertmanager-config', 'alertmanager/alertmanager.yml', ...args]);
+  runCli(['replay', '--config', configFile, '--prometheus', url, '--rules', 'test/fixtures/replay/demo-rules.yml', '--alertmanager-config', 'alertmanager/alertmanager.yml', ...args]);
 
 describe('alertscale replay against a backfilled day', () => {
   it('replays 24 h in seconds: the backlog scales up in maxStep steps to max, the idle pool back down', async () => {
