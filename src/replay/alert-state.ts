@@ -46,6 +46,17 @@ interface Active {
 /** Sorted, so equal label sets have equal keys. */
 export const labelKey = (labels: Readonly<Record<string, string>>) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
+const DECISION_ANNOTATIONS = new Set(['target', 'step']);
+
+function expandOrRaw(text: string, data: Parameters<typeof expandTemplate>[1]): string {
+  try {
+    return expandTemplate(text, data);
+  } catch (err) {
+    if (err instanceof TemplateError) return text;
+    throw err;
+  }
+}
+
 /** The alert one sample makes: series labels without __name__, the rule's labels, alertname; templated annotations. */
 export function alertOf(rule: AlertRule, series: Record<string, string>, value: number, externalLabels?: Record<string, string>) {
   const { __name__: _name, ...seriesLabels } = series;
@@ -61,7 +72,11 @@ export function alertOf(rule: AlertRule, series: Record<string, string>, value: 
   const labels: Record<string, string> = { ...seriesLabels };
   for (const [k, v] of Object.entries(rule.labels)) labels[k] = expand(`label ${k}`, v);
   labels.alertname = rule.name;
-  const annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expand(`annotation ${k}`, v)]));
+  // Only target and step steer a decision; an annotation for people (a summary that runs a query,
+  // say) keeps its raw text rather than stopping the replay.
+  const annotations = Object.fromEntries(
+    Object.entries(rule.annotations).map(([k, v]) => [k, DECISION_ANNOTATIONS.has(k) ? expand(`annotation ${k}`, v) : expandOrRaw(v, data)]),
+  );
   return { labels, annotations };
 }
 

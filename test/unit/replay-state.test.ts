@@ -47,4 +47,11 @@ describe('Prometheus alert state machine', () => {
     const [send] = evaluateRule(rule({ forMs: 0 }), series([1]), times(1), { resendDelayMs: 0 });
     expect(send!.labels).toEqual({ pool: 'demo', scale: 'up', alertname: 'Backlog' });
   });
+
+  it('a summary replay cannot expand (a query template) keeps its raw text; an unexpandable target stops the replay', () => {
+    const query = '{{ with printf `x{pool="%s"}` $labels.pool | query }}{{ . | first | value }}{{ end }}';
+    const [send] = evaluateRule(rule({ forMs: 0, annotations: { target: '{{ $value }}', summary: query } }), series([3]), times(1), { resendDelayMs: 0 });
+    expect(send!.annotations).toEqual({ target: '3', summary: query });
+    expect(() => evaluateRule(rule({ forMs: 0, annotations: { target: query } }), series([3]), times(1), { resendDelayMs: 0 })).toThrow(/annotation target/);
+  });
 });
