@@ -29,6 +29,12 @@ afterAll(async () => {
 });
 
 /** Processes whose command line names `dir` (the stack's daemons all do: configs, pidfiles, PM2_HOME). */
+/** A daemon told to stop may take a moment to exit (pm2's God daemon outlives `pm2 kill` briefly). */
+async function noneLeftIn(dir: string): Promise<void> {
+  await waitFor('nothing left running in the demo dir', () => processesIn(dir).length === 0, 10_000, 200).catch(() => undefined);
+  expect(processesIn(dir)).toEqual([]);
+}
+
 function processesIn(dir: string): string[] {
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
@@ -78,7 +84,7 @@ describe('alertscale demo', () => {
       /\] decision scaled: scale 1 → \d+: asked up to \d+ \(DemoQueueBacklog\)/,
       /\] queue drained: all 80 jobs done at \+/,
       /\] alert DemoWorkersIdle is firing/,
-      /\] decision scaled: scale \d+ → 1: asked down to 1 \(DemoWorkersIdle\)/,
+      /\] decision scaled: scale \d+ → 1: asked down to \d+ \(DemoWorkersIdle\)/,
       /\] pool back at rest: 1 worker\(s\)$/,
       /^final figures:$/,
       /^ {2}jobs done +80\/80$/,
@@ -99,7 +105,7 @@ describe('alertscale demo', () => {
     expect(workerSeconds).toBeGreaterThan(over);
     expect(workerSeconds).toBeLessThan(peak * over);
     expect(existsSync(join(dir, 'stack.json'))).toBe(false);
-    expect(processesIn(dir)).toEqual([]);
+    await noneLeftIn(dir);
   }, 200_000);
 
   it('Ctrl-C mid-demo stops what it started and exits 130 with the figures so far', async () => {
@@ -115,7 +121,7 @@ describe('alertscale demo', () => {
     child.kill('SIGINT');
     expect(await exited, stdout).toBe(130);
     inOrder(stdout, [/^SIGINT: interrupted; figures so far:$/, /^final figures:$/, /^ {2}jobs done +\d+\/400$/, /^stopping the stack this demo started…$/, /^stopped\.$/]);
-    expect(processesIn(dir)).toEqual([]);
+    await noneLeftIn(dir);
   }, 150_000);
 
   it('uses a stack already running in --dir and leaves it running', async () => {
@@ -148,6 +154,6 @@ describe('alertscale demo', () => {
     expect(after).toMatch(/\] pool back at rest: 1 worker\(s\)/);
     expect(after).toMatch(/^ {2}jobs done +80\/80$/m);
     await tmux(['kill-server']); // its command line names the dir too
-    expect(processesIn(dir)).toEqual([]);
+    await noneLeftIn(dir);
   }, 200_000);
 });
