@@ -67,11 +67,13 @@ function abortOnSignals(): { signal: AbortSignal; received: () => NodeJS.Signals
 
 /**
  * Narration lines, and on a terminal a progress bar of jobs done under them (linewrap: long
- * narration lines wrap instead of being cut at the terminal's edge).
+ * narration lines wrap instead of being cut at the terminal's edge). forceRedraw: flushing logged
+ * lines clears the bar's line, and cli-progress skips redrawing a bar whose text did not change,
+ * which left a blank line where the bar should be.
  */
 function output(): Pick<DemoRunOptions, 'print' | 'progress'> {
   if (!process.stdout.isTTY) return { print: (line) => process.stdout.write(`${line}\n`) };
-  const bars = new MultiBar({ format: 'jobs done {bar} {value}/{total} | {percentage}% | {duration_formatted}', hideCursor: true, clearOnComplete: false, linewrap: true }, Presets.shades_classic);
+  const bars = new MultiBar({ format: 'jobs done {bar} {value}/{total} | {percentage}% | {duration_formatted}', hideCursor: true, clearOnComplete: false, linewrap: true, forceRedraw: true }, Presets.shades_classic);
   let bar: ReturnType<MultiBar['create']> | undefined;
   return {
     print: (line) => (bar ? bars.log(`${line}\n`) : process.stdout.write(`${line}\n`)),
@@ -79,6 +81,7 @@ function output(): Pick<DemoRunOptions, 'print' | 'progress'> {
       start: (total) => (bar = bars.create(total, 0)),
       update: (done) => bar?.update(done),
       stop: () => {
+        bars.update(); // stop() draws the bar but drops lines still waiting in its log buffer
         bars.stop();
         bar = undefined;
       },
