@@ -13,8 +13,9 @@ import { createSilencesClient } from '../silences/index.js';
 import { evaluateRule, type AlertSend } from './alert-state.js';
 import { parseAlertmanagerConfig, type AlertmanagerModel } from './alertmanager-config.js';
 import { deliver, type PastSilence } from './alertmanager-delivery.js';
-import { replayPool, type PoolReplay } from './decisions.js';
-import { createPrometheusSource, type PrometheusSource } from './prometheus-source.js';
+import { createPoolReplayer, type PoolReplay } from './decisions.js';
+import { createPrometheusSource, type PrometheusSettings, type PrometheusSource } from './prometheus-source.js';
+import { receiverTiming } from './receiver-timing.js';
 import { isScalingRule, loadAlertRules, RuleFileError, type AlertRule } from './rule-files.js';
 import { summarise, type PoolSummary, type Samples } from './summary.js';
 
@@ -31,6 +32,9 @@ export interface ReplayRequest {
   prometheusUrl: string;
   /** Given with --alertmanager-config; else the config Alertmanager runs. */
   alertmanagerConfig?: string;
+  /** Given with --decision-latency / --command-duration (ms); else measured in the window (receiver-timing.ts). */
+  decisionLatencyMs?: number;
+  commandDurationMs?: number;
 }
 
 export interface PoolResult extends PoolReplay {
@@ -71,9 +75,45 @@ export async function runReplay(req: ReplayRequest): Promise<ReplayResult> {
   const silences = await pastSilences(req.config.alertmanager.url, notes);
 
   await requireSeries(prometheus, relevant, pools, req);
+  const { sends, evaluationIntervalMs } = await evaluateRules(prometheus, settings, relevant, req);
+  const stepMs = Math.max(evaluationIntervalMs, Math.ceil((req.to - req.from) / 1_500 / 1000) * 1000);
+  const [processes, queue, timing, starts] = await Promise.all([
+    samplesByPool(prometheus, 'sum by (pool) (alertscale_pool_processes)', req, stepMs),
+    samplesByPool(prometheus, 'sum by (pool) (alertscale_queue_length)', req, stepMs),
+    receiverTiming(prometheus, { pools, from: req.from, to: req.to, decisionMs: req.decisionLatencyMs, commandMs: req.commandDurationMs }, notes),
+    Promise.all(pools.map((pool) => startingReplicas(prometheus, pool, req.from, req.config.pools[pool]!.min))),
+  ]);
+  const replayers = pools.map((pool, i) => {
+    const cfg = req.config.pools[pool]!;
+    if (!cfg.enabled) notes.push(`pool ${pool} is not enabled (dry run); replayed as if it were`);
+    const policy = { ...toPolicy(cfg), enabled: true };
+    return { pool, policy, start: starts[i]!, replayer: createPoolReplayer(pool, policy, { at: req.from, replicas: starts[i]!.replicas }, timing.byPool.get(pool)) };
+  });
+  // One pass: Alertmanager's next flush of a group depends on when the receiver answered its last one.
+  deliver(sends, alertmanager, {
+    until: req.to,
+    silences,
+    answer: (n) => Math.max(n.at + timing.decisionMs, ...replayers.map((r) => r.replayer.receive(n) ?? -Infinity)),
+  });
+  const results = replayers.map(({ pool, policy, start, replayer }): PoolResult => {
+    const replay = replayer.result();
+    return {
+      ...replay,
+      start,
+      rules: byPool.get(pool)!.map((r) => r.name),
+      processes: processes.get(pool) ?? [],
+      queue: queue.get(pool) ?? [],
+      summary: summarise(replay, policy, req, { processes: processes.get(pool), queue: queue.get(pool), stepMs }),
+    };
+  });
+  return { from: req.from, to: req.to, evaluationIntervalMs, notes, pools: results };
+}
+
+/** What Prometheus would have sent Alertmanager: each rule at its group's evaluations (one query_range per rule). */
+async function evaluateRules(prometheus: PrometheusSource, settings: PrometheusSettings, rules: AlertRule[], req: ReplayRequest): Promise<{ sends: AlertSend[]; evaluationIntervalMs: number }> {
   const sends: AlertSend[] = [];
   let evaluationIntervalMs = settings.evaluationIntervalMs;
-  await Promise.all(relevant.map(async (rule) => {
+  await Promise.all(rules.map(async (rule) => {
     const interval = rule.intervalMs ?? settings.evaluationIntervalMs;
     evaluationIntervalMs = Math.min(evaluationIntervalMs, interval);
     const phase = settings.phases.get(rule.group) ?? 0;
@@ -84,30 +124,7 @@ export async function runReplay(req: ReplayRequest): Promise<ReplayResult> {
     const series = await prometheus.range(rule.expr, times[0]!, times.at(-1)!, interval);
     sends.push(...evaluateRule(rule, series, times, { resendDelayMs: settings.resendDelayMs, externalLabels: settings.externalLabels }));
   }));
-  const notifications = deliver(sends, alertmanager, { until: req.to, silences });
-
-  const stepMs = Math.max(evaluationIntervalMs, Math.ceil((req.to - req.from) / 1_500 / 1000) * 1000);
-  const [processes, queue] = await Promise.all([
-    samplesByPool(prometheus, 'sum by (pool) (alertscale_pool_processes)', req, stepMs),
-    samplesByPool(prometheus, 'sum by (pool) (alertscale_queue_length)', req, stepMs),
-  ]);
-  const results: PoolResult[] = [];
-  for (const pool of pools) {
-    const cfg = req.config.pools[pool]!;
-    if (!cfg.enabled) notes.push(`pool ${pool} is not enabled (dry run); replayed as if it were`);
-    const policy = { ...toPolicy(cfg), enabled: true };
-    const start = await startingReplicas(prometheus, pool, req.from, cfg.min);
-    const replay = replayPool(pool, policy, { at: req.from, replicas: start.replicas }, notifications);
-    results.push({
-      ...replay,
-      start,
-      rules: byPool.get(pool)!.map((r) => r.name),
-      processes: processes.get(pool) ?? [],
-      queue: queue.get(pool) ?? [],
-      summary: summarise(replay, policy, req, { processes: processes.get(pool), queue: queue.get(pool), stepMs }),
-    });
-  }
-  return { from: req.from, to: req.to, evaluationIntervalMs, notes, pools: results };
+  return { sends, evaluationIntervalMs };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
