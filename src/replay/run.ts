@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { coveredPools } from '../cli/check/cross-check.js';
 import { CliError } from '../cli/client/errors.js';
 import type { Config } from '../config/index.js';
 import { selectors, type Selector } from '../promql/selectors.js';
@@ -68,7 +69,7 @@ export async function runReplay(req: ReplayRequest): Promise<ReplayResult> {
   }
   const ruleFiles = req.ruleFiles ?? defaultRuleFiles(settings.ruleFiles, notes);
   const rules = await loadRulesOrExplain(ruleFiles);
-  const byPool = new Map(pools.map((p) => [p, rules.filter((r) => isScalingRule(r) && reaches(r, p))]));
+  const byPool = new Map(pools.map((p) => [p, rules.filter((r) => isScalingRule(r) && coveredPools(r.source, [p]).length > 0)]));
   const relevant = [...new Set([...byPool.values()].flat())];
   if (relevant.length === 0) throw new CliError(`no scaling rule in ${ruleFiles.join(', ')} reaches pool ${pools.join(', ')}; pass the pool's rule files with --rules`);
   const alertmanager = await alertmanagerModel(req, notes);
@@ -162,16 +163,6 @@ async function loadRulesOrExplain(files: string[]): Promise<AlertRule[]> {
     if (err instanceof RuleFileError) throw new CliError(err.message);
     throw err;
   }
-}
-
-/** A rule reaches a pool when a selector names it (`pool="demo"`, `pool=~"de.*"`), or when none names any pool. */
-function reaches(rule: AlertRule, pool: string): boolean {
-  const poolMatchers = selectors(rule.expr).flatMap((s) => s.matchers.filter((m) => m.label === 'pool'));
-  if (poolMatchers.length === 0) return true;
-  return poolMatchers.some((m) => {
-    const hit = m.op.includes('~') ? new RegExp(`^(?:${m.value})$`).test(pool) : m.value === pool;
-    return m.op.startsWith('!') ? !hit : hit;
-  });
 }
 
 async function alertmanagerModel(req: ReplayRequest, notes: string[]): Promise<AlertmanagerModel> {
