@@ -56,6 +56,7 @@ export function createPoolReplayer(pool: string, policy: PoolPolicy, start: { at
   let free = -Infinity;
   return {
     receive(n) {
+      if (!n.alerts.some((a) => a.labels.pool === pool)) return undefined;
       const classified = n.alerts.map(classifyAlert);
       const invalid = classified.flatMap((c, i) => (c.kind === 'invalid' && n.alerts[i]!.labels.pool === pool ? [`${c.alert.alertname}: ${c.problem}`] : []));
       const signals = classified.flatMap((c) => (c.kind === 'signal' && c.signal.pool === pool ? [c.signal] : []));
