@@ -14,7 +14,7 @@ import { createSilencesClient } from '../silences/index.js';
 import { evaluateRule, type AlertSend } from './alert-state.js';
 import { parseAlertmanagerConfig, type AlertmanagerModel } from './alertmanager-config.js';
 import { deliver, type PastSilence } from './alertmanager-delivery.js';
-import { createPoolReplayer, type PoolReplay } from './decisions.js';
+import { createPoolReplayer, type PoolReplay, type ReceiverTiming } from './decisions.js';
 import { createPrometheusSource, type PrometheusSettings, type PrometheusSource } from './prometheus-source.js';
 import { receiverTiming } from './receiver-timing.js';
 import { isScalingRule, loadAlertRules, RuleFileError, type AlertRule } from './rule-files.js';
@@ -84,30 +84,43 @@ export async function runReplay(req: ReplayRequest): Promise<ReplayResult> {
     receiverTiming(prometheus, { pools, from: req.from, to: req.to, decisionMs: req.decisionLatencyMs, commandMs: req.commandDurationMs }, notes),
     Promise.all(pools.map((pool) => startingReplicas(prometheus, pool, req.from, req.config.pools[pool]!.min))),
   ]);
-  const replayers = pools.map((pool, i) => {
+  const replayed = replayDecisions(req, sends, { model: alertmanager, silences }, pools.map((pool, i) => ({ pool, start: starts[i]!, timing: timing.byPool.get(pool) })), timing.decisionMs, notes);
+  const results = replayed.map(({ pool, policy, start, replay }): PoolResult => ({
+    ...replay,
+    start,
+    rules: byPool.get(pool)!.map((r) => r.name),
+    processes: processes.get(pool) ?? [],
+    queue: queue.get(pool) ?? [],
+    summary: summarise(replay, policy, req, { processes: processes.get(pool), queue: queue.get(pool), stepMs }),
+  }));
+  return { from: req.from, to: req.to, evaluationIntervalMs, notes, pools: results };
+}
+
+/**
+ * Alertmanager's delivery and every pool's receiver in one pass: a group's next flush depends on
+ * when the receiver answered its last one (a notification no replayed pool decides is answered
+ * after the receiver's decision time).
+ */
+function replayDecisions(
+  req: ReplayRequest,
+  sends: readonly AlertSend[],
+  delivery: { model: AlertmanagerModel; silences: PastSilence[] },
+  pools: { pool: string; start: { replicas: number; source: string }; timing?: ReceiverTiming }[],
+  decisionMs: number,
+  notes: string[],
+) {
+  const replayers = pools.map(({ pool, start, timing }) => {
     const cfg = req.config.pools[pool]!;
     if (!cfg.enabled) notes.push(`pool ${pool} is not enabled (dry run); replayed as if it were`);
     const policy = { ...toPolicy(cfg), enabled: true };
-    return { pool, policy, start: starts[i]!, replayer: createPoolReplayer(pool, policy, { at: req.from, replicas: starts[i]!.replicas }, timing.byPool.get(pool)) };
+    return { pool, policy, start, replayer: createPoolReplayer(pool, policy, { at: req.from, replicas: start.replicas }, timing) };
   });
-  // One pass: Alertmanager's next flush of a group depends on when the receiver answered its last one.
-  deliver(sends, alertmanager, {
+  deliver(sends, delivery.model, {
     until: req.to,
-    silences,
-    answer: (n) => Math.max(n.at + timing.decisionMs, ...replayers.map((r) => r.replayer.receive(n) ?? -Infinity)),
+    silences: delivery.silences,
+    answer: (n) => Math.max(n.at + decisionMs, ...replayers.map((r) => r.replayer.receive(n) ?? -Infinity)),
   });
-  const results = replayers.map(({ pool, policy, start, replayer }): PoolResult => {
-    const replay = replayer.result();
-    return {
-      ...replay,
-      start,
-      rules: byPool.get(pool)!.map((r) => r.name),
-      processes: processes.get(pool) ?? [],
-      queue: queue.get(pool) ?? [],
-      summary: summarise(replay, policy, req, { processes: processes.get(pool), queue: queue.get(pool), stepMs }),
-    };
-  });
-  return { from: req.from, to: req.to, evaluationIntervalMs, notes, pools: results };
+  return replayers.map(({ pool, policy, start, replayer }) => ({ pool, policy, start, replay: replayer.result() }));
 }
 
 /** What Prometheus would have sent Alertmanager: each rule at its group's evaluations (one query_range per rule). */
