@@ -5,6 +5,11 @@
  * command run (alertscale_executor_duration_seconds, outcome scaled). Replay puts decisions and
  * cooldown stamps where these put them (decisions.ts). A series missing from the window means no
  * such delay is known: it counts as 0, and the notes say so.
+ *
+ * Alertmanager labels its latency by integration only, so the decision time is one mean over every
+ * webhook it called: pools whose executor probes slowly (pm2 lists its processes) decide later
+ * than that mean, pools without a probe sooner. The pm2 executor's duration also leaves out the
+ * listing it runs before `pm2 scale`.
  */
 import type { ReceiverTiming } from './decisions.js';
 import type { PrometheusSource } from './prometheus-source.js';
