@@ -36,6 +36,8 @@ export interface DemoWorker {
   run(): Promise<void>;
   /** Ask for a graceful stop: no new job is taken, the current one completes. */
   stop(): void;
+  /** True once a drain request (docs/HEARTBEATS.md "Drain") was seen: run() ends after the job in hand. */
+  readonly draining: boolean;
   /** The job being done right now, if any. */
   readonly current: Job | undefined;
 }
@@ -56,17 +58,20 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
   const processing = keys.processing(me);
 
   let stopping = false;
+  let draining = false;
   let current: Job | undefined;
   let wake: (() => void) | undefined;
 
   const heartbeat = createHeartbeat({
     redis,
     key: keys.heartbeat(me),
+    drainKey: keys.drain(me),
     ttlS: settings.heartbeatTtlS,
     everyMs: settings.heartbeatEveryMs,
     pid,
     host,
     onError: throttled((err) => log.warn({ err: String(err) }, 'heartbeat write failed; retrying')),
+    onDrain: () => drain(),
   });
   const scanner = createOrphanScanner({
     redis,
@@ -116,10 +121,16 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
       return;
     }
     const job = decoded.job;
+    // Counted as started only if no drain was asked for; else it stays in the processing list
+    // untouched and the sweep on the way out gives it back.
+    const runs = (await persist('count start', () => ops.started(me, job.id))) ?? 1;
+    if (runs === 0) {
+      drain();
+      return;
+    }
     current = job;
     const startedMs = Date.now();
     await heartbeat.setJob({ id: job.id, startedMs });
-    const runs = (await persist('count start', () => ops.started(job.id))) ?? 1;
     if (runs > 1) log.warn({ job: job.id, runs }, 'running a job again (a worker stopped mid-job before)');
     const seconds = () => (Date.now() - startedMs) / 1000;
     try {
@@ -151,16 +162,29 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     }
   };
 
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ job: current?.id }, current ? 'stopping after the job in hand' : 'stopping');
+    wake?.();
+  };
+  /** A drain is a stop the receiver asked for through Redis; the heartbeat says it is understood. */
+  const drain = () => {
+    if (draining) return;
+    draining = true;
+    log.info({ job: current?.id }, current ? 'draining: finishing the job in hand, taking no new one' : 'draining: taking no new job');
+    void heartbeat.setDraining();
+    stop();
+  };
+
   return {
     get current() {
       return current;
     },
-    stop() {
-      if (stopping) return;
-      stopping = true;
-      log.info({ job: current?.id }, current ? 'stopping after the job in hand' : 'stopping');
-      wake?.();
+    get draining() {
+      return draining;
     },
+    stop,
     async run() {
       // The heartbeat goes first: an orphan scan treats a processing list without one as dead.
       await persist('first heartbeat', () => heartbeat.start(), () => stopping);
