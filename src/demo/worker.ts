@@ -61,6 +61,8 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
   let draining = false;
   let current: Job | undefined;
   let wake: (() => void) | undefined;
+  /** CLIENT ID of the blocking connection, so a stop can end a BLMOVE that is waiting. */
+  let blockingId: number | undefined;
 
   const heartbeat = createHeartbeat({
     redis,
@@ -167,6 +169,9 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     stopping = true;
     log.info({ job: current?.id }, current ? 'stopping after the job in hand' : 'stopping');
     wake?.();
+    // An idle worker leaves now, not when its BLMOVE times out: UNBLOCK makes it return nil as a
+    // timeout would. A stale id (the connection was re-made) unblocks nothing; the timeout still ends it.
+    if (blockingId !== undefined && !current) redis.client('UNBLOCK', blockingId).catch(() => {});
   };
   /** A drain is a stop the receiver asked for through Redis; the heartbeat says it is understood. */
   const drain = () => {
@@ -195,6 +200,8 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
       }
       // Anything left under this id (a reused WORKER_ID after a crash) goes back first.
       let sweep = true;
+      const id = await persist('blocking client id', () => blocking.client('ID'), () => stopping);
+      blockingId = id === undefined ? undefined : Number(id);
       const scanning = scanLoop();
       log.info({ queue: keys.queue, processing }, 'demo worker started');
       while (!stopping) {

@@ -22,6 +22,8 @@ export interface WorkersReaderDeps {
 export interface WorkersReader {
   /** Every worker of the pool with a live heartbeat, and the pool summary. */
   read(pool: string): Promise<PoolWorkers>;
+  /** The heartbeats alone (no /proc, no CPU window): what a victim choice needs, at once. */
+  records(pool: string): Promise<WorkerRecord[]>;
   close(): void;
 }
 
@@ -109,6 +111,7 @@ export function createWorkersReader(deps: WorkersReaderDeps): WorkersReader {
       const seen = await usage(records);
       return poolWorkers({ pool, records, usage: seen, counters, nowMs: now() });
     },
+    records: async (pool) => (await heartbeats(pool)).records,
     close: () => files.close(),
   };
 }
