@@ -134,4 +134,57 @@ describe('scale-down that never interrupts work (real pm2, real demo workers)', 
     expect(Object.values(starts).filter((n) => n === '2').length).toBeGreaterThanOrEqual(1);
     await pm2('delete', app);
   });
+
+  it('4 → 2 with all 4 busy: the two youngest jobs are drained, none interrupted, no new job on a draining worker', async () => {
+    const app = 'sddrain';
+    const queue = `${app}:jobs`;
+    const keys = demoKeys(queue, app);
+    await pm2(...demoPm2StartArgs(repo, { name: app, instances: 4, killTimeoutMs: 1_500, redisUrl: redis.url, queueKey: queue, pool: app }));
+    await waitFor(`${app}: 4 heartbeats`, async () => (await beats(app)).size === 4, 30_000, 100);
+    // Four long jobs a little apart, so their ages differ; then short ones waiting behind them.
+    for (let i = 0; i < 4; i++) {
+      await client.lpush(queue, encodeJob({ id: `long-${i}`, ms: JOB_MS }));
+      await waitFor(`long-${i} started`, async () => (await client.hget(keys.starts, `long-${i}`)) === '1', 10_000, 20);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await client.lpush(queue, ...Array.from({ length: 4 }, (_, i) => encodeJob({ id: `short-${i}`, ms: 500 })));
+    const before = await beats(app);
+    expect([...before.values()].map((h) => h.busy)).toEqual(['1', '1', '1', '1']);
+    const youngest = [...before.entries()].sort((a, b) => Number(b[1].job_started) - Number(a[1].job_started)).slice(0, 2);
+    const lastEndMs = Math.max(...youngest.map(([, h]) => Number(h.job_started) * 1000 + JOB_MS));
+
+    // Watch every heartbeat while the scale-down runs: which jobs each worker holds.
+    const held = new Map<string, Set<string>>();
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        for (const [id, h] of await beats(app)) if (h.job) (held.get(id) ?? held.set(id, new Set()).get(id)!).add(h.job);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const reader = createWorkersReader({ redis: client });
+    const remover = createPm2Remover({ kind: 'pm2', app, bin: pm2Bin, timeout: 45_000, env: { PM2_HOME: home } });
+    const report = await scaleDownWithVictims({ redis: client, reader, remover, pool: app, from: 4, to: 2, drainTimeoutMs: 30_000, onDrainTimeout: 'leave' });
+    const doneAt = Date.now();
+    watching = false;
+    await watch;
+    reader.close();
+
+    // The victims are the two youngest jobs' workers, drained, then removed.
+    expect(report.victims.map((v) => v.id).sort()).toEqual(youngest.map(([id]) => id).sort());
+    expect(report.victims.map((v) => [v.tier, v.outcome])).toEqual([['busy', 'removed'], ['busy', 'removed']]);
+    expect(report.partial).toBe(false);
+    // The pool reached 2 when those jobs ended, not before.
+    expect(doneAt).toBeGreaterThanOrEqual(lastEndMs);
+    expect(doneAt - lastEndMs).toBeLessThan(3_000);
+    expect(await processes(app)).toHaveLength(2);
+    // A draining worker held only the job it had when asked.
+    for (const [id, h] of youngest) expect([...(held.get(id) ?? [])]).toEqual([h.job]);
+
+    await waitFor('all 8 jobs done', async () => (await demoTally(client, queue)).completed === 8, 20_000, 100);
+    const starts = await client.hgetall(keys.starts);
+    expect(Object.keys(starts)).toHaveLength(8);
+    expect(new Set(Object.values(starts))).toEqual(new Set(['1'])); // no job interrupted
+    await pm2('delete', app);
+  });
 });
