@@ -1,30 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import type { InstanceRemover } from '../executors/removers.js';
+import type { ExecutionResult } from '../executors/types.js';
 import { chooseVictims, type Victim } from '../policy/victims.js';
 import { goneWorkers, requestDrain } from './drain.js';
 import type { WorkersReader } from './read.js';
-import type { WorkerRecord } from './view.js';
-
-/**
- * What an executor that can choose which instance goes provides (pm2 by process id, systemd by
- * `unit@i`, compose by container, Kubernetes by pod-deletion-cost, `command` by `{victims}`).
- */
-export interface VictimRemover<R = unknown> {
-  /**
-   * The instance of each chosen worker, found before it drains (a drained pm2 process has no pid
-   * any more). Workers it cannot place are absent from the map.
-   */
-  locate(victims: readonly WorkerRecord[]): Promise<Map<string, string>>;
-  /** Remove exactly these instances and leave the pool at `replicas`. */
-  remove(instances: readonly string[], replicas: number): Promise<R>;
-}
 
 export type DrainTimeoutAction = 'stop' | 'leave';
 
-export interface ScaleDownInput<R> {
+export interface ScaleDownInput {
   redis: Redis;
   reader: WorkersReader;
-  remover: VictimRemover<R>;
+  /** The pool executor's remover (executors/removers.ts). */
+  remover: InstanceRemover;
   pool: string;
   from: number;
   to: number;
@@ -43,12 +31,12 @@ export interface VictimOutcome extends Victim {
   outcome: 'removed' | 'stopped' | 'left' | 'not_found';
 }
 
-export interface ScaleDownReport<R> {
+export interface ScaleDownReport {
   victims: VictimOutcome[];
   /** Victims asked for that had no heartbeat to match (the pool had fewer live workers than `from`). */
   missing: number;
   /** Every removal run, in order. */
-  runs: R[];
+  runs: ExecutionResult[];
   /** Some busy victims were left draining past drainTimeout. */
   partial: boolean;
   waitedMs: number;
@@ -60,7 +48,7 @@ export interface ScaleDownReport<R> {
  * remove the idle ones at once, then each busy one as soon as it has finished its job and exited,
  * up to drainTimeout; past it, stop or leave the rest as configured.
  */
-export async function scaleDownWithVictims<R>(input: ScaleDownInput<R>): Promise<ScaleDownReport<R>> {
+export async function scaleDownWithVictims(input: ScaleDownInput): Promise<ScaleDownReport> {
   const { redis, reader, remover, pool, to } = input;
   const now = input.now ?? Date.now;
   const pollMs = input.pollMs ?? 200;
@@ -70,7 +58,7 @@ export async function scaleDownWithVictims<R>(input: ScaleDownInput<R>): Promise
   const byId = new Map(records.map((r) => [r.id, r]));
   const located = await remover.locate(choice.victims.map((v) => byId.get(v.id)!));
   const outcomes: VictimOutcome[] = choice.victims.map((v) => ({ ...v, instance: located.get(v.id), outcome: 'not_found' }));
-  const runs: R[] = [];
+  const runs: ExecutionResult[] = [];
   const found = outcomes.filter((v) => v.instance !== undefined);
   await requestDrain(redis, pool, found.map((v) => v.id), input.drainTimeoutMs / 1000 + 60, startedAt);
 
@@ -79,7 +67,7 @@ export async function scaleDownWithVictims<R>(input: ScaleDownInput<R>): Promise
   const removeNow = async (batch: VictimOutcome[], outcome: VictimOutcome['outcome']) => {
     if (batch.length === 0) return;
     pending = pending.filter((v) => !batch.includes(v));
-    runs.push(await remover.remove(batch.map((v) => v.instance!), to + pending.length));
+    runs.push(...(await remover.remove(batch.map((v) => v.instance!), to + pending.length)));
     for (const v of batch) v.outcome = outcome;
   };
   // Idle victims hold nothing: removing them now interrupts nothing (they are draining too, so
@@ -95,6 +83,6 @@ export async function scaleDownWithVictims<R>(input: ScaleDownInput<R>): Promise
   if (pending.length > 0 && input.onDrainTimeout === 'stop') await removeNow(pending, 'stopped');
   for (const v of pending) v.outcome = 'left';
   // Victims not found, or fewer heartbeats than k: the executor's own count brings the pool to `to`.
-  if (runs.length === 0 && !partial) runs.push(await remover.remove([], to));
+  if (runs.length === 0 && !partial) runs.push(...(await remover.remove([], to)));
   return { victims: outcomes, missing: choice.missing, runs, partial, waitedMs: now() - startedAt };
 }

@@ -1,16 +1,15 @@
 /**
  * drainTimeout with real demo workers: a busy victim whose job outlasts the timeout is either left
  * draining (`leave`: the report is partial, the worker still finishes and exits by itself) or
- * stopped anyway (`stop`: its instance is removed at the deadline). The remover here stops
- * processes by pid with `kill -TERM`, as a `command` executor given the victims' pids would.
+ * stopped anyway (`stop`: its instance is removed at the deadline). The pool's executor is a
+ * `command` with `["kill", "-TERM", "{victim_pids}"]`: it stops exactly the chosen processes.
  */
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoKeys } from '../../src/demo/keys.js';
-import { runArgv } from '../../src/executors/run.js';
-import type { ExecutionResult } from '../../src/executors/types.js';
+import { createRemover } from '../../src/executors/removers.js';
 import { createWorkersReader } from '../../src/workers/read.js';
-import { scaleDownWithVictims, type VictimRemover } from '../../src/workers/scale-down.js';
+import { scaleDownWithVictims } from '../../src/workers/scale-down.js';
 import { demoWorkers } from '../helpers/demo-workers.js';
 import { waitFor } from '../helpers/ports.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
@@ -33,14 +32,17 @@ afterAll(async () => {
   await redis?.close();
 });
 
-const killByPid = (): VictimRemover<ExecutionResult> & { removed: string[][] } => {
+/** A `command` executor that stops the chosen workers by pid (each pid its own argv element). */
+const killByPid = () => {
+  const remover = createRemover('dt', { kind: 'command', scale: ['kill', '-TERM', '{victim_pids}'], timeout: 5_000, env: {} })!;
   const removed: string[][] = [];
   return {
     removed,
-    locate: async (victims) => new Map(victims.flatMap((v) => (v.pid === undefined ? [] : [[v.id, String(v.pid)] as [string, string]]))),
-    async remove(pids) {
-      removed.push([...pids]);
-      return pids.length === 0 ? { ok: true, argv: [], exitCode: 0, durationMs: 0, timedOut: false, outputTail: '' } : runArgv(['kill', '-TERM', ...pids], { timeoutMs: 5_000 });
+    locate: remover.locate,
+    remove: async (instances: readonly string[], replicas: number) => {
+      const runs = await remover.remove(instances, replicas);
+      removed.push(...runs.map((r) => r.argv));
+      return runs;
     },
   };
 };
@@ -85,7 +87,7 @@ describe('drainTimeout (real demo workers)', () => {
     expect(report.partial).toBe(false);
     expect(report.victims.map((v) => [v.tier, v.outcome])).toEqual([['busy', 'stopped']]);
     const victim = pair.find((w) => w.id === report.victims[0]!.id)!;
-    expect(remover.removed).toEqual([[String(victim.child.pid)]]);
+    expect(remover.removed).toEqual([['kill', '-TERM', String(victim.child.pid)]]);
     expect(report.waitedMs).toBeGreaterThanOrEqual(800);
     expect(report.waitedMs).toBeLessThan(2_500);
     expect(await victim.exited).toEqual({ code: 0, signal: null });
