@@ -1,7 +1,41 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
 import { TARGET_NAME } from './names.js';
-import { PLACEHOLDERS, PROBE_PLACEHOLDERS, unknownPlaceholders } from '../executors/template.js';
+
+/**
+ * The placeholders of the `command` executor's argv templates, part of what alertscale.yml may
+ * say (executors/template.ts fills them). Each element is filled on its own: a value never
+ * splits an element, joins two, or means anything to a shell (none runs).
+ *
+ *   {pool}      the pool name (already checked against POOL_NAME)
+ *   {replicas}  the target count, e.g. "4"
+ *   {current}   the count alertscale believes the pool has now, e.g. "2"
+ *   {delta}     replicas - current, always signed: "+2", "-1", "0"
+ *               (the sign makes the direction visible in the audit log and lets a script branch on it)
+ *
+ * Any other `{word}` is a config-time error (a typo such as `{replica}` would otherwise reach the
+ * program literally). Braces that do not wrap a bare word (`{.spec.replicas}`, `{{json .}}`) are
+ * left alone.
+ */
+export const PLACEHOLDERS = ['pool', 'replicas', 'current', 'delta'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** What a `current` probe may use: it runs before any target is known. */
+export const PROBE_PLACEHOLDERS: readonly Placeholder[] = ['pool'];
+
+/** A `{word}` in an argv element. */
+export const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Placeholders in `argv` that are not in `allowed`, e.g. ["{replica}"]; empty when all are known. */
+export function unknownPlaceholders(argv: readonly string[], allowed: readonly string[] = PLACEHOLDERS): string[] {
+  const unknown = new Set<string>();
+  for (const element of argv) {
+    for (const match of element.matchAll(PLACEHOLDER)) {
+      if (!allowed.includes(match[1]!)) unknown.add(match[0]);
+    }
+  }
+  return [...unknown];
+}
 
 /** One argv element naming a target; a leading `-` would turn a name into an option. */
 const targetName = (what: string) =>

@@ -1,7 +1,10 @@
 import type { Executor } from '../executors/types.js';
+import { completion } from '../policy/completion.js';
 import type { Decision } from '../policy/types.js';
 import type { PoolLock } from '../state/index.js';
-import type { PoolActionDeps } from './pool-actions.js';
+import type { Deps } from './deps.js';
+
+export type ExecutionDeps = Pick<Deps, 'audit' | 'pools' | 'decisions' | 'metrics' | 'logger' | 'now'>;
 
 export interface ExecutionJob {
   decision: Decision;
@@ -12,26 +15,27 @@ export interface ExecutionJob {
 
 /**
  * Run a decided scale under the pool's lock, after Alertmanager has its answer: a slow command
- * never holds the webhook open. A failed command is audited `failed` and stamps neither a cooldown
- * nor its alerts' step, so the next repeat of the same firing tries again.
+ * never holds the webhook open. What its end means (scaled or failed, what to stamp) is
+ * policy/completion.ts; this records it.
  */
-export async function runExecution(deps: PoolActionDeps, { decision, auditId, executor, lock }: ExecutionJob): Promise<void> {
+export async function runExecution(deps: ExecutionDeps, { decision, auditId, executor, lock }: ExecutionJob): Promise<void> {
   const { pool } = decision;
   const log = deps.logger.child({ pool, auditId });
   try {
     const result = await executor.scale({ pool, replicas: decision.to, current: decision.from });
-    const outcome = result.ok ? 'scaled' : 'failed';
+    const done = completion(decision, result.ok);
+    const { outcome } = done;
     deps.metrics.executorDuration.observe({ pool, outcome }, result.durationMs / 1000);
     deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome });
     const { argv, exitCode, durationMs, timedOut, outputTail, error } = result;
     await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error });
     await deps.pools.completeDecision(pool, auditId, outcome);
-    if (result.ok) {
+    if (done.outcome === 'scaled') {
       const at = deps.now();
-      await deps.pools.recordScale(pool, decision.to, decision.scale, at);
-      await deps.decisions.recordSteps(pool, decision.steppedFingerprints, at);
-      deps.metrics.replicas.set({ pool }, decision.to);
-      if (decision.scale) deps.metrics.lastScale.set({ pool, scale: decision.scale }, at / 1000);
+      await deps.pools.recordScale(pool, done.replicas, done.scale, at);
+      await deps.decisions.recordSteps(pool, done.steppedFingerprints, at);
+      deps.metrics.replicas.set({ pool }, done.replicas);
+      if (done.scale) deps.metrics.lastScale.set({ pool, scale: done.scale }, at / 1000);
       log.info({ from: decision.from, to: decision.to, durationMs }, 'scaled');
     } else {
       log.warn({ from: decision.from, to: decision.to, exitCode, timedOut, error }, 'scale command failed');

@@ -136,8 +136,6 @@ export const auditPageSchema = z
   })
   .meta({ id: 'AuditPage' });
 
-// ── the document ─────────────────────────────────────────────────────────────────────────────────
-
 // ── the response schemas describe exactly what the handlers return (checked by tsc) ─────────────
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

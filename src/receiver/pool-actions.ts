@@ -1,34 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
 import type { Executor } from '../executors/types.js';
 import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
-import { heldLock, isRedisUnavailable, toPoolState, type Actor, type AuditLog, type Begun, type DecisionStore, type PoolLock, type PoolStore, type StateKeys } from '../state/index.js';
-import { HttpError, poolBusy, unavailable } from './errors.js';
-import { runExecution } from './execution.js';
-import type { PoolQueue } from './pool-queue.js';
-import type { ReceiverMetrics } from './metrics.js';
+import { toPoolState, type Actor, type Begun, type PoolLock } from '../state/index.js';
+import type { Deps } from './deps.js';
+import { poolBusy } from './errors.js';
+import { runExecution, type ExecutionDeps } from './execution.js';
 
-export interface PoolActionDeps {
-  config: Config;
-  redis: Redis;
-  keys: StateKeys;
-  pools: PoolStore;
-  audit: AuditLog;
-  /** A decision's lock+read and record+unlock, one Redis call each. */
-  decisions: DecisionStore;
-  executors: ReadonlyMap<string, Executor>;
-  metrics: ReceiverMetrics;
-  logger: Logger;
-  now: () => number;
-  /** How long a request waits for a pool lock held by another action before answering 503. */
-  lockWaitMs: number;
-  /** Local requests waiting for a pool, in arrival order. */
-  queue: PoolQueue;
-  /** Executions still running, so shutdown and tests can wait for them. */
-  running: Set<Promise<void>>;
-}
+/** What deciding on a pool reaches: its config, the decision store, the executor, the queue; then what the execution records. */
+export type ActionDeps = Pick<Deps, 'config' | 'decisions' | 'executors' | 'lockWaitMs' | 'queue' | 'running'> & ExecutionDeps;
 
 export interface PoolAction {
   pool: string;
@@ -50,7 +29,7 @@ export interface ActionResult {
  * record and — when nothing runs — unlock (one call), answer; a command runs after the answer,
  * still under the lock.
  */
-export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promise<ActionResult> {
+export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<ActionResult> {
   const { pool } = action;
   const { begun, lock, leave, token } = await takePool(deps, action);
   let handedOff = false;
@@ -62,27 +41,24 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
     const executing = decision.outcome === 'scaled';
     const auditId = await commit(deps, action, decision, now, { token, live: live !== begun.stored.replicas ? live : undefined, history: begun.history });
     count(deps, decision);
+    handedOff = true;
     if (!executing) {
-      handedOff = true;
       leave(); // the commit released the Redis lock
       return { decision, auditId };
     }
-    handedOff = true;
     // Fork after this turn of the event loop, once the answer is written: a spawn never delays it.
     const run = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => runExecution(deps, { decision, auditId, executor, lock }))
       .finally(() => deps.running.delete(run));
     deps.running.add(run);
     return { decision, auditId };
-  } catch (err) {
-    throw asHttp(err, `pool ${pool}`);
   } finally {
     if (!handedOff) await lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
   }
 }
 
 /** This process's turn at the pool, then the Redis lock and the decision's inputs in one call. */
-async function takePool(deps: PoolActionDeps, { pool, fingerprints }: PoolAction): Promise<{ begun: Begun; lock: PoolLock; leave: () => void; token: string }> {
+async function takePool(deps: ActionDeps, { pool, fingerprints }: PoolAction): Promise<{ begun: Begun; lock: PoolLock; leave: () => void; token: string }> {
   const started = Date.now();
   const leave = await deps.queue.enter(pool, deps.lockWaitMs);
   if (!leave) throw poolBusy(pool);
@@ -92,18 +68,18 @@ async function takePool(deps: PoolActionDeps, { pool, fingerprints }: PoolAction
     begun = await deps.decisions.begin(pool, fingerprints, token, deps.config.receiver.lockTimeout, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
   } catch (err) {
     leave();
-    throw asHttp(err, `pool ${pool}`);
+    throw err;
   }
   if (!begun) {
     leave();
     throw poolBusy(pool);
   }
-  const lock: PoolLock = { release: () => heldLock(deps.redis, deps.keys.lock(pool), token).release().finally(leave) };
+  const lock: PoolLock = { release: () => deps.decisions.lock(pool, token).release().finally(leave) };
   return { begun, lock, leave, token };
 }
 
 /** The audit entry (before any command runs), the pool's last decision, the alerts' histories. */
-function commit(deps: PoolActionDeps, action: PoolAction, decision: Decision, now: number, read: { token: string; live?: number; history: Map<string, AlertHistory> }): Promise<string> {
+function commit(deps: Pick<Deps, 'decisions'>, action: PoolAction, decision: Decision, now: number, read: { token: string; live?: number; history: Map<string, AlertHistory> }): Promise<string> {
   const { pool, scale, from, to, outcome, reason, alerts } = decision;
   const time = new Date(now).toISOString();
   const executing = outcome === 'scaled';
@@ -118,14 +94,14 @@ function commit(deps: PoolActionDeps, action: PoolAction, decision: Decision, no
   });
 }
 
-function count(deps: PoolActionDeps, { pool, scale, to, outcome }: Decision): void {
+function count(deps: Pick<Deps, 'metrics'>, { pool, scale, to, outcome }: Decision): void {
   deps.metrics.desired.set({ pool }, to);
   // A scaled decision is counted when its command ends, as scaled or failed.
   if (outcome !== 'scaled') deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome });
 }
 
 /** The executor's live count, when it has a probe; a failing probe falls back to the recorded count. */
-async function probe(deps: PoolActionDeps, pool: string, executor: Executor): Promise<number | undefined> {
+async function probe(deps: Pick<Deps, 'logger'>, pool: string, executor: Executor): Promise<number | undefined> {
   if (!executor.current) return undefined;
   try {
     return await executor.current();
@@ -133,9 +109,4 @@ async function probe(deps: PoolActionDeps, pool: string, executor: Executor): Pr
     deps.logger.warn({ pool, err: (err as Error).message }, 'current-replicas probe failed; using the recorded count');
     return undefined;
   }
-}
-
-function asHttp(err: unknown, what: string): unknown {
-  if (err instanceof HttpError) return err;
-  return isRedisUnavailable(err) ? unavailable(what, err) : err;
 }

@@ -38,7 +38,6 @@ export function createPoolStore(redis: Redis, keys: StateKeys) {
       return parseStoredPool(await redis.hgetall(keys.pool(pool)));
     },
 
-
     /** How the last decision's command ended, if that decision is still the pool's last one. */
     async completeDecision(pool: string, auditId: string, outcome: StoredDecision['outcome']): Promise<void> {
       const raw = await redis.hget(keys.pool(pool), 'lastDecision');
@@ -54,7 +53,6 @@ export function createPoolStore(redis: Redis, keys: StateKeys) {
       if (direction === 'down') fields.lastDownAt = at;
       await redis.hset(keys.pool(pool), fields);
     },
-
   };
 }
 

@@ -34,7 +34,6 @@ describe('status', () => {
     expect(cooldownCell({ up: 14, down: 44 })).toBe('↑14s ↓44s');
     expect(cooldownCell({ up: 0, down: 250 })).toBe('↓4m10s');
     expect(pausedCell(pool(), NOW)).toBe('-');
-    expect(pausedCell(pool({ paused: undefined }), NOW)).toBe('?');
     expect(pausedCell(pool({ paused: null, pausedUnknown: true }), NOW)).toBe('?');
     const paused = { silenceId: 's1', until: iso(at(15, 5)), comment: 'deploy', createdBy: 'alice' };
     expect(pausedCell(pool({ paused }), NOW)).toBe('until 15:05');

@@ -46,7 +46,7 @@ function poolRow(p: TopPool, now: number, style: Style): Cell[] {
     ? { text: `paused ${formatDuration(Date.parse(p.paused.until) - now)}`, color: style.yellow }
     : !p.enabled
       ? { text: 'dry run', color: style.cyan }
-      : { text: p.paused === undefined ? 'auto?' : 'auto', color: style.green };
+      : { text: 'auto', color: style.green };
   return [
     { text: p.pool, color: style.bold },
     workers,

@@ -1,15 +1,15 @@
 import { Hono } from 'hono';
-import type { Registry } from 'prom-client';
+import type { Deps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import type { ReceiverEnv } from '../env.js';
 
 /** `/healthz` (the process answers), `/readyz` (Redis answers), `/metrics` (Prometheus text). */
-export function healthRoutes(registry: Registry) {
+export function healthRoutes({ redis, metrics: { registry } }: Pick<Deps, 'redis' | 'metrics'>) {
   return new Hono<ReceiverEnv>()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', async (c) => {
       try {
-        await c.get('deps').redis.ping();
+        await redis.ping();
       } catch (err) {
         throw new HttpError(503, 'not_ready', `Redis is unreachable: ${(err as Error).message}`);
       }
