@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { ExecutorConfig } from '../config/executor-schema.js';
+import { choosesVictims, type ExecutorConfig } from '../config/executor-schema.js';
 import { createPm2Remover } from './pm2-victims.js';
 import { runSettings } from './preset.js';
 import { runArgv } from './run.js';
@@ -79,7 +79,7 @@ export function createRemover(pool: string, config: ExecutorConfig, opts: { proc
     case 'compose':
       return { locate: byHost, remove: (containers, replicas) => runAll(composeVictimSteps(config, containers, replicas), settings) };
     case 'command': {
-      if (!config.scale.some((e) => e === '{victims}' || e === '{victim_pids}')) return undefined;
+      if (!choosesVictims(config.scale)) return undefined;
       // The instance is "id pid": the template takes either.
       const split = (instances: readonly string[]) => ({ ids: instances.map((i) => i.split(' ')[0]!), pids: instances.map((i) => i.split(' ')[1] ?? '').filter(Boolean) });
       return {

@@ -51,19 +51,7 @@ export function composeVictimSteps(config: ExecutorConfigOf<'compose'>, containe
   return [...remove, up];
 }
 
-/**
- * The `command` executor's victim placeholders: an element that is exactly `{victims}` (worker
- * ids) or `{victim_pids}` becomes one element per victim, none when there are none. Anywhere else
- * inside an element they would have to be joined into one string, which a program would have to
- * split again: the schema refuses that.
- */
-export const VICTIM_PLACEHOLDERS = ['victims', 'victim_pids'] as const;
-
+/** `{victims}` / `{victim_pids}` elements (config/executor-schema.ts) → one element per victim. */
 export function expandVictims(argv: readonly string[], victims: { ids: readonly string[]; pids: readonly string[] }): string[] {
   return argv.flatMap((element) => (element === '{victims}' ? [...victims.ids] : element === '{victim_pids}' ? [...victims.pids] : [element]));
-}
-
-/** Elements that use a victim placeholder inside other text (not allowed), for the config error. */
-export function embeddedVictimPlaceholders(argv: readonly string[]): string[] {
-  return argv.filter((e) => e !== '{victims}' && e !== '{victim_pids}' && /\{victims\}|\{victim_pids\}/.test(e));
 }

@@ -1,9 +1,10 @@
 /** The argv that removes chosen workers, per executor (no daemon runs here: argv is the contract). */
 import { describe, expect, it } from 'vitest';
+import { embeddedVictimPlaceholders } from '../../src/config/executor-schema.js';
+import { argvForCommand } from '../../src/executors/command.js';
 import { locatePm2, pm2IdsByPid } from '../../src/executors/pm2-victims.js';
 import {
   composeVictimSteps,
-  embeddedVictimPlaceholders,
   expandVictims,
   kubernetesVictimSteps,
   systemdRemoveArgv,
@@ -64,6 +65,10 @@ describe('command: {victims} and {victim_pids}', () => {
   });
   it('no victims: the element disappears', () => {
     expect(expandVictims(['x', '{victims}'], { ids: [], pids: [] })).toEqual(['x']);
+  });
+  it('a scale without chosen workers (scale-up) drops the elements', () => {
+    const config = { kind: 'command' as const, scale: ['pool-ctl', '{pool}', '{replicas}', '{victims}'], ...common };
+    expect(argvForCommand(config, { pool: 'demo', replicas: 4, current: 2 })).toEqual(['pool-ctl', 'demo', '4']);
   });
   it('refuses a placeholder inside other text', () => {
     expect(embeddedVictimPlaceholders(['x', '--ids={victims}', '{victims}', 'pid:{victim_pids}'])).toEqual(['--ids={victims}', 'pid:{victim_pids}']);
