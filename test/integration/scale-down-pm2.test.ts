@@ -18,6 +18,7 @@ import { createPm2Remover } from '../../src/executors/pm2-victims.js';
 import { createWorkersReader } from '../../src/workers/read.js';
 import { scaleDownWithVictims } from '../../src/workers/scale-down.js';
 import { waitFor } from '../helpers/ports.js';
+import { startTestReceiver } from '../helpers/receiver.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -186,5 +187,51 @@ describe('scale-down that never interrupts work (real pm2, real demo workers)', 
     expect(Object.keys(starts)).toHaveLength(8);
     expect(new Set(Object.values(starts))).toEqual(new Set(['1'])); // no job interrupted
     await pm2('delete', app);
+  });
+
+  it('through the receiver: the per-worker API agrees with the workers, the scale-down audits its victims', async () => {
+    const app = 'sdapi';
+    const queue = `${app}:jobs`;
+    const { busyPids, idlePids } = await poolWithTwoBusy(app, queue);
+    const yaml = `redis: { url: REDIS_URL }
+pools:
+  ${app}:
+    min: 1
+    max: 4
+    cooldown: { up: 0s, down: 0s }
+    drainTimeout: 20s
+    executor: { kind: pm2, app: ${app}, bin: ${JSON.stringify(pm2Bin)}, env: { PM2_HOME: ${JSON.stringify(home)} } }
+`;
+    const receiver = await startTestReceiver(yaml, redis.url);
+    try {
+      // The workers API against the live pool: 4 alive, busy exactly where the long jobs are.
+      const { status, body } = await receiver.get(`/v1/pools/${app}/workers`);
+      expect(status).toBe(200);
+      expect(body.summary).toMatchObject({ alive: 4, busy: 2, idle: 2, jobsInProgress: 2, done: 0, visible: 4 });
+      const busyOf = Object.fromEntries(body.workers.map((w: { pid: number; state: string }) => [w.pid, w.state]));
+      for (const pid of busyPids) expect(busyOf[pid]).toBe('busy');
+      for (const pid of idlePids) expect(busyOf[pid]).toBe('idle');
+      expect(body.workers.filter((w: { job: unknown }) => w.job).map((w: { job: { id: string } }) => w.job.id).sort()).toEqual(['long-a', 'long-b']);
+
+      const scaled = await receiver.post(`/v1/pools/${app}/scale`, { replicas: 2, reason: 'test: idle-first' });
+      expect(scaled.status).toBe(202);
+      await receiver.receiver.idle();
+      const entry = (await receiver.get(`/v1/audit/${scaled.body.auditId}`)).body;
+      expect(entry).toMatchObject({ outcome: 'scaled', status: 'done', drain: 'complete' });
+      expect(entry.victims.map((v: { tier: string; outcome: string }) => [v.tier, v.outcome])).toEqual([['idle', 'removed'], ['idle', 'removed']]);
+      const victimIds = entry.victims.map((v: { worker: string }) => v.worker).sort();
+      expect(victimIds).toEqual(body.workers.filter((w: { state: string }) => w.state === 'idle').map((w: { id: string }) => w.id).sort());
+      expect(entry.argv.slice(0, 2)).toEqual([pm2Bin, 'delete']);
+      expect((await processes(app)).map((p) => p.pid).sort()).toEqual([...busyPids].sort());
+
+      // Once the jobs are done, the API counts them.
+      await waitFor('both long jobs done', async () => (await demoTally(client, queue)).completed === 2, 20_000, 100);
+      const after = (await receiver.get(`/v1/pools/${app}/workers`)).body;
+      expect(after.summary).toMatchObject({ alive: 2, busy: 0, done: 2 });
+      expect(after.workers.map((w: { done: number }) => w.done)).toEqual([1, 1]);
+    } finally {
+      await receiver.close();
+      await pm2('delete', app);
+    }
   });
 });
