@@ -1,5 +1,6 @@
 /** `alertscale workers POOL`: the summary line and a row per worker, from what the API returns. */
 import { describe, expect, it } from 'vitest';
+import { renderTop } from '../../src/cli/render/top.js';
 import { renderWorkers } from '../../src/cli/render/workers.js';
 import { createStyle } from '../../src/cli/render/style.js';
 import { poolWorkers, type WorkerRecord } from '../../src/workers/view.js';
@@ -39,5 +40,24 @@ describe('renderWorkers', () => {
       'pool demo: 0 alive, 0 busy, 0 idle; jobs in progress 0, done 3, failed 0; mean CPU -, mean load -',
       'no worker has a live heartbeat (alertscale:hb:demo:*)',
     ]);
+  });
+});
+
+describe('renderTop --pool', () => {
+  it('shows the selected pool\'s workers under the pools', () => {
+    const workers = poolWorkers({
+      pool: 'demo',
+      records: [rec({ id: 'w-1', pid: 7, busy: true, job: 'j-1', jobStarted: NOW_S - 9 })],
+      usage: new Map(),
+      counters: { done: 5, failed: 0 },
+      nowMs: NOW_S * 1000,
+    });
+    const snapshot = { time: NOW_S * 1000, receiverUrl: 'http://127.0.0.1:9460', intervalMs: 2000, pools: [], decisions: [], problems: [], workers };
+    const lines = renderTop(snapshot, 100, createStyle(false));
+    const at = lines.indexOf('WORKERS OF demo');
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(/^pool demo: 1 alive, 1 busy, 0 idle; jobs in progress 1, done 5/);
+    expect(lines[at + 3]).toMatch(/^w-1\s+busy\s+j-1\s+9s/);
+    expect(renderTop({ ...snapshot, workers: undefined }, 100, createStyle(false))).not.toContain('WORKERS OF demo');
   });
 });
