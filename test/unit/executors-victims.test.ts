@@ -1,6 +1,7 @@
 /** The argv that removes chosen workers, per executor (no daemon runs here: argv is the contract). */
 import { describe, expect, it } from 'vitest';
 import { embeddedVictimPlaceholders } from '../../src/config/executor-schema.js';
+import { parseConfig } from '../../src/config/index.js';
 import { argvForCommand } from '../../src/executors/command.js';
 import { locatePm2, pm2IdsByPid } from '../../src/executors/pm2-victims.js';
 import {
@@ -92,5 +93,20 @@ describe('pm2', () => {
       { id: 'd', host: 'box' },
     ], ids, 'box');
     expect([...located]).toEqual([['a', '3']]);
+  });
+});
+
+describe('config: victim placeholders and the drain wait', () => {
+  const pool = (executor: string, extra = '') => `receiver: { lockTimeout: 2m }\npools:\n  demo:\n    min: 1\n    max: 4\n${extra}    executor: ${executor}\n`;
+  it('takes {victims} / {victim_pids} as whole elements', () => {
+    const c = parseConfig(pool('{ kind: command, scale: ["kill", "-TERM", "{victim_pids}"] }'), 'x.yml');
+    expect(c.pools.demo!.executor).toMatchObject({ scale: ['kill', '-TERM', '{victim_pids}'] });
+    expect(c.pools.demo).toMatchObject({ drainTimeout: 60_000, afterDrainTimeout: 'leave' });
+  });
+  it('refuses one inside other text', () => {
+    expect(() => parseConfig(pool('{ kind: command, scale: ["x", "--ids={victims}"] }'), 'x.yml')).toThrow(/must be whole argv elements/);
+  });
+  it('refuses a drain wait the pool lock would not cover', () => {
+    expect(() => parseConfig(pool('{ kind: pm2, app: demo }', '    drainTimeout: 2m\n'), 'x.yml')).toThrow(/pools\.demo\.drainTimeout: drainTimeout \+ executor\.timeout must be shorter than receiver\.lockTimeout \(120s\)/);
   });
 });
