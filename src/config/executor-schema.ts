@@ -23,6 +23,23 @@ export type Placeholder = (typeof PLACEHOLDERS)[number];
 /** What a `current` probe may use: it runs before any target is known. */
 export const PROBE_PLACEHOLDERS: readonly Placeholder[] = ['pool'];
 
+/**
+ * The `command` executor's victim placeholders (issue 13): an element that is exactly `{victims}`
+ * (the chosen workers' ids) or `{victim_pids}` (their pids) becomes one element per victim, none
+ * when there are none. Inside other text they would have to be joined into one string that a
+ * program must split again, so only whole elements may be one.
+ */
+export const VICTIM_PLACEHOLDERS = ['victims', 'victim_pids'] as const;
+const isVictimElement = (e: string) => e === '{victims}' || e === '{victim_pids}';
+
+/** Elements that use a victim placeholder inside other text (not allowed), for the config error. */
+export function embeddedVictimPlaceholders(argv: readonly string[]): string[] {
+  return argv.filter((e) => !isVictimElement(e) && /\{victims\}|\{victim_pids\}/.test(e));
+}
+
+/** Whether a `command` scale template names victims, i.e. the executor can remove chosen workers. */
+export const choosesVictims = (argv: readonly string[]): boolean => argv.some(isVictimElement);
+
 /** A `{word}` in an argv element. */
 export const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -66,8 +83,13 @@ const common = {
 
 export const commandExecutor = z.strictObject({
   kind: z.literal('command'),
-  /** argv template run to scale; `{pool}` `{replicas}` `{current}` `{delta}` are substituted per element. */
-  scale: argvTemplate(PLACEHOLDERS, 'scale'),
+  /**
+   * argv template run to scale; `{pool}` `{replicas}` `{current}` `{delta}` are substituted per
+   * element; a whole element `{victims}` / `{victim_pids}` expands to the workers a scale-down chose.
+   */
+  scale: argvTemplate([...PLACEHOLDERS, ...VICTIM_PLACEHOLDERS], 'scale').refine((a) => embeddedVictimPlaceholders(a).length === 0, {
+    message: '{victims} and {victim_pids} must be whole argv elements (each victim becomes one element), e.g. ["drain", "{victims}"]',
+  }),
   /** argv whose stdout is the current replica count (a single integer); only `{pool}` is known then. */
   current: argvTemplate(PROBE_PLACEHOLDERS, 'current').optional(),
   ...common,

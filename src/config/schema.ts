@@ -37,6 +37,13 @@ export const poolSchema = z
       .strictObject({ up: duration.prefault('1m'), down: duration.prefault('5m') })
       .prefault({}),
     executor: executorSchema,
+    /**
+     * A scale-down whose executor can remove chosen workers waits this long for the busy ones it
+     * chose to finish their job (docs/HEARTBEATS.md "Drain"), under the pool's lock.
+     */
+    drainTimeout: duration.prefault('1m'),
+    /** Past drainTimeout: `stop` those workers anyway, or `leave` them draining (audited `drain: partial`). */
+    afterDrainTimeout: z.enum(['stop', 'leave']).default('leave'),
     /** How the exporter finds this pool's processes in /proc. */
     processes: z
       .strictObject({ match: regexSource, user: z.string().optional() })
@@ -107,6 +114,13 @@ export const configSchema = z.strictObject({
         code: 'custom',
         path: ['pools', name, 'executor', 'timeout'],
         message: `must be shorter than receiver.lockTimeout (${config.receiver.lockTimeout / 1000}s): raise lockTimeout or lower the timeout`,
+      });
+    } else if (pool.executor.timeout + pool.drainTimeout >= config.receiver.lockTimeout) {
+      // A scale-down waits for drained workers under the lock, then runs the executor.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pools', name, 'drainTimeout'],
+        message: `drainTimeout + executor.timeout must be shorter than receiver.lockTimeout (${config.receiver.lockTimeout / 1000}s): raise lockTimeout or lower drainTimeout`,
       });
     }
   }

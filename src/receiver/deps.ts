@@ -1,9 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { createRemover, type InstanceRemover } from '../executors/removers.js';
 import type { Executor } from '../executors/types.js';
 import { createSilenceCache, createSilencesClient, type SilenceCache, type SilencesClient } from '../silences/index.js';
 import { createAuditLog, createDecisionStore, createPoolStore, stateKeys, type AuditLog, type DecisionStore, type PoolStore } from '../state/index.js';
+import { createWorkersReader, type WorkersReader } from '../workers/read.js';
 import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
 import { createPoolQueue, type PoolQueue } from './pool-queue.js';
 
@@ -20,6 +22,10 @@ export interface Deps {
   /** A decision's lock+read and record+unlock, one Redis call each. */
   decisions: DecisionStore;
   executors: ReadonlyMap<string, Executor>;
+  /** Per pool whose executor can remove chosen workers (pm2, systemd, compose, kubernetes, `command` with `{victims}`). */
+  removers: ReadonlyMap<string, InstanceRemover>;
+  /** The pools' workers from their heartbeats (+ /proc): the workers route and the victim choice. */
+  workers: WorkersReader;
   /** Alertmanager's silences as this receiver sees them; null without Alertmanager (nothing is paused). */
   silences: SilenceCache | null;
   metrics: ReceiverMetrics;
@@ -37,6 +43,8 @@ export interface DepsOptions {
   config: Config;
   redis: Redis;
   executors: ReadonlyMap<string, Executor>;
+  /** Default: from each pool's executor config (executors/removers.ts). */
+  removers?: ReadonlyMap<string, InstanceRemover>;
   logger: Logger;
   now?: () => number;
   lockWaitMs?: number;
@@ -58,6 +66,8 @@ export function createDeps(input: DepsOptions): Deps {
     audit: createAuditLog(redis, keys, config.receiver.auditMaxEntries),
     decisions: createDecisionStore(redis, keys, config.receiver.auditMaxEntries),
     executors: input.executors,
+    removers: input.removers ?? removersOf(config),
+    workers: createWorkersReader({ redis }),
     silences: client === null ? null : createSilenceCache({ client }),
     metrics: createReceiverMetrics(),
     logger: input.logger,
@@ -66,4 +76,13 @@ export function createDeps(input: DepsOptions): Deps {
     queue: createPoolQueue(),
     running: new Set(),
   };
+}
+
+function removersOf(config: Config): Map<string, InstanceRemover> {
+  const out = new Map<string, InstanceRemover>();
+  for (const [pool, p] of Object.entries(config.pools)) {
+    const remover = createRemover(pool, p.executor);
+    if (remover) out.set(pool, remover);
+  }
+  return out;
 }

@@ -3,8 +3,9 @@ import { completion } from '../policy/completion.js';
 import type { Decision } from '../policy/types.js';
 import type { PoolLock } from '../state/index.js';
 import type { Deps } from './deps.js';
+import { scaleDownChoosing, type ScaleDownDeps } from './scale-down.js';
 
-export type ExecutionDeps = Pick<Deps, 'audit' | 'pools' | 'decisions' | 'metrics' | 'logger' | 'now'>;
+export type ExecutionDeps = Pick<Deps, 'audit' | 'pools' | 'decisions' | 'metrics' | 'logger' | 'now'> & ScaleDownDeps;
 
 export interface ExecutionJob {
   decision: Decision;
@@ -22,13 +23,16 @@ export async function runExecution(deps: ExecutionDeps, { decision, auditId, exe
   const { pool } = decision;
   const log = deps.logger.child({ pool, auditId });
   try {
-    const result = await executor.scale({ pool, replicas: decision.to, current: decision.from });
+    // A shrink whose executor can choose removes idle workers first and drains busy ones.
+    const chosen = await scaleDownChoosing(deps, decision);
+    const result = chosen?.result ?? (await executor.scale({ pool, replicas: decision.to, current: decision.from }));
     const done = completion(decision, result.ok);
     const { outcome } = done;
     deps.metrics.executorDuration.observe({ pool, outcome }, result.durationMs / 1000);
     deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome });
     const { argv, exitCode, durationMs, timedOut, outputTail, error } = result;
-    await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error });
+    const choice = chosen ? { victims: chosen.victims, drain: chosen.drain } : {};
+    await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error, ...choice });
     await deps.pools.completeDecision(pool, auditId, outcome);
     if (done.outcome === 'scaled') {
       const at = deps.now();
@@ -36,7 +40,7 @@ export async function runExecution(deps: ExecutionDeps, { decision, auditId, exe
       await deps.decisions.recordSteps(pool, done.steppedFingerprints, at);
       deps.metrics.replicas.set({ pool }, done.replicas);
       if (done.scale) deps.metrics.lastScale.set({ pool, scale: done.scale }, at / 1000);
-      log.info({ from: decision.from, to: decision.to, durationMs }, 'scaled');
+      log.info({ from: decision.from, to: decision.to, durationMs, victims: chosen?.victims.map((v) => v.worker), drain: chosen?.drain }, 'scaled');
     } else {
       log.warn({ from: decision.from, to: decision.to, exitCode, timedOut, error }, 'scale command failed');
     }

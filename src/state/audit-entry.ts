@@ -12,9 +12,23 @@ export interface AuditRecord extends Pick<Decision, 'pool' | 'scale' | 'from' | 
   executing: boolean;
 }
 
+/** A worker a scale-down chose to remove, and what became of it (workers/scale-down.ts). */
+export interface AuditVictim {
+  worker: string;
+  tier: 'draining' | 'idle' | 'busy';
+  why: string;
+  /** The executor's name for it: pm2 id, `unit@N.service`, container, pod. */
+  instance: string | null;
+  outcome: 'removed' | 'stopped' | 'left' | 'not_found';
+}
+
 /** How the command of a `scaled` decision ended. */
 export type ExecutionRecord = Pick<ExecutionResult, 'argv' | 'exitCode' | 'durationMs' | 'timedOut' | 'outputTail' | 'error'> & {
   outcome: Extract<Outcome, 'scaled' | 'failed'>;
+  /** A scale-down that chose its workers: which, why, and what became of each. */
+  victims?: AuditVictim[];
+  /** `partial`: some chosen busy workers were still draining at drainTimeout and were left to finish. */
+  drain?: 'complete' | 'partial';
 };
 
 /** What the audit API returns: the decision with its execution folded in. */
@@ -28,6 +42,8 @@ export interface AuditEntry extends Omit<AuditRecord, 'executing'> {
   timedOut: boolean;
   outputTail: string | null;
   error: string | null;
+  victims: AuditVictim[] | null;
+  drain: 'complete' | 'partial' | null;
 }
 
 export function toEntry(id: string, record: AuditRecord, execution: ExecutionRecord | undefined): AuditEntry {
@@ -43,5 +59,7 @@ export function toEntry(id: string, record: AuditRecord, execution: ExecutionRec
     timedOut: execution?.timedOut ?? false,
     outputTail: execution?.outputTail ?? null,
     error: execution?.error ?? null,
+    victims: execution?.victims ?? null,
+    drain: execution?.drain ?? null,
   };
 }

@@ -90,6 +90,8 @@ queues:
       stepInterval: 90_000,
       maxStep: 5,
       cooldown: { up: 20_000, down: 5_400_000 },
+      drainTimeout: 60_000,
+      afterDrainTimeout: 'leave',
       executor: { kind: 'kubernetes', deployment: 'web', namespace: 'prod', bin: 'kubectl', timeout: 500, env: { KUBECONFIG: '/etc/kube/config' } },
       processes: { match: 'gunicorn: worker \\[web\\]', user: 'www-data' },
     });
@@ -116,6 +118,8 @@ queues:
           step: 1,
           stepInterval: 60_000,
           cooldown: { up: 60_000, down: 300_000 },
+          drainTimeout: 60_000,
+          afterDrainTimeout: 'leave',
           executor: { kind: 'pm2', app: 'demo', bin: 'pm2', timeout: 30_000, env: {} },
         },
       },

@@ -33,7 +33,7 @@ async function readSilences({ silences, logger }: Pick<Deps, 'silences' | 'logge
 const warningsOf = (seen: SilencesSeen) => (seen && !Array.isArray(seen) ? [`paused state unknown: ${(seen as { error: string }).error}`] : []);
 
 /** `/v1/pools`: what each pool is, and manual scaling through the same lock, bounds, executor and audit. */
-export function poolRoutes(deps: ActionDeps & Pick<Deps, 'pools' | 'silences'>) {
+export function poolRoutes(deps: ActionDeps & Pick<Deps, 'pools' | 'silences' | 'workers'>) {
   return new Hono<ReceiverEnv>()
     .get('/pools', async (c) => {
       const seen = await readSilences(deps);
@@ -43,6 +43,10 @@ export function poolRoutes(deps: ActionDeps & Pick<Deps, 'pools' | 'silences'>) 
     .get('/pools/:pool', async (c) => {
       const pool = knownPool(deps.config, c.req.param('pool'));
       return c.json(await viewPool(deps, pool, await readSilences(deps)));
+    })
+    .get('/pools/:pool/workers', async (c) => {
+      const pool = knownPool(deps.config, c.req.param('pool'));
+      return c.json(await deps.workers.read(pool));
     })
     .post('/pools/:pool/scale', async (c) => {
       const pool = knownPool(deps.config, c.req.param('pool'));
