@@ -111,18 +111,32 @@ const metaNow = (): RunMeta => ({
   command, date: new Date(wallStart).toISOString().slice(0, 16), wallS: (Date.now() - wallStart) / 1000, machine: machine(), loadStart, loadEnd: load(),
   sloS: SLO_S, tailS: TAIL_S, runs, web, policies: policies.map(describePolicy),
 });
+/**
+ * One repetition: the policies side by side (jobs sleep), each on its own stack, starts staggered so
+ * stack boots do not pile up. Every stack is let finish (and stopped by its run) before a failure is
+ * looked at; a repetition with a failed stack (a port taken between its pick and its bind, a boot
+ * too slow on a loaded machine) is run once more, whole, so all policies of a repetition share it.
+ */
+async function repetition(trace: Trace, retries = 1): Promise<PolicyRun[]> {
+  const settled = await Promise.allSettled(
+    policies.map(async (p, i) => {
+      await new Promise((r) => setTimeout(r, i * 3000));
+      return runPolicy(p, trace, { tailS: TAIL_S, drainS: 60, web, log });
+    }),
+  );
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${policies[i]!.id}: ${String(s.reason)}`] : []));
+  if (failed.length === 0) return settled.map((s) => (s as PromiseFulfilledResult<PolicyRun>).value);
+  if (retries <= 0) throw new Error(`${trace.name}: a repetition failed twice: ${failed.join('; ')}`);
+  log(`${trace.name}: repetition failed (${failed.join('; ')}); running it again`);
+  return repetition(trace, retries - 1);
+}
+
 const bounds = poolBounds(policies.find((p) => p.id === 'shipped') ?? policies[0]!);
 for (const trace of traces) {
   const reps: PolicyRun[][] = [];
   for (let k = 1; k <= runs; k++) {
     log(`${trace.name} (run ${k}/${runs}, load ${load()}): ${trace.jobs.length} jobs; policies ${policies.map((p) => p.id).join(', ')} side by side`);
-    // Policies side by side (jobs sleep), each on its own stack; starts staggered so stack boots do not pile up.
-    reps.push(await Promise.all(
-      policies.map(async (p, i) => {
-        await new Promise((r) => setTimeout(r, i * 3000));
-        return runPolicy(p, trace, { tailS: TAIL_S, drainS: 60, web, log });
-      }),
-    ));
+    reps.push(await repetition(trace));
   }
   const windowS = commonWindowS(reps.flat());
   const r = combineRepetitions(reps.map((rep) => traceResult(trace, rep, bounds, SLO_S, windowS)));
