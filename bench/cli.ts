@@ -58,7 +58,10 @@ const median = (xs: readonly number[]) => {
 async function timedCli(dir: string, variant: Variant, args: readonly string[]): Promise<Timed> {
   const out = join(dir, 'time.txt');
   const t0 = performance.now();
-  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', out, process.execPath, ...variant.entry, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', out, process.execPath, ...variant.entry, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -69,7 +72,11 @@ async function timedCli(dir: string, variant: Variant, args: readonly string[]):
 }
 
 async function post(url: string, body: string): Promise<string> {
-  const res = await fetch(`${url}/v1/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body });
+  const res = await fetch(`${url}/v1/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body,
+  });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${text}`);
   return text;
@@ -160,7 +167,9 @@ async function main() {
     const live = await startReceiverProcess({ configFile: smallConfig, tokenEnv: TOKEN_ENV, token: TOKEN });
     try {
       const statusArgs = ['status', '--config', smallConfig, '--url', live.url, '--token-file', tokenFile];
-      const answer = JSON.parse(execFileSync(process.execPath, ['bin/alertscale.js', ...statusArgs, '--json'], { cwd: ROOT, encoding: 'utf8' })) as unknown;
+      const answer = JSON.parse(
+        execFileSync(process.execPath, ['bin/alertscale.js', ...statusArgs, '--json'], { cwd: ROOT, encoding: 'utf8' }),
+      ) as unknown;
       statusPools = Array.isArray(answer) ? answer.length : ((answer as { pools?: unknown[] }).pools?.length ?? 0);
       for (const v of VARIANTS) await timedCli(dir, v, ['--help']); // warm the page cache for both
       for (let run = 1; run <= RUNS; run++) {
@@ -168,7 +177,9 @@ async function main() {
           help.get(v.name)!.push(await timedCli(dir, v, ['--help']));
           status.get(v.name)!.push(await timedCli(dir, v, statusArgs));
         }
-        log(`run ${run}: ${VARIANTS.map((v) => `${v.name} --help ${help.get(v.name)!.at(-1)!.wallMs.toFixed(0)} ms, status ${status.get(v.name)!.at(-1)!.wallMs.toFixed(0)} ms`).join('; ')}`);
+        log(
+          `run ${run}: ${VARIANTS.map((v) => `${v.name} --help ${help.get(v.name)!.at(-1)!.wallMs.toFixed(0)} ms, status ${status.get(v.name)!.at(-1)!.wallMs.toFixed(0)} ms`).join('; ')}`,
+        );
       }
     } finally {
       await live.stop();
@@ -178,7 +189,9 @@ async function main() {
         await client.flushall();
         const r = { idleRssMb: await idleRss(v, smallConfig, idle), ...(await receiverCpu(v, configFile, idle)) };
         receivers.get(v.name)!.push(r);
-        log(`receiver run ${run} ${v.name}: idle RSS ${r.idleRssMb.toFixed(0)} MB, CPU/no-spawn ${r.noSpawnCpuUs.toFixed(0)} µs, CPU/scale ${r.spawnCpuUs.toFixed(0)} µs (${r.scaled} scaled)`);
+        log(
+          `receiver run ${run} ${v.name}: idle RSS ${r.idleRssMb.toFixed(0)} MB, CPU/no-spawn ${r.noSpawnCpuUs.toFixed(0)} µs, CPU/scale ${r.spawnCpuUs.toFixed(0)} µs (${r.scaled} scaled)`,
+        );
       }
     }
   } finally {
@@ -204,7 +217,10 @@ function render(r: Report): string {
   const med = <T>(m: Map<string, T[]>, name: string, f: (x: T) => number) => median(m.get(name)!.map(f));
   const ratio = (a: number, b: number) => `${(a / b).toFixed(1)} ×`;
   const cliRow = (what: string, m: Map<string, Timed[]>) =>
-    VARIANTS.map((v) => `| ${what} | ${v.name} | ${med(m, v.name, (t) => t.wallMs).toFixed(0)} | ${med(m, v.name, (t) => t.cpuMs).toFixed(0)} | ${med(m, v.name, (t) => t.peakRssMb).toFixed(0)} |`);
+    VARIANTS.map(
+      (v) =>
+        `| ${what} | ${v.name} | ${med(m, v.name, (t) => t.wallMs).toFixed(0)} | ${med(m, v.name, (t) => t.cpuMs).toFixed(0)} | ${med(m, v.name, (t) => t.peakRssMb).toFixed(0)} |`,
+    );
   const spawnExtra = (name: string) => med(r.receivers, name, (x) => x.spawnCpuUs - x.noSpawnCpuUs);
   const scaled = [...r.receivers.values()].flat().map((x) => x.scaled);
   const goal = (met: boolean) => (met ? 'met' : 'not met');
@@ -232,8 +248,17 @@ function render(r: Report): string {
     `Every measured scale webhook was answered \`scaled\` and ran its command: ${Math.min(...scaled)}–${Math.max(...scaled)} of ${REQUESTS} per start.`,
     '',
     '**Goals** (issue 14):',
-    `- \`alertscale --help\` ≤ 150 ms wall: ${helpNow.toFixed(0)} ms — ${goal(helpNow <= 150)} (${ratio(med(r.help, old, (t) => t.wallMs), helpNow)} faster than tsx, CPU ${ratio(med(r.help, old, (t) => t.cpuMs), med(r.help, now, (t) => t.cpuMs))} less).`,
-    `- \`alertscale status\` ≤ 250 ms wall: ${statusNow.toFixed(0)} ms — ${goal(statusNow <= 250)} (${ratio(med(r.status, old, (t) => t.wallMs), statusNow)} faster).`,
+    `- \`alertscale --help\` ≤ 150 ms wall: ${helpNow.toFixed(0)} ms — ${goal(helpNow <= 150)} (${ratio(
+      med(r.help, old, (t) => t.wallMs),
+      helpNow,
+    )} faster than tsx, CPU ${ratio(
+      med(r.help, old, (t) => t.cpuMs),
+      med(r.help, now, (t) => t.cpuMs),
+    )} less).`,
+    `- \`alertscale status\` ≤ 250 ms wall: ${statusNow.toFixed(0)} ms — ${goal(statusNow <= 250)} (${ratio(
+      med(r.status, old, (t) => t.wallMs),
+      statusNow,
+    )} faster).`,
     `- receiver idle RSS ≤ 100 MB: ${rssNow.toFixed(0)} MB — ${goal(rssNow <= 100)} (tsx: ${med(r.receivers, old, (x) => x.idleRssMb).toFixed(0)} MB).`,
     `- spawn-path CPU per scale at least halved: ${spawnExtra(old).toFixed(0)} → ${spawnExtra(now).toFixed(0)} µs (${ratio(spawnExtra(old), spawnExtra(now))}) — ${goal(spawnExtra(now) <= spawnExtra(old) / 2)}.`,
   ].join('\n');
