@@ -252,7 +252,7 @@ describe('Dockerfile', () => {
 
   it('esbuild, which builds the dist/ that bin/alertscale.js runs, is a production dependency (npm ci --omit=dev installs it)', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; scripts: Record<string, string> };
-    expect(readFileSync(join(ROOT, 'bin/alertscale.js'), 'utf8')).toMatch(/import\('\.\.\/dist\//);
+    expect(readFileSync(join(ROOT, 'bin/alertscale.js'), 'utf8')).toMatch(/new URL\('\.\.\/dist\/src\/cli\/main\.js'/);
     expect(pkg.scripts.build).toMatch(/^rm -rf dist && esbuild /);
     expect(Object.keys(pkg.dependencies ?? {})).toContain('esbuild');
     expect(dockerfile).toMatch(/^RUN npm run build$/m);
