@@ -11,6 +11,7 @@ import { createSilencesClient } from '../../src/silences/index.js';
 import { createRedis } from '../../src/state/index.js';
 import { startAlertmanager, type AlertmanagerOptions, type TestAlertmanager } from './alertmanager.js';
 import { shiftedToNow } from './fixture-time.js';
+import { late } from './late.js';
 import { startRedis, type TestRedis } from './redis.js';
 
 export const TOKEN = 'test-token-4f1b';
@@ -120,18 +121,6 @@ export interface ReceiverHarnessOptions {
   prepare?: (dir: string) => Promise<void>;
   /** Runs in `afterAll` once the receiver and Redis are stopped, before `dir` goes. */
   cleanup?: (dir: string) => Promise<void>;
-}
-
-/** An object that forwards to `get()`'s value, which exists only once `beforeAll` has run. */
-function late<T extends object>(what: string, get: () => T | undefined): T {
-  return new Proxy({} as T, {
-    get: (_, key) => {
-      const target = get();
-      if (target === undefined) throw new Error(`${what} is not started: use it inside a test or hook`);
-      const value = Reflect.get(target, key);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
 }
 
 /**
