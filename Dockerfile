@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
 # The alertscale image: one image for every role (receiver, exporter, worker, stress, check);
 # docker-compose.yml picks the role with the command, e.g. `receiver --config …`.
-# TypeScript runs through tsx at runtime (bin/alertscale.js), so there is no compile stage: the
-# build stage installs production dependencies only, the runtime stage copies them next to the
-# sources and runs as the unprivileged `node` user.
+# The deps stage installs production dependencies only (its `prepare` skips the build: no src/
+# there yet, so a source change does not reinstall them), the build stage compiles src/ into dist/
+# with esbuild (a production dependency), and the runtime stage copies both next to the sources
+# and runs as the unprivileged `node` user.
 
 ARG NODE_IMAGE=node:20.19.0-bookworm-slim
 
@@ -12,6 +13,16 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# ---- dist/: the compiled JavaScript bin/alertscale.js runs
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+COPY prometheus ./prometheus
+COPY alertmanager ./alertmanager
+RUN npm run build
 
 # ---- docker CLI and compose plugin, for the `compose` executor (static binaries)
 FROM docker:27.5.1-cli AS docker-cli
@@ -25,6 +36,7 @@ WORKDIR /app
 COPY --from=docker-cli /usr/local/bin/docker /usr/local/bin/docker
 COPY --from=docker-cli /usr/local/libexec/docker/cli-plugins/docker-compose /usr/local/libexec/docker/cli-plugins/docker-compose
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 # Sources stay owned by root: the `node` user can read and run them, not change them.
 COPY package.json package-lock.json tsconfig.json alertscale.yml docker-compose.yml Dockerfile ./
 COPY bin ./bin

@@ -19,12 +19,12 @@
  *   spawn('prometheus-alertmanager', ['--config.file=.stack/alertmanager.yml', '--cluster.listen-address=', …]);
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { REPO_ROOT } from '../src/repo-root.js';
 
 /** This directory (alertmanager/), absolute. */
-export const ALERTMANAGER_DIR = dirname(fileURLToPath(import.meta.url));
+export const ALERTMANAGER_DIR = join(REPO_ROOT, 'alertmanager');
 /** The production config the overlay is derived from. */
 export const PRODUCTION_ALERTMANAGER_FILE = join(ALERTMANAGER_DIR, 'alertmanager.yml');
 /** The receiver in alertmanager.yml that delivers scaling alerts to the alertscale webhook. */

@@ -64,12 +64,14 @@ export interface ReceiverProcessOptions {
   token: string;
   /** Directory for a V8 CPU profile (`node --cpu-prof`) written when the receiver exits. */
   cpuProfDir?: string;
+  /** How node starts the CLI (default the compiled `./bin/alertscale.js`; bench/cli.ts also runs the source through tsx). */
+  entry?: readonly string[];
 }
 
 export async function startReceiverProcess(opts: ReceiverProcessOptions): Promise<Served> {
   const port = await freePort();
   const prof = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
-  const child = spawn(process.execPath, [...prof, './bin/alertscale.js', 'receiver', '--config', opts.configFile, '--listen', `127.0.0.1:${port}`], {
+  const child = spawn(process.execPath, [...prof, ...(opts.entry ?? ['./bin/alertscale.js']), 'receiver', '--config', opts.configFile, '--listen', `127.0.0.1:${port}`], {
     cwd: ROOT,
     env: { ...process.env, [opts.tokenEnv]: opts.token },
     stdio: ['ignore', 'ignore', 'pipe'],

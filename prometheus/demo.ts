@@ -19,12 +19,12 @@
  *   spawn('prometheus', ['--config.file=.stack/prometheus.yml', ...DEMO_PROMETHEUS_FLAGS, …]);
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { REPO_ROOT } from '../src/repo-root.js';
 
 /** This directory (prometheus/), absolute. */
-export const PROMETHEUS_DIR = dirname(fileURLToPath(import.meta.url));
+export const PROMETHEUS_DIR = join(REPO_ROOT, 'prometheus');
 /** The production config the overlay is derived from. */
 export const PRODUCTION_PROMETHEUS_FILE = join(PROMETHEUS_DIR, 'prometheus.yml');
 /**

@@ -6,6 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 npx tsc --noEmit
+# Biome's lint rules (biome.jsonc). Its format check joins when the codebase has been formatted
+# once (`npm run format`, a commit of its own): then this line becomes `npm run lint` (biome ci).
+npx biome lint .
+# Every vitest run first builds dist/ (test/helpers/build.ts, its global setup): the tests that run
+# bin/alertscale.js or the pm2 demo worker run the compiled JavaScript, never a stale one.
 npx vitest run test/unit
 npx vitest run test/integration test/e2e --no-file-parallelism
 # The clock-shift guard: the tests that render times again, 400 days ahead (libfaketime reaches

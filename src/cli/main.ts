@@ -6,8 +6,6 @@ const program = new Command('alertscale')
   .showHelpAfterError()
   .exitOverride();
 
-registerCommands(program);
-
 /**
  * Commander answers the root's `--help` before it looks at the command name, so `alertscale nosuch
  * --help` would print the main help and exit 0: a typo that looks like success in a script. The
@@ -21,7 +19,15 @@ function argvToParse(argv: string[]): string[] {
   return known || name === 'help' ? argv : [...argv.slice(0, 2), name];
 }
 
+/** The command this run needs in full: the first operand, or the one after `help`. */
+function commandToLoad(argv: string[]): string | undefined {
+  const operands = argv.slice(2).filter((a) => !a.startsWith('-'));
+  return operands[0] === 'help' ? operands[1] : operands[0];
+}
+
 try {
+  const wanted = commandToLoad(process.argv);
+  await registerCommands(program, (name) => name === wanted);
   await program.parseAsync(argvToParse(process.argv));
 } catch (err) {
   const code = (err as { code?: string; exitCode?: number }).code;

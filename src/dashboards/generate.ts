@@ -6,8 +6,9 @@ import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { renderDashboards } from './render.js';
+import { REPO_ROOT } from '../repo-root.js';
 
-export const DASHBOARDS_DIR = fileURLToPath(new URL('../../grafana/dashboards/', import.meta.url));
+export const DASHBOARDS_DIR = join(REPO_ROOT, 'grafana', 'dashboards');
 
 /** Writes every dashboard and removes generated files that no builder produces any more. */
 export async function writeDashboards(dir = DASHBOARDS_DIR): Promise<string[]> {

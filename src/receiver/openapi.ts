@@ -6,6 +6,7 @@
  * A test checks that every route of the app under /v1 is in the document.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { webhookSchema } from '../alerts/webhook-schema.js';
@@ -16,6 +17,7 @@ import {
 import { auditQuerySchema } from './routes/audit.js';
 import { pauseRequestSchema, pauseResponseSchema, resumeResponseSchema } from './routes/pause.js';
 import { manualScaleSchema } from './routes/pools.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 const json = (schema: z.ZodType, description: string): ResponseConfig => ({ description, content: { 'application/json': { schema } } });
 const failure = (description: string) => json(errorSchema, description);
@@ -168,7 +170,7 @@ const ROUTES: RouteConfig[] = [
 
 function version(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
   }

@@ -1,19 +1,15 @@
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import type { Stack } from '../../src/cli/stack/stack.js';
+import { describe, expect, it } from 'vitest';
 import { checkDashboardQueries, formatProblems } from '../../src/dashboards/check.js';
 import { DASHBOARDS_DIR } from '../../src/dashboards/generate.js';
 import { demoKeys } from '../../src/demo/keys.js';
 import { enqueueJobs } from '../../src/demo/stress.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { waitFor } from '../helpers/ports.js';
-import { api, metricValue, redisOf, startTestStack } from './stack-helpers.js';
+import { metricValue, useTestStack } from './stack-helpers.js';
 
 // The whole loop, for real: load → Prometheus rule → Alertmanager → receiver → pm2, and back.
-let stack: Stack;
-let redis: Redis;
-let call: ReturnType<typeof api>;
+// Short cooldowns so the test sees up and down within a minute; the rules are the demo overlay's.
+const { stack, redis, call } = useTestStack({ demo: { max: 4, maxStep: 3, cooldown: { up: '3s', down: '4s' } } });
 const keys = demoKeys('demo:jobs', 'demo');
 let enqueued = 0;
 const startedAt = Date.now();
@@ -25,19 +21,6 @@ const enqueue = async (tasks: number, runId: string) => {
   await enqueueJobs({ redis, queueKey: keys.queue }, { tasks, jobMs: 300, runId });
   enqueued += tasks;
 };
-
-beforeAll(async () => {
-  // Short cooldowns so the test sees up and down within a minute; the rules are the demo overlay's.
-  stack = await startTestStack({ demo: { max: 4, maxStep: 3, cooldown: { up: '3s', down: '4s' } } });
-  redis = redisOf(stack);
-  call = api(stack);
-}, 120_000);
-
-afterAll(async () => {
-  redis?.disconnect();
-  await stack?.stop();
-  if (stack) rmSync(stack.dir, { recursive: true, force: true });
-}, 60_000);
 
 describe('the loop', () => {
   it('scales up under load, drains the queue, and scales back to min; every job exactly once', async () => {

@@ -1,8 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { startStack, type Stack } from '../../src/cli/stack/stack.js';
+import { late } from '../helpers/late.js';
 import { freePort } from '../helpers/ports.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -30,4 +32,33 @@ export function api(stack: Stack) {
 
 export function redisOf(stack: Stack): Redis {
   return new Redis(stack.urls.redis);
+}
+
+/** What `useTestStack` gives a test file, usable inside its tests and hooks. */
+export interface TestStackHarness {
+  stack: Stack;
+  /** A client of the stack's Redis. */
+  redis: Redis;
+  /** The receiver's API with the stack's token (see `api`). */
+  call: ReturnType<typeof api>;
+}
+
+/**
+ * The whole stack for one e2e file: started in `beforeAll` (`startTestStack` with these pool
+ * overrides and options), stopped and its dir removed in `afterAll`.
+ */
+export function useTestStack(pools: Record<string, Record<string, unknown>>, opts: { ruleFiles?: readonly string[] } = {}): TestStackHarness {
+  let stack: Stack | undefined;
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    stack = await startTestStack(pools, opts);
+    redis = redisOf(stack);
+  }, 120_000);
+  afterAll(async () => {
+    redis?.disconnect();
+    await stack?.stop();
+    if (stack) rmSync(stack.dir, { recursive: true, force: true });
+  }, 60_000);
+  const started = late('the stack', () => stack);
+  return { stack: started, redis: late('the stack\'s Redis', () => redis), call: (path, init) => api(started)(path, init) };
 }

@@ -1,18 +1,15 @@
-import { rmSync } from 'node:fs';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../src/cli/stack/stack.js';
+import { describe, expect, it } from 'vitest';
 import { checkDashboardQueries, formatProblems } from '../../src/dashboards/check.js';
 import { DASHBOARDS_DIR } from '../../src/dashboards/generate.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { runCli } from '../integration/cli-helpers.js';
 import { waitFor } from '../helpers/ports.js';
-import { api, startTestStack } from './stack-helpers.js';
+import { useTestStack } from './stack-helpers.js';
 
 // The web pool, for real: HTTP load on the WSGI app under Debian's gunicorn → its p95 in Prometheus
 // (summed over workers by the master) → the demo web rules → Alertmanager → receiver → TTIN/TTOU.
-let stack: Stack;
-let call: ReturnType<typeof api>;
+const { stack, call } = useTestStack({});
 const startedAt = Date.now();
 
 /** Workers gunicorn runs now (children of the master, through the pool's own executor probe). */
@@ -25,16 +22,6 @@ async function promValue(expr: string): Promise<number | undefined> {
   return Number.isFinite(value) ? value : undefined;
 }
 const P95 = 'histogram_quantile(0.95, sum by (pool, le) (rate(demo_web_request_duration_seconds_bucket{pool="web"}[10s])))';
-
-beforeAll(async () => {
-  stack = await startTestStack({});
-  call = api(stack);
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  if (stack) rmSync(stack.dir, { recursive: true, force: true });
-}, 60_000);
 
 describe('the web pool on latency', () => {
   it('HTTP load raises p95, the pool grows by TTIN; load stops, it shrinks back to min by TTOU', async () => {

@@ -1,12 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { createReceiver, type Receiver } from '../../src/receiver/app.js';
 import { startReceiverServer, type ReceiverServer } from '../../src/receiver/server.js';
 import { createSilencesClient } from '../../src/silences/index.js';
 import { createRedis } from '../../src/state/index.js';
+import { startAlertmanager, type AlertmanagerOptions, type TestAlertmanager } from './alertmanager.js';
 import { shiftedToNow } from './fixture-time.js';
+import { late } from './late.js';
+import { startRedis, type TestRedis } from './redis.js';
 
 export const TOKEN = 'test-token-4f1b';
 
@@ -93,5 +99,56 @@ export async function startTestReceiver(yamlText: string, redisUrl: string, opts
       await server.close();
       redis.disconnect();
     },
+  };
+}
+
+/** What `useTestReceiver` gives a test file: its daemons, usable inside tests and hooks. */
+export interface ReceiverHarness {
+  /** A temp dir of the file's own, made at once (a config may name it), removed after the file. */
+  dir: string;
+  redis: TestRedis;
+  rx: TestReceiver;
+  /** Only with the `alertmanager` option. */
+  am: TestAlertmanager;
+  /** The lines a `command` executor appended to `file` in `dir` (none when nothing ran). */
+  lines(file: string): string[];
+}
+
+export interface ReceiverHarnessOptions {
+  /** Start a real Alertmanager beside Redis (with these options) and give it to the receiver. */
+  alertmanager?: AlertmanagerOptions;
+  /** Runs in `beforeAll` before the receiver starts (e.g. start the app a pm2 pool scales). */
+  prepare?: (dir: string) => Promise<void>;
+  /** Runs in `afterAll` once the receiver and Redis are stopped, before `dir` goes. */
+  cleanup?: (dir: string) => Promise<void>;
+}
+
+/**
+ * The harness of a receiver integration test file: a temp dir, a real Redis (and Alertmanager if
+ * asked), and a real receiver configured from `yaml(dir)` (REDIS_URL replaced), started in
+ * `beforeAll` and stopped, with the dir removed, in `afterAll`.
+ */
+export function useTestReceiver(name: string, yaml: (dir: string) => string, opts: ReceiverHarnessOptions = {}): ReceiverHarness {
+  const dir = mkdtempSync(join(tmpdir(), `alertscale-${name}-`));
+  let redis: TestRedis | undefined;
+  let am: TestAlertmanager | undefined;
+  let rx: TestReceiver | undefined;
+  beforeAll(async () => {
+    await opts.prepare?.(dir);
+    [redis, am] = await Promise.all([startRedis(), opts.alertmanager ? startAlertmanager(opts.alertmanager) : undefined]);
+    rx = await startTestReceiver(yaml(dir), redis.url, am ? { alertmanagerUrl: am.url } : {});
+  });
+  afterAll(async () => {
+    await rx?.close();
+    await Promise.all([redis?.close(), am?.stop()]);
+    await opts.cleanup?.(dir);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    redis: late('redis-server', () => redis),
+    rx: late('the receiver', () => rx),
+    am: late('Alertmanager', () => am),
+    lines: (file) => (existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8').trim().split('\n') : []),
   };
 }

@@ -5,28 +5,16 @@
  * /api/alertmanager/grafana/api/v2/... — tested with a real Alertmanager run with that
  * `--web.route-prefix` (no Grafana server exists here).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAlertmanager, type TestAlertmanager } from '../helpers/alertmanager.js';
-import { startTestReceiver, type TestReceiver } from '../helpers/receiver.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { useTestReceiver } from '../helpers/receiver.js';
 
 const PREFIX = '/api/alertmanager/grafana';
 const fixture = () => JSON.parse(readFileSync(new URL('../fixtures/grafana-webhook.json', import.meta.url), 'utf8'));
 
-let dir: string;
-let redis: TestRedis;
-let am: TestAlertmanager;
-let rx: TestReceiver;
-const runs = () => (existsSync(join(dir, 'demo')) ? readFileSync(join(dir, 'demo'), 'utf8').trim().split('\n') : []);
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'alertscale-grafana-'));
-  [redis, am] = await Promise.all([startRedis(), startAlertmanager({ routePrefix: PREFIX })]);
-  rx = await startTestReceiver(
-    `redis: { url: REDIS_URL }
+const { am, rx, lines } = useTestReceiver(
+  'grafana',
+  (dir) => `redis: { url: REDIS_URL }
 pools:
   demo:
     min: 1
@@ -34,16 +22,9 @@ pools:
     cooldown: { up: 0s, down: 0s }
     executor: { kind: command, scale: ["sh", "-c", "echo \\"$1\\" >> ${dir}/$0", "{pool}", "{replicas}"] }
 `,
-    redis.url,
-    { alertmanagerUrl: am.url },
-  );
-});
-
-afterAll(async () => {
-  await rx?.close();
-  await Promise.all([redis?.close(), am?.stop()]);
-  rmSync(dir, { recursive: true, force: true });
-});
+  { alertmanager: { routePrefix: PREFIX } },
+);
+const runs = () => lines('demo');
 
 /** The fixture as Grafana would send it now: a firing that started a moment ago. */
 function grafanaBody(target: string) {

@@ -1,29 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { notification, startTestReceiver, type TestReceiver } from '../helpers/receiver.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { notification, useTestReceiver } from '../helpers/receiver.js';
 
 // Acceptance 3–7 of the receiver issue, with `command` executors that leave a line in a file per run.
-let dir: string;
-let redis: TestRedis;
-let rx: TestReceiver;
-const runs = (pool: string) => (existsSync(join(dir, pool)) ? readFileSync(join(dir, pool), 'utf8').trim().split('\n') : []);
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'alertscale-guards-'));
-  redis = await startRedis();
-  // Each run appends its replicas to a file named after the pool ({pool}): the file is the proof of what ran.
-  const record = (extra = '') => `["sh", "-c", "${extra}echo \\"$1\\" >> ${dir}/$0", "{pool}", "{replicas}"]`;
-  rx = await startTestReceiver(
-    `redis: { url: REDIS_URL }
+// Each run appends its replicas to a file named after the pool ({pool}): the file is the proof of what ran.
+const record = (dir: string, extra = '') => `["sh", "-c", "${extra}echo \\"$1\\" >> ${dir}/$0", "{pool}", "{replicas}"]`;
+const { redis, rx, lines: runs } = useTestReceiver(
+  'guards',
+  (dir) => `redis: { url: REDIS_URL }
 pools:
   busy:
     min: 1
     max: 20
     cooldown: { up: 0s, down: 0s }
-    executor: { kind: command, scale: ${record('sleep 0.3; ')} }
+    executor: { kind: command, scale: ${record(dir, 'sleep 0.3; ')} }
   flaky:
     min: 1
     max: 20
@@ -39,17 +28,9 @@ pools:
     max: 20
     cooldown: { up: 0s, down: 0s }
     stepInterval: 1m
-    executor: { kind: command, scale: ${record()} }
+    executor: { kind: command, scale: ${record(dir)} }
 `,
-    redis.url,
-  );
-});
-
-afterAll(async () => {
-  await rx?.close();
-  await redis?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+);
 
 let n = 0;
 /** A firing no earlier notification has seen: its own fingerprint and startsAt. */

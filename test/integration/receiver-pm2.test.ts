@@ -1,48 +1,39 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runArgv } from '../../src/executors/run.js';
 import { waitFor } from '../helpers/ports.js';
-import { startTestReceiver, capturedFiring, notification, type TestReceiver } from '../helpers/receiver.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { capturedFiring, notification, useTestReceiver } from '../helpers/receiver.js';
 
 // Acceptance 1 and 2 of the receiver issue: a real Alertmanager 0.25 body scales a real pm2 app.
 const pm2 = resolve('node_modules/.bin/pm2');
-let dir: string;
-let env: Record<string, string>;
-let redis: TestRedis;
-let rx: TestReceiver;
 
 /** Online processes of the app as pm2 itself reports them (`pm2 jlist`, through the executor's probe). */
 const online = () => rx.receiver.deps.executors.get('demo')!.current!();
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'alertscale-rx-pm2-'));
-  env = { PM2_HOME: join(dir, 'home') };
-  const script = join(dir, 'rx-worker.js');
-  await writeFile(script, 'setInterval(() => {}, 1000);\n');
-  expect((await runArgv([pm2, 'start', script, '--name', 'rx-demo', '-i', '1'], { timeoutMs: 30_000, env })).ok).toBe(true);
-  redis = await startRedis();
-  rx = await startTestReceiver(
-    `redis: { url: REDIS_URL }
+/** The pm2 daemon of this file, apart from any other: its own PM2_HOME in the harness's dir. */
+const pm2Env = (dir: string) => ({ PM2_HOME: join(dir, 'home') });
+const { rx } = useTestReceiver(
+  'rx-pm2',
+  (dir) => `redis: { url: REDIS_URL }
 pools:
   demo:
     min: 1
     max: 3
     cooldown: { up: 10m, down: 10m }
-    executor: { kind: pm2, app: rx-demo, bin: ${pm2}, env: { PM2_HOME: ${env.PM2_HOME} } }
+    executor: { kind: pm2, app: rx-demo, bin: ${pm2}, env: { PM2_HOME: ${pm2Env(dir).PM2_HOME} } }
 `,
-    redis.url,
-  );
-});
-
-afterAll(async () => {
-  await rx?.close();
-  await redis?.close();
-  if (env) await runArgv([pm2, 'kill'], { timeoutMs: 15_000, env });
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+  {
+    prepare: async (dir) => {
+      const script = join(dir, 'rx-worker.js');
+      await writeFile(script, 'setInterval(() => {}, 1000);\n');
+      expect((await runArgv([pm2, 'start', script, '--name', 'rx-demo', '-i', '1'], { timeoutMs: 30_000, env: pm2Env(dir) })).ok).toBe(true);
+    },
+    cleanup: async (dir) => {
+      await runArgv([pm2, 'kill'], { timeoutMs: 15_000, env: pm2Env(dir) });
+    },
+  },
+);
 
 describe('Alertmanager webhook → pm2', () => {
   it('scales the pm2 app on the captured payload, bounded by max, and the audit API shows it', async () => {

@@ -3,43 +3,27 @@
  * startsAt, within stepInterval) must try it again, not be answered "duplicate". A step whose
  * command succeeded still blocks its repeats (no cooldown here: the duplicate guard alone does).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notification, startTestReceiver, type TestReceiver } from '../helpers/receiver.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { describe, expect, it } from 'vitest';
+import { notification, useTestReceiver } from '../helpers/receiver.js';
 
-let dir: string;
-let redis: TestRedis;
-let rx: TestReceiver;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'alertscale-retry-'));
-  redis = await startRedis();
-  // Fails on its first run (leaving `tried`), succeeds after, appending the replicas to `ran`.
-  const script = `if [ -e ${dir}/tried ]; then echo "$1" >> ${dir}/ran; else touch ${dir}/tried; echo first run fails >&2; exit 1; fi`;
-  rx = await startTestReceiver(
-    `redis: { url: REDIS_URL }
+// Fails on its first run (leaving `tried`), succeeds after, appending the replicas to `ran`.
+const script = (dir: string) => `if [ -e ${dir}/tried ]; then echo "$1" >> ${dir}/ran; else touch ${dir}/tried; echo first run fails >&2; exit 1; fi`;
+const { dir, rx, lines } = useTestReceiver(
+  'retry',
+  (dir) => `redis: { url: REDIS_URL }
 pools:
   demo:
     min: 1
     max: 20
     cooldown: { up: 0s, down: 0s }
     stepInterval: 10m
-    executor: { kind: command, scale: ["sh", "-c", ${JSON.stringify(script)}, "scale", "{replicas}"] }
+    executor: { kind: command, scale: ["sh", "-c", ${JSON.stringify(script(dir))}, "scale", "{replicas}"] }
 `,
-    redis.url,
-  );
-});
+);
 
-afterAll(async () => {
-  await rx?.close();
-  await redis?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const ran = () => (existsSync(join(dir, 'ran')) ? readFileSync(join(dir, 'ran'), 'utf8').trim().split('\n') : []);
+const ran = () => lines('ran');
 
 describe('the retry of a failed step', () => {
   it('same fingerprint and startsAt: the failed step runs again and succeeds; then its repeats are duplicates', async () => {

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MultiBar, Presets } from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
@@ -13,8 +12,8 @@ import { assertPortsFree, pickFreePorts } from '../stack/ports.js';
 import { DEFAULT_STACK_PORTS } from '../stack/stack-config.js';
 import { runningFile, startStack, type Stack } from '../stack/stack.js';
 import { withConfig } from '../options.js';
+import { REPO_ROOT } from '../../repo-root.js';
 
-const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
 /** Cooldowns of `--fast`: a whole cycle in well under a minute. */
 const FAST_COOLDOWN = { up: '3s', down: '4s' };
 
@@ -123,7 +122,7 @@ Examples:
           await assertPortsFree(ports);
           process.stdout.write(`starting the local stack in ${dir}…\n`);
           const pools = opts.fast ? { demo: { cooldown: FAST_COOLDOWN } } : undefined;
-          started = await startStack({ root: ROOT, dir, ports, baseConfig: resolve(opts.config), pools, say: (l) => process.stdout.write(`  ${l}\n`) });
+          started = await startStack({ root: REPO_ROOT, dir, ports, baseConfig: resolve(opts.config), pools, say: (l) => process.stdout.write(`  ${l}\n`) });
           target = started;
         }
         if (signals.signal.aborted) throw new Error('interrupted before the demo began');

@@ -1,13 +1,11 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_STACK_PORTS, type StackPorts } from '../stack/stack-config.js';
 import { assertPortsFree } from '../stack/ports.js';
 import { startStack } from '../stack/stack.js';
 import { untilSignal } from '../config.js';
 import { withConfig } from '../options.js';
-
-const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
+import { REPO_ROOT } from '../../repo-root.js';
 
 export function registerStack(program: Command): void {
   withConfig(program.command('stack'))
@@ -18,7 +16,7 @@ export function registerStack(program: Command): void {
       await assertPortsFree(ports);
       const dir = resolve(opts.dir);
       const say = (line: string) => process.stdout.write(`  starting ${line}\n`);
-      const stack = await startStack({ root: ROOT, dir, ports, baseConfig: resolve(opts.config), say });
+      const stack = await startStack({ root: REPO_ROOT, dir, ports, baseConfig: resolve(opts.config), say });
       const cli = './bin/alertscale.js';
       process.stdout.write(`
 alertscale stack is up (state and logs in ${dir}):

@@ -1,0 +1,307 @@
+/**
+ * What a person feels of the build: the CLI and the receiver compiled (dist/, `npm run build`) beside
+ * the same source run through tsx (how bin/alertscale.js ran before the build), in one run, the two
+ * alternating so the machine's other load falls on both alike.
+ *
+ *   npx tsx bench/cli.ts      (BENCH_RUNS=9, BENCH_RECEIVER_RUNS=3 by default; BENCH_NO_WRITE=1 to skip RESULTS.md)
+ *
+ * Measures `alertscale --help` and `alertscale status` (against a live receiver) wall time, CPU and
+ * peak RSS (`/usr/bin/time`); the receiver's idle RSS; and the receiver's own CPU per scale command
+ * (a webhook that scales and runs `true`) minus its CPU per decision that runs nothing.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { execa } from 'execa';
+import { runArgv } from '../src/executors/run.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, waitFor } from '../test/helpers/ports.js';
+import { startRedis } from '../test/helpers/redis.js';
+import { cpuSeconds, startReceiverProcess, type Served } from './receiver-procs.js';
+import { machine, writeSection } from './results-file.js';
+import { noSpawnBodies, receiverConfigYaml, spawnBodies, webhookBody } from './receiver-world.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+/** Receiver starts per variant for the RSS and spawn figures (each start is several seconds). */
+const RECEIVER_RUNS = Number(process.env.BENCH_RECEIVER_RUNS ?? 3);
+/** Sequential webhooks per receiver start, for each of the spawn and no-spawn paths. */
+const REQUESTS = 200;
+const TOKEN = 'bench-token-5d1a';
+const TOKEN_ENV = 'ALERTSCALE_BENCH_TOKEN';
+const SMALL_POOL = 'demo';
+const ROOT = new URL('..', import.meta.url).pathname;
+const RESULTS = new URL('./RESULTS.md', import.meta.url).pathname;
+
+interface Variant {
+  name: string;
+  /** node's arguments before the CLI's own. */
+  entry: readonly string[];
+}
+const VARIANTS: readonly Variant[] = [
+  { name: 'tsx (source)', entry: ['--import', 'tsx', 'src/cli/main.ts'] },
+  { name: 'compiled (dist/)', entry: ['bin/alertscale.js'] },
+];
+
+interface Timed {
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** One CLI run under /usr/bin/time (CPU and peak RSS of the child), its wall time from here. */
+async function timedCli(dir: string, variant: Variant, args: readonly string[]): Promise<Timed> {
+  const out = join(dir, 'time.txt');
+  const t0 = performance.now();
+  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', out, process.execPath, ...variant.entry, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const wallMs = performance.now() - t0;
+  if (code !== 0) throw new Error(`${variant.name} ${args.join(' ')} exited ${code}: ${stderr}`);
+  const [user, sys, rssKb] = readFileSync(out, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { wallMs, cpuMs: 1000 * (user! + sys!), peakRssMb: rssKb! / 1024 };
+}
+
+async function post(url: string, body: string): Promise<string> {
+  const res = await fetch(`${url}/v1/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${text}`);
+  return text;
+}
+
+const rssMb = (pid: number) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+interface ReceiverFigures {
+  idleRssMb: number;
+  noSpawnCpuUs: number;
+  spawnCpuUs: number;
+  childCpuUs: number;
+  scaled: number;
+}
+
+/** The receiver's resident memory with a config of a few pools, 2 s after its first decisions. */
+async function idleRss(variant: Variant, configFile: string, idle: () => Promise<void>): Promise<number> {
+  const receiver = await startReceiverProcess({ configFile, tokenEnv: TOKEN_ENV, token: TOKEN, entry: variant.entry });
+  try {
+    for (const scale of ['up', 'down', 'up'] as const) await post(receiver.url, webhookBody(SMALL_POOL, scale, scale === 'up' ? 3 : 1));
+    await idle();
+    await sleep(2000);
+    return rssMb(receiver.pid);
+  } finally {
+    await receiver.stop();
+  }
+}
+
+/** One receiver start on the bench's 641 pools: its own CPU per webhook on both paths. */
+async function receiverCpu(variant: Variant, configFile: string, idle: () => Promise<void>): Promise<Omit<ReceiverFigures, 'idleRssMb'>> {
+  const receiver: Served = await startReceiverProcess({ configFile, tokenEnv: TOKEN_ENV, token: TOKEN, entry: variant.entry });
+  try {
+    const noSpawn = noSpawnBodies();
+    const spawnPath = spawnBodies();
+    const send = async (n: number, next: () => string, answered?: (body: string) => void) => {
+      for (let i = 0; i < n; i++) {
+        const text = await post(receiver.url, next());
+        answered?.(text);
+      }
+      await idle();
+    };
+    // Warm-up: JIT, Redis connections and scripts, the first forks.
+    await send(REQUESTS, noSpawn);
+    await send(REQUESTS, spawnPath.next, spawnPath.answered);
+    const perRequestUs = async (next: () => string, answered?: (body: string) => void) => {
+      const before = cpuSeconds(receiver.pid);
+      await send(REQUESTS, next, answered);
+      const after = cpuSeconds(receiver.pid);
+      return { own: (1e6 * (after.own - before.own)) / REQUESTS, children: (1e6 * (after.children - before.children)) / REQUESTS };
+    };
+    const quiet = await perRequestUs(noSpawn);
+    const scaledBefore = spawnPath.scaled();
+    const spawned = await perRequestUs(spawnPath.next, spawnPath.answered);
+    return { noSpawnCpuUs: quiet.own, spawnCpuUs: spawned.own, childCpuUs: spawned.children, scaled: spawnPath.scaled() - scaledBefore };
+  } finally {
+    await receiver.stop();
+  }
+}
+
+/** CPU µs per run of `true` in this process, one at a time, for three ways to start it: where a spawn's cost lies. */
+async function spawnWays(): Promise<{ way: string; cpuUs: number }[]> {
+  const bare = () =>
+    new Promise<void>((resolve) => {
+      const child = spawn('true', [], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.resume();
+      child.stderr.resume();
+      child.once('close', () => resolve());
+    });
+  const ways: [string, () => Promise<unknown>][] = [
+    ['`child_process.spawn`, output piped and read', bare],
+    ["`execa('true')`", () => execa('true', [], { reject: false })],
+    ["the receiver's `runArgv` (execa, timeout, output captured)", () => runArgv(['true'], { timeoutMs: 10_000 })],
+  ];
+  const out: { way: string; cpuUs: number }[] = [];
+  for (const [way, run] of ways) {
+    const perRun: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < 100; i++) await run();
+      const c = process.cpuUsage(c0);
+      perRun.push((c.user + c.system) / 100);
+    }
+    out.push({ way, cpuUs: median(perRun) });
+  }
+  return out;
+}
+
+async function main() {
+  const startedAt = new Date();
+  log('npm run build');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), 'alertscale-bench-cli-'));
+  const redis = await startRedis();
+  const client = redis.client();
+  // Ports nothing listens on: the receiver's silences client and the CLI's exporter read fail fast,
+  // and never reach a stack running on the default ports.
+  const elsewhere = `alertmanager: { url: "http://127.0.0.1:${await freePort()}" }\nexporter: { listen: "127.0.0.1:${await freePort()}" }\n`;
+  const configFile = join(dir, 'alertscale.yml');
+  writeFileSync(configFile, `${elsewhere}${receiverConfigYaml(redis.url, TOKEN_ENV)}`);
+  // A config of the size an operator writes: what status lists and what idle RSS is measured with.
+  const smallConfig = join(dir, 'small.yml');
+  const smallPool = (name: string) => `  ${name}:\n    min: 1\n    max: 8\n    executor: { kind: command, scale: ["true"] }\n`;
+  writeFileSync(
+    smallConfig,
+    `${elsewhere}redis: { url: "${redis.url}", keyPrefix: "bench:" }\nreceiver: { tokenEnv: ${TOKEN_ENV} }\npools:\n${[SMALL_POOL, 'web', 'mail'].map(smallPool).join('')}`,
+  );
+  const tokenFile = join(dir, 'token');
+  writeFileSync(tokenFile, TOKEN);
+  const idle = () => waitFor('running scale commands to finish', async () => (await client.keys('bench:lock:*')).length === 0, 30_000, 20);
+  const help = new Map<string, Timed[]>(VARIANTS.map((v) => [v.name, []]));
+  const status = new Map<string, Timed[]>(VARIANTS.map((v) => [v.name, []]));
+  const receivers = new Map<string, ReceiverFigures[]>(VARIANTS.map((v) => [v.name, []]));
+  let statusPools = 0;
+  try {
+    // The receiver `status` asks: compiled, as it runs in production; the variants are the CLI's.
+    const live = await startReceiverProcess({ configFile: smallConfig, tokenEnv: TOKEN_ENV, token: TOKEN });
+    try {
+      const statusArgs = ['status', '--config', smallConfig, '--url', live.url, '--token-file', tokenFile];
+      const answer = JSON.parse(
+        execFileSync(process.execPath, ['bin/alertscale.js', ...statusArgs, '--json'], { cwd: ROOT, encoding: 'utf8' }),
+      ) as unknown;
+      statusPools = Array.isArray(answer) ? answer.length : ((answer as { pools?: unknown[] }).pools?.length ?? 0);
+      for (const v of VARIANTS) await timedCli(dir, v, ['--help']); // warm the page cache for both
+      for (let run = 1; run <= RUNS; run++) {
+        for (const v of VARIANTS) {
+          help.get(v.name)!.push(await timedCli(dir, v, ['--help']));
+          status.get(v.name)!.push(await timedCli(dir, v, statusArgs));
+        }
+        log(
+          `run ${run}: ${VARIANTS.map((v) => `${v.name} --help ${help.get(v.name)!.at(-1)!.wallMs.toFixed(0)} ms, status ${status.get(v.name)!.at(-1)!.wallMs.toFixed(0)} ms`).join('; ')}`,
+        );
+      }
+    } finally {
+      await live.stop();
+    }
+    for (let run = 1; run <= RECEIVER_RUNS; run++) {
+      for (const v of VARIANTS) {
+        await client.flushall();
+        const r = { idleRssMb: await idleRss(v, smallConfig, idle), ...(await receiverCpu(v, configFile, idle)) };
+        receivers.get(v.name)!.push(r);
+        log(
+          `receiver run ${run} ${v.name}: idle RSS ${r.idleRssMb.toFixed(0)} MB, CPU/no-spawn ${r.noSpawnCpuUs.toFixed(0)} µs, CPU/scale ${r.spawnCpuUs.toFixed(0)} µs (${r.scaled} scaled)`,
+        );
+      }
+    }
+  } finally {
+    await client.quit();
+    await redis.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const ways = await spawnWays();
+  const benchRssMb = process.memoryUsage().rss / 2 ** 20;
+  const report = render({ startedAt, help, status, receivers, statusPools, ways, benchRssMb });
+  process.stdout.write(`${report}\n`);
+  if (process.env.BENCH_NO_WRITE !== '1') writeSection(RESULTS, '## CLI start-up and receiver footprint (compiled vs tsx)', report);
+}
+
+interface Report {
+  startedAt: Date;
+  help: Map<string, Timed[]>;
+  status: Map<string, Timed[]>;
+  receivers: Map<string, ReceiverFigures[]>;
+  statusPools: number;
+  ways: { way: string; cpuUs: number }[];
+  benchRssMb: number;
+}
+
+function render(r: Report): string {
+  const [old, now] = VARIANTS.map((v) => v.name) as [string, string];
+  const med = <T>(m: Map<string, T[]>, name: string, f: (x: T) => number) => median(m.get(name)!.map(f));
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(1)} ×`;
+  const cliRow = (what: string, m: Map<string, Timed[]>) =>
+    VARIANTS.map(
+      (v) =>
+        `| ${what} | ${v.name} | ${med(m, v.name, (t) => t.wallMs).toFixed(0)} | ${med(m, v.name, (t) => t.cpuMs).toFixed(0)} | ${med(m, v.name, (t) => t.peakRssMb).toFixed(0)} |`,
+    );
+  const spawnExtra = (name: string) => med(r.receivers, name, (x) => x.spawnCpuUs - x.noSpawnCpuUs);
+  const scaled = [...r.receivers.values()].flat().map((x) => x.scaled);
+  const goal = (met: boolean) => (met ? 'met' : 'not met');
+  const helpNow = med(r.help, now, (t) => t.wallMs);
+  const statusNow = med(r.status, now, (t) => t.wallMs);
+  const rssNow = med(r.receivers, now, (x) => x.idleRssMb);
+  return [
+    `Command: \`npx tsx bench/cli.ts\` — ${r.startedAt.toISOString()}, ${machine()}.`,
+    `The same source both ways: **${old}** is \`node --import tsx src/cli/main.ts\` (what bin/alertscale.js ran before the build), **${now}** is \`node bin/alertscale.js\` after \`npm run build\`. Both load only the command they run (src/cli/commands/index.ts), so the ratio is the compile's alone. The two alternate within each run; medians of ${RUNS} runs for the CLI, of ${RECEIVER_RUNS} receiver starts each for the receiver.`,
+    '',
+    '| command | variant | wall ms | CPU ms (user+sys) | peak RSS MB |',
+    '|---|---|---:|---:|---:|',
+    ...cliRow('`alertscale --help`', r.help),
+    ...cliRow(`\`alertscale status\` (live receiver, ${r.statusPools} pools)`, r.status),
+    '',
+    `Receiver (\`alertscale receiver\`, a real redis-server, \`command: ["true"]\` executors): idle RSS read from /proc/<pid>/status with the ${r.statusPools}-pool config, 2 s after three scales; its own CPU (/proc/<pid>/stat, children excluded) per webhook over ${REQUESTS} sequential webhooks on each path after ${REQUESTS} of each to warm up, with the receiver benchmark's 641 pools (a pool comes round again only after its command finished, so every scale webhook scales).`,
+    '',
+    '| variant | idle RSS MB | CPU µs per decision that runs nothing | CPU µs per scale (runs `true`) | scale − nothing: the spawn path | `true` itself (children) µs |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...VARIANTS.map(
+      (v) =>
+        `| ${v.name} | ${med(r.receivers, v.name, (x) => x.idleRssMb).toFixed(0)} | ${med(r.receivers, v.name, (x) => x.noSpawnCpuUs).toFixed(0)} | ${med(r.receivers, v.name, (x) => x.spawnCpuUs).toFixed(0)} | ${spawnExtra(v.name).toFixed(0)} | ${med(r.receivers, v.name, (x) => x.childCpuUs).toFixed(0)} |`,
+    ),
+    '',
+    `Every measured scale webhook was answered \`scaled\` and ran its command: ${Math.min(...scaled)}–${Math.max(...scaled)} of ${REQUESTS} per start.`,
+    '',
+    `Where a spawn's CPU goes: \`true\` run 5 × 100 times one at a time inside the bench process (${r.benchRssMb.toFixed(0)} MB RSS), its CPU (process.cpuUsage) per run, medians:`,
+    '',
+    '| how | CPU µs per run |',
+    '|---|---:|',
+    ...r.ways.map((w) => `| ${w.way} | ${w.cpuUs.toFixed(0)} |`),
+    '',
+    '**Goals** (issue 14):',
+    `- \`alertscale --help\` ≤ 150 ms wall: ${helpNow.toFixed(0)} ms — ${goal(helpNow <= 150)} (${ratio(
+      med(r.help, old, (t) => t.wallMs),
+      helpNow,
+    )} faster than tsx, CPU ${ratio(
+      med(r.help, old, (t) => t.cpuMs),
+      med(r.help, now, (t) => t.cpuMs),
+    )} less).`,
+    `- \`alertscale status\` ≤ 250 ms wall: ${statusNow.toFixed(0)} ms — ${goal(statusNow <= 250)} (${ratio(
+      med(r.status, old, (t) => t.wallMs),
+      statusNow,
+    )} faster).`,
+    `- receiver idle RSS ≤ 100 MB: ${rssNow.toFixed(0)} MB — ${goal(rssNow <= 100)} (tsx: ${med(r.receivers, old, (x) => x.idleRssMb).toFixed(0)} MB).`,
+    `- spawn-path CPU per scale at least halved: ${spawnExtra(old).toFixed(0)} → ${spawnExtra(now).toFixed(0)} µs (${ratio(spawnExtra(old), spawnExtra(now))}) — ${goal(spawnExtra(now) <= spawnExtra(old) / 2)}. Compiling leaves it where it was (the difference is within this machine's noise): most of a run's CPU is the runner's own, \`runArgv\` ${r.ways[2]!.cpuUs.toFixed(0)} µs against ${r.ways[0]!.cpuUs.toFixed(0)} µs for a bare \`child_process.spawn\` with the same output captured (table above).`,
+  ].join('\n');
+}
+
+await main();
