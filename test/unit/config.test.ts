@@ -92,6 +92,7 @@ queues:
       cooldown: { up: 20_000, down: 5_400_000 },
       drainTimeout: 60_000,
       afterDrainTimeout: 'leave',
+      victims: 'idle-first',
       executor: { kind: 'kubernetes', deployment: 'web', namespace: 'prod', bin: 'kubectl', timeout: 500, env: { KUBECONFIG: '/etc/kube/config' } },
       processes: { match: 'gunicorn: worker \\[web\\]', user: 'www-data' },
     });
@@ -120,11 +121,16 @@ queues:
           cooldown: { up: 60_000, down: 300_000 },
           drainTimeout: 60_000,
           afterDrainTimeout: 'leave',
+          victims: 'idle-first',
           executor: { kind: 'pm2', app: 'demo', bin: 'pm2', timeout: 30_000, env: {} },
         },
       },
       queues: {},
     });
+  });
+
+  it('victims: executor leaves the choice to the executor', () => {
+    expect(parseConfig(`${minimal}    victims: executor\n`, FILE).pools.demo!.victims).toBe('executor');
   });
 
   it('the shipped alertscale.yml is valid', () => {
@@ -233,6 +239,7 @@ describe('parseConfig reports every problem at once', () => {
     ['max of 0', minimal.replace('max: 4', 'max: 0'), 'pools.demo.max', 4, /≥1|>=1/],
     ['a negative min', minimal.replace('min: 1', 'min: -1'), 'pools.demo.min', 3, /≥0|>=0/],
     ['a fractional step', `${minimal}    step: 1.5\n`, 'pools.demo.step', 6, /int/i],
+    ['victims neither idle-first nor executor', `${minimal}    victims: oldest\n`, 'pools.demo.victims', 6, /"idle-first"\|"executor"/],
     ['a zero timeout', minimal.replace('app: demo }', 'app: demo, timeout: 0s }'), 'pools.demo.executor.timeout', 5, /timeout must be above 0/],
     ['a pm2 app starting with "-"', minimal.replace('app: demo', 'app: "-x"'), 'pools.demo.executor.app', 5, /pm2 app must match/],
     ['a command template with a typo', `pools:\n  demo:\n    min: 1\n    max: 2\n    executor: { kind: command, scale: [s.sh, "{replica}"] }\n`, 'pools.demo.executor.scale', 5, /unknown placeholder\(s\) \{replica\}/],
