@@ -4,7 +4,7 @@ import { checkGoals } from '../../bench/quality/goals.js';
 
 const el = { thetaU: 10, thetaO: 10, tauU: 10, tauO: 10, instability: 0, jitter: 0 };
 const fig = (policy: string, costS: number, p95: number, e = el): Figures => ({
-  policy, costS, wait: { p50: 0, p95, p99: p95, overSlo: 0 }, done: 10, lost: 0, runTwice: 0, scaleActions: 1, elasticity: e, idleCostS: 0, wakeS: null,
+  policy, costS, wait: { p50: 0, p95, p99: p95, overSlo: 0 }, done: 10, lost: 0, runTwice: 0, interrupted: 0, scaleActions: 1, elasticity: e, idleCostS: 0, wakeS: null,
 });
 const result = (policies: Figures[], trace = 't'): TraceResult =>
   ({ trace, jobs: 10, windowS: 10, bounds: { min: 1, max: 8 }, demand: { dt: 1, values: [] }, oracle: { ...fig('oracle', 100, 0), supply: { dt: 1, values: [] } }, fixedAtMax: fig('fixed', 800, 0), policies: policies.map((p) => ({ ...p, supply: { dt: 1, values: [] }, queue: { dt: 1, values: [] } })) }) as TraceResult;
