@@ -4,9 +4,9 @@
  * (`victims: executor`, plain `pm2 scale`):
  *
  *   npx tsx bench/quality.ts --trace bench/traces/sawtooth.csv --policies shipped,shipped-plain --runs 2 --json F --no-write
- *   npx tsx bench/quality-victims.ts F [--no-write]
+ *   npx tsx bench/quality-victims.ts F… [--no-write]
  *
- * Only what that run measured: its command, machine, load, medians and each repetition.
+ * Only what those runs measured: each run's command, machine, load, medians and each repetition.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,25 +38,33 @@ function traceTable(r: TraceResult): string[] {
   ];
 }
 
-function victimsSection(meta: RunMeta, results: readonly TraceResult[]): string {
+function runPart(meta: RunMeta, results: readonly TraceResult[]): string[] {
   return [
     `Command: \`${meta.command}\` — ${meta.date} UTC, ${meta.runs} repetition(s) per policy (figures are medians; interrupted, run twice and lost the worst repetition), ${meta.wallS.toFixed(0)} s wall.`,
-    `Machine: ${meta.machine}. Load average at start ${meta.loadStart}, at end ${meta.loadEnd} (both policies of a repetition side by side, each on its own stack: real Redis, Prometheus, Alertmanager, exporter, receiver, pm2 demo pool; no web pool). Rendered by \`npx tsx bench/quality-victims.ts\` from that run's \`--json\`.`,
+    `Machine: ${meta.machine}. Load average at start ${meta.loadStart}, at end ${meta.loadEnd}.`,
+    '',
+    ...results.flatMap((r) => [...traceTable(r), '']),
+  ];
+}
+
+function victimsSection(runs: readonly { meta: RunMeta; results: TraceResult[] }[]): string {
+  return [
+    'Both policies of a repetition ran side by side, each on its own stack (real Redis, Prometheus, Alertmanager, exporter, receiver, pm2 demo pool with its 30 s kill_timeout; no web pool). Rendered by `npx tsx bench/quality-victims.ts` from the runs\' `--json`.',
     '',
     `- \`${IDLE_FIRST}\`: the demo pool as shipped (\`victims: idle-first\`): a scale-down removes idle workers first and drains busy ones (README "Scale-down that never interrupts work").`,
     `- \`${PLAIN}\`: the same rules and pool with \`victims: executor\`: a scale-down is \`pm2 scale demo N\` (the highest ids get SIGINT, busy or not).`,
     '- interrupted = jobs started more than once (the demo worker\'s starts counter) or seen started and never completed; run twice = started or completed more than once; lost = enqueued and never accounted for; cost = worker-seconds of live worker processes over the window (bench/quality/README.md).',
     '',
-    ...results.flatMap((r) => [...traceTable(r), '']),
+    ...runs.flatMap((r) => runPart(r.meta, r.results)),
   ].join('\n');
 }
 
-const [file, flag] = process.argv.slice(2);
-if (!file || file === '--help' || file === '-h') {
-  process.stdout.write('usage: npx tsx bench/quality-victims.ts RESULTS.json [--no-write]\n');
-  process.exit(file ? 0 : 2);
+const args = process.argv.slice(2);
+const files = args.filter((a) => !a.startsWith('--'));
+if (files.length === 0 || args.includes('--help') || args.includes('-h')) {
+  process.stdout.write('usage: npx tsx bench/quality-victims.ts RESULTS.json... [--no-write]\n');
+  process.exit(files.length === 0 && !args.includes('--help') && !args.includes('-h') ? 2 : 0);
 }
-const { meta, results } = fromJson(readFileSync(file, 'utf8'));
-const body = victimsSection(meta, results);
-if (flag === '--no-write') process.stdout.write(`${HEADING}\n\n${body}`);
+const body = victimsSection(files.map((f) => fromJson(readFileSync(f, 'utf8'))));
+if (args.includes('--no-write')) process.stdout.write(`${HEADING}\n\n${body}`);
 else writeSection(join(import.meta.dirname, 'RESULTS.md'), HEADING, body);
