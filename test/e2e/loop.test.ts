@@ -44,7 +44,12 @@ describe('the loop', () => {
     const scaled = body.entries.map((e: any) => ({ scale: e.scale, alerts: e.alerts.map((a: any) => a.alertname), actor: e.actor, exitCode: e.exitCode }));
     expect(scaled).toContainEqual({ scale: 'up', alerts: ['DemoQueueBacklog'], actor: 'alertmanager', exitCode: 0 });
     expect(scaled).toContainEqual({ scale: 'down', alerts: ['DemoWorkersIdle'], actor: 'alertmanager', exitCode: 0 });
-    expect(body.entries[0].argv).toEqual([expect.stringMatching(/pm2$/), 'scale', 'demo', '1']);
+    // The last action is the shrink to min: idle-first, pm2 deletes the chosen (idle) workers by id.
+    const shrink = body.entries[0];
+    expect(shrink.to).toBe(1);
+    expect(shrink.argv.slice(0, 2)).toEqual([expect.stringMatching(/pm2$/), 'delete']);
+    expect(shrink.victims.map((v: any) => v.tier)).toEqual(Array(shrink.from - 1).fill('idle'));
+    expect(shrink.argv.slice(2)).toHaveLength(shrink.from - 1);
   });
 
   it('pausing the pool (an Alertmanager silence) stops scaling under load; resuming lets it scale', async () => {

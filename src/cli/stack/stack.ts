@@ -72,9 +72,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   const supervisor = createSupervisor(join(dir, 'logs'));
   const cli = (command: string) => ['node', join(root, 'bin', 'alertscale.js'), command, '--config', configFile];
-  // Workers first, while Redis is still up: each finishes its job in hand and acknowledges it.
+  // The receiver first: it finishes a pm2 command in flight, which after `pm2 kill` would start a
+  // new pm2 daemon. Then the workers, while Redis is still up: each finishes its job in hand.
   const stop = async () => {
     rmSync(runningFile(dir), { force: true });
+    await supervisor.stop('receiver');
     await pm2(['kill']);
     await supervisor.stopAll();
   };
