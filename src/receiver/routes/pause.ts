@@ -129,7 +129,7 @@ async function refresh(am: SilenceCache): Promise<void> {
 }
 
 function knownPool(deps: PoolActionDeps, name: string): string {
-  if (!(name in deps.config.pools)) throw unknownPool(name, Object.keys(deps.config.pools));
+  if (!Object.hasOwn(deps.config.pools, name)) throw unknownPool(name, Object.keys(deps.config.pools));
   return name;
 }
 

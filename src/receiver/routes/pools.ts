@@ -16,7 +16,7 @@ export const manualScaleSchema = z.strictObject({
 });
 
 function poolName(deps: PoolActionDeps, name: string): string {
-  if (!(name in deps.config.pools)) throw unknownPool(name, Object.keys(deps.config.pools));
+  if (!Object.hasOwn(deps.config.pools, name)) throw unknownPool(name, Object.keys(deps.config.pools));
   return name;
 }
 
