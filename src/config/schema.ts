@@ -86,8 +86,11 @@ export const configSchema = z.strictObject({
       tokenFile: z.string().optional(),
       /** …or from this environment variable. Never written inline in the config. */
       tokenEnv: z.string().optional(),
-      /** How long a pool lock may be held before another receiver may take it. */
-      lockTimeout: duration.prefault('10m'),
+      /**
+       * A pool lock is a lease of this length, renewed every third of it while its command runs:
+       * a receiver that dies mid-command leaves its pool free again within this.
+       */
+      lease: duration.prefault('5s').refine((ms) => ms >= 1_000, 'lease must be at least 1s (it is renewed every third of it)'),
       /** Audit stream cap (approximate, XADD MAXLEN ~). */
       auditMaxEntries: z.int().min(100).default(100_000),
     })
@@ -100,17 +103,6 @@ export const configSchema = z.strictObject({
     .prefault({}),
   pools: z.record(poolName, poolSchema),
   queues: z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/), queueSchema).default({}),
-}).superRefine((config, ctx) => {
-  // A command runs under its pool's lock; a lock that expires first lets a second action start beside it.
-  for (const [name, pool] of Object.entries(config.pools)) {
-    if (pool.executor.timeout >= config.receiver.lockTimeout) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['pools', name, 'executor', 'timeout'],
-        message: `must be shorter than receiver.lockTimeout (${config.receiver.lockTimeout / 1000}s): raise lockTimeout or lower the timeout`,
-      });
-    }
-  }
 });
 
 export type Config = z.infer<typeof configSchema>;

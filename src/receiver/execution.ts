@@ -1,7 +1,17 @@
 import type { Executor } from '../executors/types.js';
 import type { Decision } from '../policy/types.js';
-import type { PoolLock } from '../state/index.js';
+import type { StoredPool } from '../state/index.js';
 import type { PoolActionDeps } from './pool-actions.js';
+
+/** This process's hold on a pool: the Redis lease and its turn in the local queue. */
+export interface PoolLock {
+  /** Give the pool up: the Redis lease (if still ours) and the local turn. */
+  release(): Promise<void>;
+  /** The commit already deleted the Redis lock: stop renewing, give up the local turn. */
+  released(): void;
+  /** Why renewal failed, when it did. */
+  lost(): string | undefined;
+}
 
 export interface ExecutionJob {
   decision: Decision;
@@ -24,7 +34,8 @@ export async function runExecution(deps: PoolActionDeps, { decision, auditId, ex
     deps.metrics.executorDuration.observe({ pool, outcome }, result.durationMs / 1000);
     deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome });
     const { argv, exitCode, durationMs, timedOut, outputTail, error } = result;
-    await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error });
+    const leaseLost = lock.lost();
+    await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error, ...(leaseLost ? { leaseLost } : {}) });
     await deps.pools.completeDecision(pool, auditId, outcome);
     if (result.ok) {
       const at = deps.now();
@@ -41,4 +52,20 @@ export async function runExecution(deps: PoolActionDeps, { decision, auditId, ex
   } finally {
     await lock.release().catch((err) => log.warn({ err }, 'could not release pool lock; it expires on its own'));
   }
+}
+
+/**
+ * The pool's last command was started by a holder whose lease expired before it recorded the end
+ * (killed, crashed, cut off): complete its entry with what is known. It is not run again: the
+ * decision in hand starts from the live count instead.
+ */
+export async function completeInterrupted(deps: PoolActionDeps, pool: string, stored: StoredPool, live: number | undefined): Promise<void> {
+  const auditId = stored.running!;
+  const count = live === undefined ? 'no live count (the executor has no probe, or it failed)' : `live count ${live} (read by the executor's probe)`;
+  const error = `the receiver running this command stopped before its end was seen (its pool lease expired); ${count}`;
+  await deps.audit.complete(auditId, { outcome: 'interrupted', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error });
+  await deps.pools.completeDecision(pool, auditId, 'interrupted');
+  const last = stored.lastDecision?.id === auditId ? stored.lastDecision : undefined;
+  deps.metrics.decisions.inc({ pool, scale: last?.scale ?? 'none', outcome: 'interrupted' });
+  deps.logger.warn({ pool, auditId, live }, 'completed an interrupted scale action');
 }

@@ -119,13 +119,14 @@ export const auditEntrySchema = z
     alerts: z.array(alertRefSchema),
     actor: z.enum(['alertmanager', 'api']),
     requestId: z.string(),
-    status: z.enum(['running', 'done']).describe('running while the scale command runs'),
+    status: z.enum(['running', 'done']).describe('running while the scale command runs (an interrupted one is completed by the next action on its pool)'),
     argv: z.array(z.string()).nullable(),
     exitCode: z.int().nullable(),
     durationMs: count.nullable(),
     timedOut: z.boolean(),
     outputTail: z.string().nullable().describe('the last 4 KiB of the command output'),
     error: z.string().nullable(),
+    leaseLost: z.string().optional().describe('when lease renewal failed while the command ran (Redis away): the pool may have been taken meanwhile'),
   })
   .meta({ id: 'AuditEntry' });
 

@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Executor } from '../executors/types.js';
 import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
-import { heldLock, isRedisUnavailable, toPoolState, type Actor, type AuditLog, type Begun, type DecisionStore, type PoolLock, type PoolStore, type StateKeys } from '../state/index.js';
+import { holdLease, isRedisUnavailable, toPoolState, type Actor, type AuditLog, type Begun, type DecisionStore, type PoolStore, type StateKeys } from '../state/index.js';
 import { HttpError, poolBusy, unavailable } from './errors.js';
-import { runExecution } from './execution.js';
+import { completeInterrupted, runExecution, type PoolLock } from './execution.js';
 import type { PoolQueue } from './pool-queue.js';
 import type { ReceiverMetrics } from './metrics.js';
 
@@ -46,17 +46,19 @@ export interface ActionResult {
 }
 
 /**
- * One pool, one decision, serialised by the pool's lock: lock and read (one Redis call), decide,
+ * One pool, one decision, serialised by the pool's lease: lock and read (one Redis call), decide,
  * record and — when nothing runs — unlock (one call), answer; a command runs after the answer,
- * still under the lock.
+ * still under the lease. A decision whose holder died mid-command is completed `interrupted`
+ * first, and this one starts from the live count.
  */
 export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promise<ActionResult> {
   const { pool } = action;
-  const { begun, lock, leave, token } = await takePool(deps, action);
+  const { begun, lock, token } = await takePool(deps, action);
   let handedOff = false;
   try {
     const executor = deps.executors.get(pool)!;
     const live = await probe(deps, pool, executor);
+    if (begun.stored.running) await completeInterrupted(deps, pool, begun.stored, live);
     const now = deps.now();
     const decision = action.decide(toPoolState(begun.stored, deps.config.pools[pool]!.min, live), begun.history, now);
     const executing = decision.outcome === 'scaled';
@@ -64,7 +66,7 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
     count(deps, decision);
     if (!executing) {
       handedOff = true;
-      leave(); // the commit released the Redis lock
+      lock.released(); // the commit released the Redis lock
       return { decision, auditId };
     }
     handedOff = true;
@@ -81,15 +83,15 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
   }
 }
 
-/** This process's turn at the pool, then the Redis lock and the decision's inputs in one call. */
-async function takePool(deps: PoolActionDeps, { pool, fingerprints }: PoolAction): Promise<{ begun: Begun; lock: PoolLock; leave: () => void; token: string }> {
+/** This process's turn at the pool, then the Redis lease and the decision's inputs in one call. */
+async function takePool(deps: PoolActionDeps, { pool, fingerprints }: PoolAction): Promise<{ begun: Begun; lock: PoolLock; token: string }> {
   const started = Date.now();
   const leave = await deps.queue.enter(pool, deps.lockWaitMs);
   if (!leave) throw poolBusy(pool);
   const token = randomUUID();
   let begun: Begun | undefined;
   try {
-    begun = await deps.decisions.begin(pool, fingerprints, token, deps.config.receiver.lockTimeout, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
+    begun = await deps.decisions.begin(pool, fingerprints, token, deps.config.receiver.lease, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
   } catch (err) {
     leave();
     throw asHttp(err, `pool ${pool}`);
@@ -98,8 +100,18 @@ async function takePool(deps: PoolActionDeps, { pool, fingerprints }: PoolAction
     leave();
     throw poolBusy(pool);
   }
-  const lock: PoolLock = { release: () => heldLock(deps.redis, deps.keys.lock(pool), token).release().finally(leave) };
-  return { begun, lock, leave, token };
+  const lease = holdLease(deps.redis, deps.keys.lock(pool), token, deps.config.receiver.lease, (reason) =>
+    deps.logger.warn({ pool, reason }, 'pool lease not renewed; a running command goes on, and another receiver may take the pool'),
+  );
+  const lock: PoolLock = {
+    release: () => lease.release().finally(leave),
+    released: () => {
+      lease.stop();
+      leave();
+    },
+    lost: lease.lost,
+  };
+  return { begun, lock, token };
 }
 
 /** The audit entry (before any command runs), the pool's last decision, the alerts' histories. */

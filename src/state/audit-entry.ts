@@ -12,9 +12,17 @@ export interface AuditRecord extends Pick<Decision, 'pool' | 'scale' | 'from' | 
   executing: boolean;
 }
 
-/** How the command of a `scaled` decision ended. */
-export type ExecutionRecord = Pick<ExecutionResult, 'argv' | 'exitCode' | 'durationMs' | 'timedOut' | 'outputTail' | 'error'> & {
-  outcome: Extract<Outcome, 'scaled' | 'failed'>;
+/**
+ * How the command of a `scaled` decision ended; `interrupted` when its receiver died before the
+ * end was seen (then argv, durationMs and outputTail are unknown: null).
+ */
+export type ExecutionRecord = Pick<ExecutionResult, 'exitCode' | 'timedOut' | 'error'> & {
+  outcome: Extract<Outcome, 'scaled' | 'failed' | 'interrupted'>;
+  argv: string[] | null;
+  durationMs: number | null;
+  outputTail: string | null;
+  /** When lease renewal failed while the command ran (Redis away): the pool may have been taken meanwhile. */
+  leaseLost?: string;
 };
 
 /** What the audit API returns: the decision with its execution folded in. */
@@ -28,6 +36,8 @@ export interface AuditEntry extends Omit<AuditRecord, 'executing'> {
   timedOut: boolean;
   outputTail: string | null;
   error: string | null;
+  /** Present when lease renewal failed while the command ran. */
+  leaseLost?: string;
 }
 
 export function toEntry(id: string, record: AuditRecord, execution: ExecutionRecord | undefined): AuditEntry {
@@ -43,5 +53,6 @@ export function toEntry(id: string, record: AuditRecord, execution: ExecutionRec
     timedOut: execution?.timedOut ?? false,
     outputTail: execution?.outputTail ?? null,
     error: execution?.error ?? null,
+    ...(execution?.leaseLost ? { leaseLost: execution.leaseLost } : {}),
   };
 }

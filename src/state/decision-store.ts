@@ -18,7 +18,8 @@ return out`;
 /**
  * Record a decision in one step: the audit entry (whose id the pool's last decision carries), the
  * pool hash, the alerts' histories, and, when no command follows, the lock's release (only if it
- * is still ours).
+ * is still ours); when a command follows, the pool's `running` mark, so whoever takes the pool
+ * after a holder died knows which entry was left unfinished.
  */
 const COMMIT = `
 local id = redis.call('xadd', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'e', ARGV[1])
@@ -31,7 +32,11 @@ for i = 4, #KEYS do
   if ARGV[a + 2] ~= '' then redis.call('hset', KEYS[i], 'lastStepAt', ARGV[a + 2]) end
   redis.call('expire', KEYS[i], ARGV[8])
 end
-if ARGV[6] == '1' and redis.call('get', KEYS[3]) == ARGV[7] then redis.call('del', KEYS[3]) end
+if ARGV[6] == '1' then
+  if redis.call('get', KEYS[3]) == ARGV[7] then redis.call('del', KEYS[3]) end
+else
+  redis.call('hset', KEYS[2], 'running', id)
+end
 return id`;
 
 /** Stamp the step on alert histories that still exist (a command succeeded; its decision wrote them). */

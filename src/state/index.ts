@@ -1,6 +1,6 @@
 export { stateKeys, type StateKeys } from './keys.js';
 export { createRedis, isRedisUnavailable } from './redis.js';
-export { heldLock, type PoolLock } from './lock.js';
+export { holdLease, type PoolLease } from './lock.js';
 export { createDecisionStore, type Begun, type DecisionStore } from './decision-store.js';
 export { createPoolStore, toPoolState, type PoolStore, type StoredDecision, type StoredPool } from './pool-state.js';
 export { createAuditLog, type AuditLog, type AuditPage, type AuditQuery } from './audit-log.js';

@@ -120,22 +120,23 @@ describe('pool leases', () => {
     expect(lines(log).filter((l) => l.startsWith('start'))).toEqual(['start 2', 'start 3']);
   });
 
-  it('a command longer than the lease keeps its pool (renewed), and gives it up when it ends', async () => {
+  it('a command longer than the lease keeps its pool from another receiver (renewed), and gives it up when it ends', async () => {
     const { config, log, audit } = writeConfig('renewed', 2 * (LEASE_MS / 1000) + 1);
-    const rx = await startReceiver(config);
+    // Two processes: only the Redis lease stands between the other one and the pool.
+    const [rx, other] = await Promise.all([startReceiver(config), startReceiver(config)]);
     const a = await stepUp(rx.url);
     expect(a.body.decisions[0].outcome).toBe('scaled');
     await waitFor('the command to start', () => lines(log).includes('start 2'));
-    // Past two lease lengths the command still runs and its pool is still held.
-    await new Promise((r) => setTimeout(r, 2 * LEASE_MS + 200));
+    // Past the lease's length the command still runs, and its pool is still held.
+    await new Promise((r) => setTimeout(r, LEASE_MS + 500));
+    const busy = await stepUp(other.url);
     expect(lines(log)).toEqual(['start 2']);
-    const busy = await stepUp(rx.url);
-    expect(busy.status).toBe(503);
+    expect(busy.status, JSON.stringify(busy.body)).toBe(503);
     expect(busy.body.error.code).toBe('pool_busy');
     await waitFor('the command to end', () => lines(log).includes('end 2'), 10_000);
     await waitFor('its entry to be completed', async () => (await audit.get(a.body.decisions[0].auditId))?.status === 'done');
-    // Released at its end: the next action takes the pool at once.
-    const next = await stepUp(rx.url);
+    // Released at its end, not left to expire: the other receiver takes the pool at once.
+    const next = await stepUp(other.url);
     expect(next.body.decisions[0]).toMatchObject({ outcome: 'scaled', from: 2, to: 3 });
   });
 

@@ -38,7 +38,7 @@ const scalar = fc.oneof(
   fc.integer().map(String),
   fc.string({ maxLength: 12 }),
 );
-const key = fc.oneof(fc.constantFrom('min', 'max', 'kind', 'executor', 'pools', 'redis', 'url', 'timeout', 'cooldown', 'up', 'down', 'step', 'queues', 'pool', 'constructor', '__proto__', 'toString', 'tokenFile', 'tokenEnv', 'lockTimeout'), fc.string({ minLength: 1, maxLength: 8 }));
+const key = fc.oneof(fc.constantFrom('min', 'max', 'kind', 'executor', 'pools', 'redis', 'url', 'timeout', 'cooldown', 'up', 'down', 'step', 'queues', 'pool', 'constructor', '__proto__', 'toString', 'tokenFile', 'tokenEnv', 'lease'), fc.string({ minLength: 1, maxLength: 8 }));
 
 /** Line-level edits: the mistakes of a hand-edited file (a lost line, a wrong indent, a typo, a paste). */
 const edit = fc.oneof(
