@@ -141,6 +141,7 @@ function crossCheck(raw: unknown, doc: Document, lc: LineCounter, file: string):
 function resolvePaths(config: Config, base: string): Config {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   if (config.receiver.tokenFile) config.receiver.tokenFile = abs(config.receiver.tokenFile);
+  if (config.redis.passwordFile) config.redis.passwordFile = abs(config.redis.passwordFile);
   for (const pool of Object.values(config.pools)) {
     if (pool.executor.kind === 'gunicorn') pool.executor.pidfile = abs(pool.executor.pidfile);
     if (pool.executor.kind === 'compose' && pool.executor.file) pool.executor.file = abs(pool.executor.file);

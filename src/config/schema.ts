@@ -74,7 +74,20 @@ export const queueSchema = z.discriminatedUnion('kind', [
 export const configSchema = z.strictObject({
   redis: z
     .strictObject({
+      /** A single Redis. Ignored by the receiver when `sentinels` is set. */
       url: z.string().default('redis://127.0.0.1:6379/0'),
+      /** Redis Sentinel: the sentinels to ask where the master `name` is (the receiver follows a failover without a restart). */
+      sentinels: z.array(z.strictObject({ host: z.string().min(1), port: z.int().min(1).max(65_535) })).min(1).optional(),
+      /** The master's name in the sentinels' `sentinel monitor` line. */
+      name: z.string().min(1).default('mymaster'),
+      /** The Redis password, read from this file (relative to alertscale.yml); never written inline. */
+      passwordFile: z.string().optional(),
+      /**
+       * After a decision whose command follows is recorded, wait until `replicas` replicas have it
+       * (Redis WAIT) before running the command, so a failover cannot lose the record of a command
+       * that ran. Default: 1 with sentinels, 0 (no wait) with a single Redis.
+       */
+      wait: z.strictObject({ replicas: z.int().min(0).optional(), timeout: duration.prefault('500ms') }).prefault({}),
       /** Prefix of every key alertscale writes (state, locks, audit). Heartbeats use `alertscale:hb:`. */
       keyPrefix: z.string().default('alertscale:'),
     })
@@ -106,5 +119,6 @@ export const configSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof configSchema>;
+export type RedisConfig = Config['redis'];
 export type PoolConfig = z.infer<typeof poolSchema>;
 export type QueueConfig = z.infer<typeof queueSchema>;

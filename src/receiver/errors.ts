@@ -22,6 +22,9 @@ export const unavailable = (what: string, cause: unknown) =>
 export const poolBusy = (pool: string) =>
   new HttpError(503, 'pool_busy', `pool ${pool} is busy with another scaling action; retry shortly`);
 
+export const notReplicated = (pool: string, why: string) =>
+  new HttpError(503, 'not_replicated', `pool ${pool}: ${why}; Alertmanager will retry`);
+
 export const unknownPool = (pool: string, known: string[]) =>
   new HttpError(404, 'unknown_pool', `pool "${pool}" is not defined in alertscale.yml`, { known });
 

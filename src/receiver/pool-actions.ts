@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Executor } from '../executors/types.js';
 import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
-import { holdLease, isRedisUnavailable, toPoolState, type Actor, type AuditLog, type Begun, type DecisionStore, type PoolStore, type StateKeys } from '../state/index.js';
-import { HttpError, poolBusy, unavailable } from './errors.js';
+import { holdLease, isRedisUnavailable, replicasToWaitFor, toPoolState, type Actor, type AuditLog, type Begun, type DecisionStore, type PoolStore, type StateKeys } from '../state/index.js';
+import { HttpError, notReplicated, poolBusy, unavailable } from './errors.js';
 import { completeInterrupted, runExecution, type PoolLock } from './execution.js';
 import type { PoolQueue } from './pool-queue.js';
 import type { ReceiverMetrics } from './metrics.js';
@@ -57,8 +57,8 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
   let handedOff = false;
   try {
     const executor = deps.executors.get(pool)!;
-    const live = await probe(deps, pool, executor);
-    if (begun.stored.running) await completeInterrupted(deps, pool, begun.stored, live);
+    const probed = await probe(deps, pool, executor);
+    const live = begun.stored.running ? await completeInterrupted(deps, pool, begun.stored, probed) : probed;
     const now = deps.now();
     const decision = action.decide(toPoolState(begun.stored, deps.config.pools[pool]!.min, live), begun.history, now);
     const executing = decision.outcome === 'scaled';
@@ -69,6 +69,7 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
       lock.released(); // the commit released the Redis lock
       return { decision, auditId };
     }
+    await confirmReplicated(deps, decision, auditId);
     handedOff = true;
     // Fork after this turn of the event loop, once the answer is written: a spawn never delays it.
     const run = new Promise<void>((resolve) => setImmediate(resolve))
@@ -128,6 +129,28 @@ function commit(deps: PoolActionDeps, action: PoolAction, decision: Decision, no
     release: !executing,
     token: read.token,
   });
+}
+
+/**
+ * A command runs only once its decision's record is on `redis.wait.replicas` replicas: a failover
+ * then cannot lose the record of a command that ran (and let the next decision scale again). If
+ * not, nothing runs: the entry says why (when Redis still takes writes) and the answer is 503.
+ */
+async function confirmReplicated(deps: PoolActionDeps, { pool, scale }: Decision, auditId: string): Promise<void> {
+  const need = replicasToWaitFor(deps.config.redis);
+  if (need === 0) return;
+  const timeoutMs = deps.config.redis.wait.timeout;
+  const acked = await deps.decisions.replicated(need, timeoutMs);
+  if (acked >= need) return;
+  const error = `not run: the decision's record reached ${acked} of ${need} replica(s) within ${timeoutMs} ms (redis.wait), so a failover could have lost it`;
+  try {
+    await deps.audit.complete(auditId, { outcome: 'failed', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error });
+    await deps.pools.completeDecision(pool, auditId, 'failed');
+  } catch (err) {
+    deps.logger.warn({ pool, auditId, err }, 'could not record that a decision was not replicated');
+  }
+  deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome: 'failed' });
+  throw notReplicated(pool, error);
 }
 
 function count(deps: PoolActionDeps, { pool, scale, to, outcome }: Decision): void {

@@ -114,6 +114,11 @@ export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntri
       return (await commitScript(keyList, args)) as string;
     },
 
+    /** Redis WAIT: how many replicas hold every write of this connection so far, waiting at most `timeoutMs` for `replicas`. */
+    async replicated(replicas: number, timeoutMs: number): Promise<number> {
+      return Number(await redis.call('WAIT', replicas, timeoutMs));
+    },
+
     /** After a step's command succeeded: its alerts stepped at `at` (repeats within stepInterval are duplicates). */
     async recordSteps(pool: string, fingerprints: readonly string[], at: number): Promise<void> {
       const unique = [...new Set(fingerprints.filter(Boolean))];

@@ -1,5 +1,5 @@
 export { stateKeys, type StateKeys } from './keys.js';
-export { createRedis, isRedisUnavailable } from './redis.js';
+export { createRedis, isRedisUnavailable, replicasToWaitFor } from './redis.js';
 export { holdLease, type PoolLease } from './lock.js';
 export { createDecisionStore, type Begun, type DecisionStore } from './decision-store.js';
 export { createPoolStore, toPoolState, type PoolStore, type StoredDecision, type StoredPool } from './pool-state.js';
