@@ -52,18 +52,19 @@ export async function runExecution(deps: PoolActionDeps, job: ExecutionJob): Pro
   }
 }
 
-/** The end of a command: its entry, the pool's last decision, and on success the new count, cooldown and steps. Idempotent. */
+/** The end of a command: its entry, on success the new count, cooldown and steps, then the pool's last decision. Idempotent. */
 async function recordEnd(deps: PoolActionDeps, { decision, auditId, lock }: ExecutionJob, result: ExecutionResult, at: number): Promise<void> {
   const { pool } = decision;
   const outcome = result.ok ? 'scaled' : 'failed';
   const { argv, exitCode, durationMs, timedOut, outputTail, error } = result;
   const leaseLost = lock.lost();
   await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error, ...(leaseLost ? { leaseLost } : {}) });
-  await deps.pools.completeDecision(pool, auditId, outcome);
   if (result.ok) {
     await deps.pools.recordScale(pool, decision.to, decision.scale, at);
     await deps.decisions.recordSteps(pool, decision.steppedFingerprints, at);
   }
+  // Last: until the pool is no longer marked running, whoever takes it next treats the end as unseen.
+  await deps.pools.completeDecision(pool, auditId, outcome);
 }
 
 /** How long the end of a command that ran is retried while Redis is away or fails over. */
@@ -87,6 +88,7 @@ async function recordDurably(deps: PoolActionDeps, log: Logger, write: () => Pro
       }
     } catch (err) {
       if (!isRedisUnavailable(err) || Date.now() >= deadline) throw err;
+      log.warn({ err: (err as Error).message }, 'recording the end of a scale action: Redis away; retrying');
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -102,6 +104,12 @@ export async function completeInterrupted(deps: PoolActionDeps, pool: string, st
   const auditId = stored.running!;
   const last = stored.lastDecision?.id === auditId ? stored.lastDecision : undefined;
   const assumed = live ?? last?.to;
+  // Its holder recorded the end but not the last step (the pool's mark): that end stands.
+  const ended = await deps.audit.get(auditId);
+  if (ended?.status === 'done') {
+    await deps.pools.completeDecision(pool, auditId, ended.outcome);
+    return ended.outcome === 'scaled' ? (live ?? ended.to) : live;
+  }
   const count = live !== undefined
     ? `live count ${live} (read by the executor's probe)`
     : `no live count (the executor has no probe, or it failed)${assumed === undefined ? '' : `; assuming it reached ${assumed}`}`;

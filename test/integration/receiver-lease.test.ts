@@ -4,37 +4,33 @@
  * pool free again within seconds; the next action completes the interrupted entry as
  * `interrupted` with the live count, and decides from that count.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditLog, stateKeys } from '../../src/state/index.js';
-import { freePort, waitFor } from '../helpers/ports.js';
-import { notification } from '../helpers/receiver.js';
+import { waitFor } from '../helpers/ports.js';
+import { fileLines as lines, killProcess, postStepUp, startReceiverProcess, type ReceiverProcess } from '../helpers/receiver-process.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
-const BIN = join(import.meta.dirname, '../../bin/alertscale.js');
 const LEASE_MS = 2_000;
 let dir: string;
 let redis: TestRedis;
-const started: ChildProcess[] = [];
+const started: ReceiverProcess[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'alertscale-lease-'));
   redis = await startRedis();
 });
 
-afterEach(() => {
-  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+afterEach(async () => {
+  await Promise.all(started.splice(0).map(killProcess));
 });
 
 afterAll(async () => {
   await redis?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
 
 /**
  * A config whose pool's command sets the live count at once (as a real scaler does), notes its
@@ -64,26 +60,13 @@ pools:
   return { config: `${base}.yml`, log: `${base}.log`, audit: createAuditLog(redis.client(), stateKeys(`${name}:`), 100) };
 }
 
-/** `alertscale receiver` as a real process on a free port. */
 async function startReceiver(config: string) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'receiver', '--config', config, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  let stdout = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stdout += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('receiver /healthz', async () => (await fetch(`${url}/healthz`)).ok, 30_000, 50);
-  return { url, child, stdout: () => stdout };
+  const rx = await startReceiverProcess(config);
+  started.push(rx);
+  return rx;
 }
 
-let n = 0;
-/** A step-up firing no earlier notification has seen. */
-async function stepUp(url: string): Promise<{ status: number; body: any }> {
-  const body = notification({ pool: 'demo', annotations: { step: '1' }, fingerprint: `e${(n++).toString(16).padStart(15, '0')}`, startsAt: new Date(Date.now() - 1000 - n).toISOString() });
-  const res = await fetch(`${url}/v1/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() };
-}
+const stepUp = (url: string) => postStepUp(url, 'demo');
 
 describe('pool leases', () => {
   it('kill -9 mid-command: the pool is free again within seconds, the entry is completed `interrupted` with the live count', async () => {
@@ -152,6 +135,6 @@ describe('pool leases', () => {
     await waitFor('the command to end', () => lines(log).includes('end 2'), 10_000);
     await waitFor('its entry to be completed', async () => (await audit.get(a.body.decisions[0].auditId))?.status === 'done', 10_000);
     expect(await audit.get(a.body.decisions[0].auditId)).toMatchObject({ outcome: 'scaled', exitCode: 0, leaseLost: expect.stringMatching(/renew/) });
-    expect(rx.stdout()).toMatch(/"pool":"demo".*lease/);
+    expect(rx.output()).toMatch(/"pool":"demo".*lease/);
   });
 });
