@@ -2,17 +2,18 @@
  * Scaling-quality benchmark (issue 10): each policy on a fresh real stack, a trace replayed into the
  * demo queue, against the oracle and the baselines. See bench/quality/ for the parts.
  *
- *   npx tsx bench/quality.ts [--trace FILE]… [--policies a,b] [--json FILE] [--quick] [--no-write] [--from-json FILE]
+ *   npx tsx bench/quality.ts [--runs N] [--trace FILE]… [--policies a,b] [--json FILE] [--quick] [--with-web] [--no-write] [--from-json FILE]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DT, traceResult, type TraceResult } from './quality/figures.js';
+import { commonWindowS, DT, traceResult, type TraceResult } from './quality/figures.js';
 import { generateTrace, QUICK_SHAPE } from './quality/generate.js';
 import { POLICIES, policyById, poolBounds, type Policy } from './quality/policies.js';
 import { load, machine } from './quality/report.js';
-import { runPolicy } from './quality/runner.js';
+import { combineRepetitions } from './quality/repeat.js';
+import { runPolicy, type PolicyRun } from './quality/runner.js';
 import { readTrace, TraceError, type Trace } from './quality/trace.js';
 import { chartOf, fromJson, renderBody, toJson, type RunMeta } from './quality/writer.js';
 import { writeSection } from './results-file.js';
@@ -21,12 +22,15 @@ const HERE = import.meta.dirname;
 const SHIPPED_TRACES = ['step', 'sawtooth', 'diurnal', 'idle-burst'].map((n) => join(HERE, 'traces', `${n}.csv`));
 const SLO_S = 10;
 const TAIL_S = 30;
+const RUNS = 3;
 const SECTION = '## Scaling quality (trace replay vs oracle and baselines)';
-const USAGE = `usage: npx tsx bench/quality.ts [--trace FILE]... [--policies ${POLICIES.map((p) => p.id).join(',')}] [--json FILE] [--quick] [--no-write] [--from-json FILE]
+const USAGE = `usage: npx tsx bench/quality.ts [--runs N] [--trace FILE]... [--policies ${POLICIES.map((p) => p.id).join(',')}] [--json FILE] [--quick] [--with-web] [--no-write] [--from-json FILE]
+  --runs N       repetitions of every policy × trace; the report states their medians (default ${RUNS}; --quick: 1)
   --trace FILE   CSV with header at_s,duration_ms (repeatable; default: the traces in bench/traces/)
   --policies     comma-separated policy ids (default: all)
   --json FILE    write every figure (seconds) per trace and policy, oracle included
   --quick        a built-in 45 s step trace instead (a run of a few minutes; its chart goes to the temp dir, RESULTS.md is left alone)
+  --with-web     run the web pool (gunicorn) in every stack too (default: left out, its CPU goes to the demo pool)
   --no-write     do not touch bench/RESULTS.md or the charts
   --from-json F  no run: re-render the charts and RESULTS.md section from a --json file`;
 
@@ -41,7 +45,7 @@ function parse() {
   let args;
   try {
     args = parseArgs({
-      options: { trace: { type: 'string', multiple: true }, policies: { type: 'string' }, json: { type: 'string' }, quick: { type: 'boolean' }, 'no-write': { type: 'boolean' }, 'from-json': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { runs: { type: 'string' }, 'with-web': { type: 'boolean' }, trace: { type: 'string', multiple: true }, policies: { type: 'string' }, json: { type: 'string' }, quick: { type: 'boolean' }, 'no-write': { type: 'boolean' }, 'from-json': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }).values;
   } catch (err) {
@@ -51,6 +55,8 @@ function parse() {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
+  const runs = args.runs === undefined ? (args.quick ? 1 : RUNS) : Number(args.runs);
+  if (!Number.isInteger(runs) || runs < 1) usage(`--runs must be a whole number ≥ 1, got ${JSON.stringify(args.runs)}`);
   let policies: Policy[];
   try {
     policies = args.policies ? args.policies.split(',').map((id) => policyById(id.trim())) : [...POLICIES];
@@ -64,7 +70,7 @@ function parse() {
     if (err instanceof TraceError) usage(err.message);
     throw err;
   }
-  return { policies, traces, json: args.json, write: !args['no-write'], quick: Boolean(args.quick), fromJsonFile: args['from-json'] };
+  return { policies, traces, runs, web: Boolean(args['with-web']), json: args.json, write: !args['no-write'], quick: Boolean(args.quick), fromJsonFile: args['from-json'] };
 }
 
 /** Charts, the RESULTS.md section and --json, from a run or from a --json file read back. */
@@ -91,7 +97,7 @@ function output(meta: RunMeta, results: TraceResult[], to: { json?: string; writ
 const describePolicy = (p: Policy) =>
   `\`${p.id}\`: ${p.description}; rules ${p.ruleFiles.map((f) => `\`${relative(join(HERE, '..'), f)}\``).join(', ')}; pool overrides \`${JSON.stringify(p.pool)}\``;
 
-const { policies, traces, json, write, quick, fromJsonFile } = parse();
+const { policies, traces, runs, web, json, write, quick, fromJsonFile } = parse();
 if (fromJsonFile) {
   const { meta, results } = fromJson(readFileSync(fromJsonFile, 'utf8'));
   output(meta, results, { write, quick: false });
@@ -101,24 +107,44 @@ const command = `npx tsx bench/quality.ts ${process.argv.slice(2).join(' ')}`.tr
 const loadStart = load();
 const wallStart = Date.now();
 const results: TraceResult[] = [];
-for (const trace of traces) {
-  log(`${trace.name}: ${trace.jobs.length} jobs; policies ${policies.map((p) => p.id).join(', ')} side by side`);
-  // Policies side by side (jobs sleep), each on its own stack; starts staggered so stack boots do not pile up.
-  const runs = await Promise.all(
+const metaNow = (): RunMeta => ({
+  command, date: new Date(wallStart).toISOString().slice(0, 16), wallS: (Date.now() - wallStart) / 1000, machine: machine(), loadStart, loadEnd: load(),
+  sloS: SLO_S, tailS: TAIL_S, runs, web, policies: policies.map(describePolicy),
+});
+/**
+ * One repetition: the policies side by side (jobs sleep), each on its own stack, starts staggered so
+ * stack boots do not pile up. Every stack is let finish (and stopped by its run) before a failure is
+ * looked at; a repetition with a failed stack (a port taken between its pick and its bind, a boot
+ * too slow on a loaded machine) is run once more, whole, so all policies of a repetition share it.
+ */
+async function repetition(trace: Trace, retries = 1): Promise<PolicyRun[]> {
+  const settled = await Promise.allSettled(
     policies.map(async (p, i) => {
       await new Promise((r) => setTimeout(r, i * 3000));
-      return runPolicy(p, trace, { tailS: TAIL_S, drainS: 60, log });
+      return runPolicy(p, trace, { tailS: TAIL_S, drainS: 60, web, log });
     }),
   );
-  const bounds = poolBounds(policies.find((p) => p.id === 'shipped') ?? policies[0]!);
-  const r = traceResult(trace, runs, bounds, SLO_S);
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${policies[i]!.id}: ${String(s.reason)}`] : []));
+  if (failed.length === 0) return settled.map((s) => (s as PromiseFulfilledResult<PolicyRun>).value);
+  if (retries <= 0) throw new Error(`${trace.name}: a repetition failed twice: ${failed.join('; ')}`);
+  log(`${trace.name}: repetition failed (${failed.join('; ')}); running it again`);
+  return repetition(trace, retries - 1);
+}
+
+const bounds = poolBounds(policies.find((p) => p.id === 'shipped') ?? policies[0]!);
+for (const trace of traces) {
+  const reps: PolicyRun[][] = [];
+  for (let k = 1; k <= runs; k++) {
+    log(`${trace.name} (run ${k}/${runs}, load ${load()}): ${trace.jobs.length} jobs; policies ${policies.map((p) => p.id).join(', ')} side by side`);
+    reps.push(await repetition(trace));
+  }
+  const windowS = commonWindowS(reps.flat());
+  const r = combineRepetitions(reps.map((rep) => traceResult(trace, rep, bounds, SLO_S, windowS)));
   results.push(r);
   for (const p of r.policies) {
-    log(`${trace.name}/${p.policy}: cost ${p.costS.toFixed(0)} worker-s (oracle ${r.oracle.costS.toFixed(0)}), wait p95 ${p.wait.p95.toFixed(2)} s, done ${p.done}, lost ${p.lost}, twice ${p.runTwice}, ${p.scaleActions} scale actions`);
+    log(`${trace.name}/${p.policy}: cost ${p.costS.toFixed(0)} worker-s (oracle ${r.oracle.costS.toFixed(0)}), wait p95 ${p.wait.p95.toFixed(2)} s, done ${p.done}, lost ${p.lost}, twice ${p.runTwice}, ${p.scaleActions} scale actions (medians of ${runs})`);
   }
+  // A trace done is kept even if a later one fails.
+  if (json) writeFileSync(json, toJson(metaNow(), results, DT));
 }
-const meta: RunMeta = {
-  command, date: new Date(wallStart).toISOString().slice(0, 16), wallS: (Date.now() - wallStart) / 1000, machine: machine(), loadStart, loadEnd: load(),
-  sloS: SLO_S, tailS: TAIL_S, policies: policies.map(describePolicy),
-};
-output(meta, results, { json, write, quick });
+output(metaNow(), results, { json, write, quick });

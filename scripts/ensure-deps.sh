@@ -10,7 +10,7 @@ if [ ! -x node_modules/.bin/tsx ] || [ package-lock.json -nt node_modules/.packa
 fi
 
 declare -A wanted=(
-  [redis-server]=redis-server [prometheus]=prometheus [prometheus-alertmanager]=prometheus-alertmanager
+  [redis-server]=redis-server [redis-sentinel]=redis-sentinel [prometheus]=prometheus [prometheus-alertmanager]=prometheus-alertmanager
   [gunicorn]=gunicorn [tmux]=tmux [docker-compose]=docker-compose [faketime]=faketime [celery]=celery
 )
 missing=()

@@ -1,8 +1,26 @@
+import { DEMO_ALERTMANAGER_TIMINGS } from '../../alertmanager/demo.js';
+import { DEMO_TIMINGS } from '../../prometheus/demo.js';
+import { parsePrometheusDuration } from '../../src/config/duration.js';
 import { elasticSpeedup } from './metrics.js';
 import type { Figures, TraceResult } from './figures.js';
 
-/** Issue 10's goals for the shipped rules, checked on one trace's figures. */
-export const GOALS = { p95WaitS: 10, costVsOracle: 1.4, betterBy: 0.2, speedupVsHpa: 1.25 } as const;
+const seconds = (d: string) => (parsePrometheusDuration(d) ?? Number.NaN) / 1000;
+/** The demo's reaction floor: scrape + evaluation + the up rule's `for:` + Alertmanager group_wait (as bench/reaction.ts). */
+export const REACTION_FLOOR_S =
+  seconds(DEMO_TIMINGS.scrapeInterval) + seconds(DEMO_TIMINGS.evaluationInterval) + seconds(DEMO_TIMINGS.scaleUpFor) + seconds(DEMO_ALERTMANAGER_TIMINGS.groupWait);
+
+/** Issue 10's goals, checked on one trace's figures. */
+export const GOALS = {
+  p95WaitS: 10, costVsOracle: 1.4, betterBy: 0.2, speedupVsHpa: 1.25,
+  /** predictive vs reactive (shipped), on the ramp trace. */
+  predictiveP95: 0.7, predictiveCost: 1.1,
+  /** scale to zero (policy `zero`), on the idle → burst trace: first job started ≤ 2 × the reaction floor. */
+  wakeS: 2 * REACTION_FLOOR_S,
+} as const;
+
+/** The traces a goal is about: the slow ramp (predictive) and idle → burst → idle (scale to zero). */
+export const RAMP_TRACE = 'diurnal';
+export const IDLE_TRACE = 'idle-burst';
 
 export interface GoalCheck {
   goal: string;
@@ -38,6 +56,26 @@ export function checkGoals(r: TraceResult, policy = 'shipped'): GoalCheck[] {
   if (hpa) {
     const e = elasticSpeedup(p.elasticity, hpa.elasticity);
     checks.push({ goal: `elastic speedup ε ≥ ${GOALS.speedupVsHpa} vs hpa`, met: e >= GOALS.speedupVsHpa, detail: `ε ${e.toFixed(2)}` });
+  }
+  const predictive = r.policies.find((f) => f.policy === 'predictive');
+  if (r.trace === RAMP_TRACE && predictive) {
+    const wait = predictive.wait.p95 / p.wait.p95;
+    const c = predictive.costS / p.costS;
+    checks.push({
+      goal: `predictive vs ${policy}: p95 ≤ ${GOALS.predictiveP95}×, cost ≤ ${GOALS.predictiveCost}×`,
+      met: wait <= GOALS.predictiveP95 && c <= GOALS.predictiveCost,
+      detail: `p95 ${predictive.wait.p95.toFixed(2)} s vs ${p.wait.p95.toFixed(2)} s (${x(wait)}), cost ${x(c)}`,
+    });
+  }
+  const zero = r.policies.find((f) => f.policy === 'zero');
+  if (r.trace === IDLE_TRACE && zero) {
+    checks.push({ goal: 'zero: 0 worker-seconds while idle', met: zero.idleCostS === 0, detail: `${zero.idleCostS.toFixed(0)} worker-s` });
+    const w = zero.wakeS;
+    checks.push({
+      goal: `zero: first job started ≤ ${GOALS.wakeS} s after it came (2 × floor ${REACTION_FLOOR_S} s)`,
+      met: w !== null && w <= GOALS.wakeS,
+      detail: w === null ? 'never at zero' : `${w.toFixed(2)} s${w > GOALS.wakeS ? ` (${(w - GOALS.wakeS).toFixed(2)} s over)` : ''}`,
+    });
   }
   return checks;
 }

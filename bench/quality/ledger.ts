@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { decodeJob } from '../../src/demo/job.js';
 import type { DemoKeys } from '../../src/demo/keys.js';
+import { processingLists } from '../../src/demo/tally.js';
 
 /** What the bench knows about one job, times in ms since the epoch. */
 export interface JobRecord {
@@ -60,13 +61,7 @@ export function startLedger(deps: { redis: Redis; keys: DemoKeys; pm2Home: strin
   let pollError: unknown;
   const poll = async () => {
     const at = Date.now();
-    const processing: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', keys.processingPattern, 'COUNT', 500);
-      cursor = next;
-      processing.push(...found);
-    } while (cursor !== '0');
+    const processing = await processingLists(redis, keys);
     const [queue, completions, ...held] = await Promise.all([redis.llen(keys.queue), redis.hkeys(keys.completions), ...processing.map((k) => redis.lrange(k, 0, -1))]);
     for (const raw of held.flat()) {
       const d = decodeJob(raw);

@@ -21,7 +21,7 @@ export const DEMO_POOL = { min: 1, max: 8 } as const;
 export const POLICIES: readonly Policy[] = [
   {
     id: 'shipped',
-    description: 'the demo\'s compressed rules as shipped (DEMO_RULE_FILES), alertscale.yml pool settings unchanged',
+    description: 'the demo\'s compressed rules as shipped (DEMO_RULE_FILES) with alertscale.yml\'s demo pool (maxStep 8, cooldown 2 s up / 5 s down)',
     ruleFiles: DEMO_RULE_FILES,
     pool: {},
   },
@@ -43,25 +43,18 @@ export const POLICIES: readonly Policy[] = [
     ruleFiles: [join(RULES, 'hpa.yml')],
     pool: { maxStep: 4, cooldown: { up: '1s', down: '0s' } },
   },
-  // Added by the rules helper (issue 10 §2), as data: the shipped rules with the demo pool's
-  // cooldowns and maxStep compressed like the baselines', the predictive twin, and scale to zero.
-  {
-    id: 'rate-tuned',
-    description: 'the shipped rules (DEMO_RULE_FILES) with maxStep 8 and cooldowns 2 s up / 5 s down',
-    ruleFiles: DEMO_RULE_FILES,
-    pool: { maxStep: 8, cooldown: { up: '2s', down: '5s' } },
-  },
+  // The shipped rules' twins, as data: the predictive up rule, and scale to zero.
   {
     id: 'predictive',
-    description: 'rate-tuned with DemoQueueBacklog fed by arrivals predicted 6 s ahead (rules/predictive.yml)',
+    description: 'shipped with DemoQueueBacklog fed by arrivals predicted 6 s ahead (rules/predictive.yml)',
     ruleFiles: [DEMO_RULE_FILES[0]!, join(RULES, 'predictive.yml')],
-    pool: { maxStep: 8, cooldown: { up: '2s', down: '5s' } },
+    pool: {},
   },
   {
     id: 'zero',
-    description: 'rate-tuned with min 0 (scale to zero, wake on the first waiting job)',
+    description: 'shipped with min 0 (scale to zero, woken by DemoQueueWaitingNoWorkers)',
     ruleFiles: DEMO_RULE_FILES,
-    pool: { min: 0, maxStep: 8, cooldown: { up: '2s', down: '5s' } },
+    pool: { min: 0 },
   },
 ];
 

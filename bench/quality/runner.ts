@@ -20,6 +20,8 @@ export interface RunOptions {
   tailS: number;
   /** Longest extra wait for stragglers after the window before counting them lost. */
   drainS: number;
+  /** Run the web pool (gunicorn) in the stack too. */
+  web: boolean;
   log: (line: string) => void;
 }
 
@@ -44,7 +46,7 @@ async function promReady(stack: Stack): Promise<void> {
 
 /** One policy on one trace, on a fresh stack that is stopped and removed afterwards. */
 export async function runPolicy(policy: Policy, trace: Trace, opts: RunOptions): Promise<PolicyRun> {
-  const stack = await startTestStack({ demo: policy.pool }, { ruleFiles: policy.ruleFiles });
+  const stack = await startTestStack({ demo: policy.pool }, { ruleFiles: policy.ruleFiles, web: opts.web });
   const redis = redisOf(stack);
   const pm2Home = join(stack.dir, 'pm2');
   const { min } = poolBounds(policy);

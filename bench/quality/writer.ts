@@ -14,6 +14,10 @@ export interface RunMeta {
   loadEnd: string;
   sloS: number;
   tailS: number;
+  /** Repetitions of every policy × trace (the figures are their medians). */
+  runs: number;
+  /** Whether the stacks ran the web pool (gunicorn) beside the demo pool. */
+  web: boolean;
   /** `id: description; rules …; overrides …` per policy. */
   policies: string[];
 }
@@ -27,14 +31,15 @@ export function chartOf(r: TraceResult): string {
     ...r.policies.map((p, i) => ({ label: p.policy, curve: p.supply, color: PALETTE[i % PALETTE.length]! })),
   ];
   const queues = r.policies.map((p, i) => ({ label: p.policy, curve: p.queue, color: PALETTE[i % PALETTE.length]! }));
-  return renderChart(`${r.trace}: demand, workers and queue per policy (bench/quality.ts)`, workers, queues);
+  const of = (r.repetitions ?? 1) > 1 ? `, pointwise medians of ${r.repetitions} runs` : '';
+  return renderChart(`${r.trace}: demand, workers and queue per policy (bench/quality.ts${of})`, workers, queues);
 }
 
 /** The RESULTS.md section; `chartPath(trace)` is the chart's path relative to bench/. */
 export function renderBody(meta: RunMeta, results: TraceResult[], chartPath: (trace: string) => string): string {
   return [
-    `Command: \`${meta.command}\` — ${meta.date} UTC, one repetition per policy and trace, ${meta.wallS.toFixed(0)} s wall.`,
-    `Machine: ${meta.machine}. Load average at start ${meta.loadStart}, at end ${meta.loadEnd} (up to 8 sessions share the 2 cores; all policies of a trace ran side by side).`,
+    `Command: \`${meta.command}\` — ${meta.date} UTC, ${meta.runs} repetition(s) per policy and trace (figures are medians), ${meta.wallS.toFixed(0)} s wall.`,
+    `Machine: ${meta.machine}. Load average at start ${meta.loadStart}, at end ${meta.loadEnd} (other sessions may share the 2 cores; all policies of a repetition of a trace ran side by side, each on its own stack${meta.web ? ', web pool (gunicorn) included' : ', without the web pool (no gunicorn)'}).`,
     '',
     `Compression: ${COMPRESSION.text}`,
     `SLO for queue wait: ${meta.sloS} s. Window (cost, curves, elasticity; the same for every policy and the oracle of a trace): until the last job would end if started on arrival plus a ${meta.tailS} s tail, stretched to the last completion of any policy so no policy drains its backlog outside it (a policy whose run ended earlier is held at its last sampled worker count); jobs not done 60 s after the tail count as lost.`,
@@ -75,7 +80,7 @@ export function fromJson(text: string): { meta: RunMeta; results: TraceResult[] 
   }));
   const meta: RunMeta = {
     command: doc.command, date: doc.date ?? '', wallS: doc.wallS ?? Number.NaN, machine: doc.machine, loadStart: doc.loadStart ?? doc.load,
-    loadEnd: doc.loadEnd ?? '–', sloS: doc.sloS, tailS: doc.tailS, policies: doc.policies ?? [],
+    loadEnd: doc.loadEnd ?? '–', sloS: doc.sloS, tailS: doc.tailS, runs: doc.runs ?? 1, web: doc.web ?? true, policies: doc.policies ?? [],
   };
   return { meta, results };
 }

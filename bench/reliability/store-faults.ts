@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { pino } from 'pino';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileLines } from '../../test/helpers/receiver-process.js';
@@ -35,10 +34,6 @@ async function audit(dir: string, rx: TestReceiver): Promise<{ commands: number;
     const entries = (await rx.get(`/v1/audit?pool=p${i}&outcome=scaled&limit=1000`)).body.entries as { to: number; status: string }[];
     const recorded = new Set(entries.filter((e) => e.status === 'done').map((e) => e.to));
     lost += tos.filter((to) => !recorded.has(to)).length;
-    if (process.env.REL_DEBUG && (tos.length !== new Set(tos).size || tos.some((to) => !recorded.has(to)))) {
-      const all = (await rx.get(`/v1/audit?pool=p${i}&limit=1000`)).body.entries as object[];
-      console.log(JSON.stringify({ pool: i, tos, entries: all.slice(0, 12) }, null, 0));
-    }
   }
   return { commands: commands.length, doubles, lost };
 }
@@ -66,7 +61,6 @@ export async function sentinelFailover(root: string, trials: number): Promise<Fa
     const rx = await startTestReceiver(
       `redis:\n  sentinels: [${sentinel.sentinels.map((s) => `{ host: ${s.host}, port: ${s.port} }`).join(', ')}]\n  name: ${sentinel.name}\n${poolsYaml(dir)}`,
       'redis://unused',
-      process.env.REL_DEBUG ? { logger: pino({ level: 'debug' }, pino.destination(join(root, `../rel-debug-${t}.log`))) } : {},
     );
     let streaming = true;
     const started = Date.now();

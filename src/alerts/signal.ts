@@ -47,27 +47,49 @@ export function classifyAlert(alert: WebhookAlert): Classified {
   const invalid = (problem: string): Classified => ({ kind: 'invalid', alert: ref, problem });
   if (pool === undefined) return invalid('has a "scale" label but no "pool" label');
   if (!isPoolName(pool)) return invalid(`label pool=${JSON.stringify(pool)} is not a pool name (^[a-z0-9][a-z0-9_-]{0,63}$)`);
-  if (scale !== 'up' && scale !== 'down') {
+  if (!isScaleDirection(scale)) {
     return invalid(scale === undefined ? 'has a "pool" label but no "scale" label' : `label scale=${JSON.stringify(scale)} must be "up" or "down"`);
   }
-  const target = parseCount(alert.annotations.target, 'target', { round: true, min: 0 });
+  const target = parseCount(alert.annotations.target, 'target');
   if (typeof target === 'string') return invalid(target);
-  const step = parseCount(alert.annotations.step, 'step', { round: false, min: 1 });
+  const step = parseCount(alert.annotations.step, 'step');
   if (typeof step === 'string') return invalid(step);
   return { kind: 'signal', signal: { ...ref, pool, scale, target, step } };
 }
 
-/** A count from an annotation: undefined when absent, an error message when not a usable number. */
-function parseCount(text: string | undefined, name: string, opts: { round: boolean; min: number }): number | undefined | string {
-  if (text === undefined || text.trim() === '') return undefined;
+/**
+ * The contract's annotations: how each is read and what it may be. The receiver (classifyAlert)
+ * and `alertscale check` (literal values in rule files) both judge them with `readCount`.
+ */
+export const COUNT_ANNOTATIONS = {
+  /** Rounded up: `{{ $value }}` of a ratio prints "2.4", and too few workers is the worse error. */
+  target: { round: true, min: 0 },
+  step: { round: false, min: 1 },
+} as const;
+export type CountAnnotation = keyof typeof COUNT_ANNOTATIONS;
+export const MAX_COUNT = 1_000_000;
+
+export const isScaleDirection = (value: string | undefined): value is ScaleDirection => value === 'up' || value === 'down';
+
+/** An annotation's count: undefined when absent, or why it is unusable. */
+export function readCount(text: string | undefined, name: CountAnnotation): { count?: number } | { problem: 'not_a_number' | 'out_of_range' } {
+  const { round, min } = COUNT_ANNOTATIONS[name];
+  if (text === undefined || text.trim() === '') return {};
   const value = Number(text.trim());
-  if (!Number.isFinite(value)) return `annotation ${name}=${JSON.stringify(text)} is not a number`;
+  if (!Number.isFinite(value)) return { problem: 'not_a_number' };
   // Prometheus `{{ $value }}` of `ceil(x)` prints "3"; of a ratio it prints "2.4": round up, never down.
   // The 1e-9 forgives float noise either side of a whole number; a negative value is refused, not
   // rounded up to 0 (and max() keeps ceil's -0 out of the signal).
-  const count = opts.round ? Math.max(opts.min, Math.ceil(value - 1e-9)) : value;
-  if (value < opts.min - 1e-9 || !Number.isInteger(count) || count > 1_000_000) {
-    return `annotation ${name}=${JSON.stringify(text)} must be ${opts.round ? 'a number' : 'an integer'} between ${opts.min} and 1000000`;
-  }
-  return count;
+  const count = round ? Math.max(min, Math.ceil(value - 1e-9)) : value;
+  if (value < min - 1e-9 || !Number.isInteger(count) || count > MAX_COUNT) return { problem: 'out_of_range' };
+  return { count };
+}
+
+/** A count from an annotation: undefined when absent, an error message when not a usable number. */
+function parseCount(text: string | undefined, name: CountAnnotation): number | undefined | string {
+  const read = readCount(text, name);
+  if (!('problem' in read)) return read.count;
+  if (read.problem === 'not_a_number') return `annotation ${name}=${JSON.stringify(text)} is not a number`;
+  const { round, min } = COUNT_ANNOTATIONS[name];
+  return `annotation ${name}=${JSON.stringify(text)} must be ${round ? 'a number' : 'an integer'} between ${min} and ${MAX_COUNT}`;
 }

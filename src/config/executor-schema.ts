@@ -1,7 +1,58 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
 import { TARGET_NAME } from './names.js';
-import { PLACEHOLDERS, PROBE_PLACEHOLDERS, unknownPlaceholders } from '../executors/template.js';
+
+/**
+ * The placeholders of the `command` executor's argv templates, part of what alertscale.yml may
+ * say (executors/template.ts fills them). Each element is filled on its own: a value never
+ * splits an element, joins two, or means anything to a shell (none runs).
+ *
+ *   {pool}      the pool name (already checked against POOL_NAME)
+ *   {replicas}  the target count, e.g. "4"
+ *   {current}   the count alertscale believes the pool has now, e.g. "2"
+ *   {delta}     replicas - current, always signed: "+2", "-1", "0"
+ *               (the sign makes the direction visible in the audit log and lets a script branch on it)
+ *
+ * Any other `{word}` is a config-time error (a typo such as `{replica}` would otherwise reach the
+ * program literally). Braces that do not wrap a bare word (`{.spec.replicas}`, `{{json .}}`) are
+ * left alone.
+ */
+export const PLACEHOLDERS = ['pool', 'replicas', 'current', 'delta'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** What a `current` probe may use: it runs before any target is known. */
+export const PROBE_PLACEHOLDERS: readonly Placeholder[] = ['pool'];
+
+/**
+ * The `command` executor's victim placeholders (issue 13): an element that is exactly `{victims}`
+ * (the chosen workers' ids) or `{victim_pids}` (their pids) becomes one element per victim, none
+ * when there are none. Inside other text they would have to be joined into one string that a
+ * program must split again, so only whole elements may be one.
+ */
+export const VICTIM_PLACEHOLDERS = ['victims', 'victim_pids'] as const;
+const isVictimElement = (e: string) => e === '{victims}' || e === '{victim_pids}';
+
+/** Elements that use a victim placeholder inside other text (not allowed), for the config error. */
+export function embeddedVictimPlaceholders(argv: readonly string[]): string[] {
+  return argv.filter((e) => !isVictimElement(e) && /\{victims\}|\{victim_pids\}/.test(e));
+}
+
+/** Whether a `command` scale template names victims, i.e. the executor can remove chosen workers. */
+export const choosesVictims = (argv: readonly string[]): boolean => argv.some(isVictimElement);
+
+/** A `{word}` in an argv element. */
+export const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Placeholders in `argv` that are not in `allowed`, e.g. ["{replica}"]; empty when all are known. */
+export function unknownPlaceholders(argv: readonly string[], allowed: readonly string[] = PLACEHOLDERS): string[] {
+  const unknown = new Set<string>();
+  for (const element of argv) {
+    for (const match of element.matchAll(PLACEHOLDER)) {
+      if (!allowed.includes(match[1]!)) unknown.add(match[0]);
+    }
+  }
+  return [...unknown];
+}
 
 /** One argv element naming a target; a leading `-` would turn a name into an option. */
 const targetName = (what: string) =>
@@ -32,8 +83,13 @@ const common = {
 
 export const commandExecutor = z.strictObject({
   kind: z.literal('command'),
-  /** argv template run to scale; `{pool}` `{replicas}` `{current}` `{delta}` are substituted per element. */
-  scale: argvTemplate(PLACEHOLDERS, 'scale'),
+  /**
+   * argv template run to scale; `{pool}` `{replicas}` `{current}` `{delta}` are substituted per
+   * element; a whole element `{victims}` / `{victim_pids}` expands to the workers a scale-down chose.
+   */
+  scale: argvTemplate([...PLACEHOLDERS, ...VICTIM_PLACEHOLDERS], 'scale').refine((a) => embeddedVictimPlaceholders(a).length === 0, {
+    message: '{victims} and {victim_pids} must be whole argv elements (each victim becomes one element), e.g. ["drain", "{victims}"]',
+  }),
   /** argv whose stdout is the current replica count (a single integer); only `{pool}` is known then. */
   current: argvTemplate(PROBE_PLACEHOLDERS, 'current').optional(),
   ...common,

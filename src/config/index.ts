@@ -4,4 +4,5 @@ export { configSchema, poolSchema, queueSchema, type Config, type PoolConfig, ty
 export type { ExecutorConfig, ExecutorKind } from './executor-schema.js';
 export { POOL_NAME, TARGET_NAME, isPoolName } from './names.js';
 export { parsePrometheusDuration } from './duration.js';
+export { parseListen } from './listen.js';
 export { readRedisPassword, readToken } from './token.js';

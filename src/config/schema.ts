@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
 import { executorSchema } from './executor-schema.js';
+import { isListenAddress } from './listen.js';
 import { POOL_NAME } from './names.js';
 
 const poolName = z.string().regex(POOL_NAME, `pool names must match ${POOL_NAME}`);
 
 /** `host:port`, loopback by default; a bare port means 127.0.0.1. */
-const listenAddress = z
-  .string()
-  .regex(/^(?:[A-Za-z0-9.\-]+|\[[0-9a-fA-F:]+\]):\d{1,5}$|^\d{1,5}$/, 'write host:port, e.g. 127.0.0.1:9460');
+const listenAddress = z.string().refine(isListenAddress, 'write host:port, e.g. 127.0.0.1:9460');
 
 const regexSource = z.string().superRefine((source, ctx) => {
   try {
@@ -38,6 +37,13 @@ export const poolSchema = z
       .strictObject({ up: duration.prefault('1m'), down: duration.prefault('5m') })
       .prefault({}),
     executor: executorSchema,
+    /**
+     * A scale-down whose executor can remove chosen workers waits this long for the busy ones it
+     * chose to finish their job (docs/HEARTBEATS.md "Drain"), under the pool's lock.
+     */
+    drainTimeout: duration.prefault('1m'),
+    /** Past drainTimeout: `stop` those workers anyway, or `leave` them draining (audited `drain: partial`). */
+    afterDrainTimeout: z.enum(['stop', 'leave']).default('leave'),
     /** How the exporter finds this pool's processes in /proc. */
     processes: z
       .strictObject({ match: regexSource, user: z.string().optional() })

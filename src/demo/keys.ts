@@ -1,4 +1,4 @@
-import { HEARTBEAT_PREFIX, POOL_JOBS_PREFIX } from '../exporter/heartbeats.js';
+import { DRAIN_PREFIX, HEARTBEAT_PREFIX, POOL_JOBS_PREFIX } from '../exporter/heartbeats.js';
 
 /**
  * Every Redis key the demo pool uses, derived from the queue key and the pool name, so two demo
@@ -24,6 +24,8 @@ export interface DemoKeys {
   dead: string;
   /** `alertscale:hb:<pool>:<workerId>` */
   heartbeat(workerId: string): string;
+  /** `alertscale:drain:<pool>:<workerId>`: present when the receiver asked this worker to drain. */
+  drain(workerId: string): string;
   /** `alertscale:jobs:<pool>`: the pool's done / failed / busy_seconds counters (never go down). */
   poolJobs: string;
 }
@@ -40,6 +42,7 @@ export function demoKeys(queueKey: string, pool: string): DemoKeys {
     counters: `${queueKey}:counters`,
     dead: `${queueKey}:dead`,
     heartbeat: (workerId) => `${HEARTBEAT_PREFIX}${pool}:${workerId}`,
+    drain: (workerId) => `${DRAIN_PREFIX}${pool}:${workerId}`,
     poolJobs: `${POOL_JOBS_PREFIX}${pool}`,
   };
 }

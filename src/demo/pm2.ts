@@ -20,7 +20,9 @@ export interface DemoPm2Options {
 /**
  * argv for `pm2 …` that starts the demo pool in cluster mode (so `pm2 scale` works). Worker
  * settings travel as arguments after `--`, stored by pm2 with the app, so instances added later
- * by `pm2 scale` get the same ones. Autorestart stays on: a crashed worker comes back.
+ * by `pm2 scale` get the same ones. Autorestart stays on: a crashed worker comes back. A worker
+ * that exits 0 on its own has drained (docs/HEARTBEATS.md "Drain"): `--stop-exit-codes 0` keeps it
+ * stopped instead of restarting it, so the executor removes that very process by id.
  */
 export function demoPm2StartArgs(repoRoot: string, opts: DemoPm2Options = {}): string[] {
   const { name = 'demo', instances = 1, killTimeoutMs = 30_000 } = opts;
@@ -39,6 +41,8 @@ export function demoPm2StartArgs(repoRoot: string, opts: DemoPm2Options = {}): s
     String(instances),
     '--kill-timeout',
     String(killTimeoutMs),
+    '--stop-exit-codes',
+    '0',
     // pm2 resolves relative paths against its cwd; the worker needs node_modules from the repo.
     '--cwd',
     repoRoot,

@@ -37,6 +37,18 @@ if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'faile
 return 1
 `;
 
+/**
+ * Count the start of a run, unless the worker was asked to drain (docs/HEARTBEATS.md "Drain"):
+ * then 0, nothing is counted, and the worker gives the job back untouched. Checking here, in the
+ * step that makes a taken job a started one, means a draining worker never starts a job, even
+ * one its BLMOVE took between the drain request and its next beat.
+ */
+const BEGIN = `
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+redis.call('HINCRBY', KEYS[2], 'started', 1)
+return redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+`;
+
 /** Give back everything a processing list holds, to the end of the queue workers pop next. */
 const REQUEUE_ALL = `
 local n = 0
@@ -86,6 +98,7 @@ function runner(name: string, lua: string, numberOfKeys: number) {
 
 const complete = runner('alertscaleDemoComplete', COMPLETE, 5);
 const failed = runner('alertscaleDemoFailed', FAILED, 2);
+const begin = runner('alertscaleDemoBegin', BEGIN, 3);
 const requeueAll = runner('alertscaleDemoRequeueAll', REQUEUE_ALL, 3);
 const requeueOrphan = runner('alertscaleDemoRequeueOrphan', REQUEUE_ORPHAN, 4);
 const deadLetter = runner('alertscaleDemoDeadLetter', DEAD_LETTER, 3);
@@ -98,8 +111,8 @@ export interface QueueOps {
   complete(workerId: string, raw: string, id: string, seconds: number): Promise<number>;
   /** Count a run that threw as failed, with the seconds it took. */
   failed(workerId: string, seconds: number): Promise<void>;
-  /** Count the start of a run; returns how many times this id has been started. */
-  started(id: string): Promise<number>;
+  /** Count the start of a run; returns how many times this id has been started, 0 when the worker must drain instead. */
+  started(workerId: string, id: string): Promise<number>;
   /** Requeue this worker's own processing list (at start, and before a clean exit). */
   requeueOwn(workerId: string): Promise<number>;
   /** Requeue a dead worker's list; -1 when the worker turned out to be alive. */
@@ -116,12 +129,7 @@ export function createQueueOps(redis: Redis, keys: DemoKeys): QueueOps {
     failed: async (workerId, seconds) => {
       await failed(redis, [keys.heartbeat(workerId), keys.poolJobs], [seconds.toFixed(3)]);
     },
-    started: async (id) => {
-      const res = await redis.multi().hincrby(keys.starts, id, 1).hincrby(keys.counters, 'started', 1).exec();
-      const [err, n] = res?.[0] ?? [new Error('transaction aborted'), 0];
-      if (err) throw err;
-      return Number(n);
-    },
+    started: async (workerId, id) => Number(await begin(redis, [keys.starts, keys.counters, keys.drain(workerId)], [id])),
     requeueOwn: async (workerId) => Number(await requeueAll(redis, [keys.processing(workerId), keys.queue, keys.counters], [])),
     requeueOrphan: async (workerId, dead) =>
       Number(

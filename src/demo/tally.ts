@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { demoKeys } from './keys.js';
+import { demoKeys, type DemoKeys } from './keys.js';
 
 /**
  * Where every job of a demo queue is, for tests, the e2e run and people watching the demo:
@@ -26,15 +26,21 @@ export interface DemoTally {
   counters: Record<string, number>;
 }
 
-export async function demoTally(redis: Redis, queueKey: string): Promise<DemoTally> {
-  const keys = demoKeys(queueKey, 'demo');
-  const processingKeys: string[] = [];
+/** Every worker's processing list of a demo queue (SCAN, so a large keyspace is not blocked). */
+export async function processingLists(redis: Redis, keys: DemoKeys): Promise<string[]> {
+  const found: string[] = [];
   let cursor = '0';
   do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', keys.processingPattern, 'COUNT', 500);
+    const [next, batch] = await redis.scan(cursor, 'MATCH', keys.processingPattern, 'COUNT', 500);
     cursor = next;
-    processingKeys.push(...found);
+    found.push(...batch);
   } while (cursor !== '0');
+  return found;
+}
+
+export async function demoTally(redis: Redis, queueKey: string): Promise<DemoTally> {
+  const keys = demoKeys(queueKey, 'demo');
+  const processingKeys = await processingLists(redis, keys);
 
   const [completions, starts, counters, waiting, dead, ...held] = await Promise.all([
     redis.hgetall(keys.completions),

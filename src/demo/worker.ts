@@ -36,6 +36,8 @@ export interface DemoWorker {
   run(): Promise<void>;
   /** Ask for a graceful stop: no new job is taken, the current one completes. */
   stop(): void;
+  /** True once a drain request (docs/HEARTBEATS.md "Drain") was seen: run() ends after the job in hand. */
+  readonly draining: boolean;
   /** The job being done right now, if any. */
   readonly current: Job | undefined;
 }
@@ -56,17 +58,22 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
   const processing = keys.processing(me);
 
   let stopping = false;
+  let draining = false;
   let current: Job | undefined;
   let wake: (() => void) | undefined;
+  /** CLIENT ID of the blocking connection, so a stop can end a BLMOVE that is waiting. */
+  let blockingId: number | undefined;
 
   const heartbeat = createHeartbeat({
     redis,
     key: keys.heartbeat(me),
+    drainKey: keys.drain(me),
     ttlS: settings.heartbeatTtlS,
     everyMs: settings.heartbeatEveryMs,
     pid,
     host,
     onError: throttled((err) => log.warn({ err: String(err) }, 'heartbeat write failed; retrying')),
+    onDrain: () => drain(),
   });
   const scanner = createOrphanScanner({
     redis,
@@ -116,10 +123,16 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
       return;
     }
     const job = decoded.job;
+    // Counted as started only if no drain was asked for; else it stays in the processing list
+    // untouched and the sweep on the way out gives it back.
+    const runs = (await persist('count start', () => ops.started(me, job.id))) ?? 1;
+    if (runs === 0) {
+      drain();
+      return;
+    }
     current = job;
     const startedMs = Date.now();
     await heartbeat.setJob({ id: job.id, startedMs });
-    const runs = (await persist('count start', () => ops.started(job.id))) ?? 1;
     if (runs > 1) log.warn({ job: job.id, runs }, 'running a job again (a worker stopped mid-job before)');
     const seconds = () => (Date.now() - startedMs) / 1000;
     try {
@@ -151,16 +164,32 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     }
   };
 
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ job: current?.id }, current ? 'stopping after the job in hand' : 'stopping');
+    wake?.();
+    // An idle worker leaves now, not when its BLMOVE times out: UNBLOCK makes it return nil as a
+    // timeout would. A stale id (the connection was re-made) unblocks nothing; the timeout still ends it.
+    if (blockingId !== undefined && !current) redis.client('UNBLOCK', blockingId).catch(() => {});
+  };
+  /** A drain is a stop the receiver asked for through Redis; the heartbeat says it is understood. */
+  const drain = () => {
+    if (draining) return;
+    draining = true;
+    log.info({ job: current?.id }, current ? 'draining: finishing the job in hand, taking no new one' : 'draining: taking no new job');
+    void heartbeat.setDraining();
+    stop();
+  };
+
   return {
     get current() {
       return current;
     },
-    stop() {
-      if (stopping) return;
-      stopping = true;
-      log.info({ job: current?.id }, current ? 'stopping after the job in hand' : 'stopping');
-      wake?.();
+    get draining() {
+      return draining;
     },
+    stop,
     async run() {
       // The heartbeat goes first: an orphan scan treats a processing list without one as dead.
       await persist('first heartbeat', () => heartbeat.start(), () => stopping);
@@ -171,6 +200,8 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
       }
       // Anything left under this id (a reused WORKER_ID after a crash) goes back first.
       let sweep = true;
+      const id = await persist('blocking client id', () => blocking.client('ID'), () => stopping);
+      blockingId = id === undefined ? undefined : Number(id);
       const scanning = scanLoop();
       log.info({ queue: keys.queue, processing }, 'demo worker started');
       while (!stopping) {

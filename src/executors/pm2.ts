@@ -1,7 +1,7 @@
 import type { ExecutorConfigOf } from '../config/executor-schema.js';
 import { probeCount } from './probe.js';
 import { assertPoolName, requestProblem, runSettings } from './preset.js';
-import { nothingToDo, notRun, runArgv, runForOutput, tailOf, type RunSettings } from './run.js';
+import { combineResults, nothingToDo, notRun, runArgv, runForOutput, type RunSettings } from './run.js';
 import type { ExecutionResult, Executor, ScaleRequest } from './types.js';
 
 export type Pm2ExecutorConfig = ExecutorConfigOf<'pm2'>;
@@ -78,23 +78,6 @@ export function pm2Steps(config: Pm2ExecutorConfig, replicas: number, instances:
   return [...stopped.map((p) => [bin, 'start', String(p.id)]), ...scale];
 }
 
-/**
- * The steps' results as one: ok when every step was; the argvs joined by "&&" (each ran only after
- * the previous one succeeded; no shell is involved), output tails in order.
- */
-function combine(results: readonly ExecutionResult[]): ExecutionResult {
-  const last = results[results.length - 1]!;
-  return {
-    ok: results.every((r) => r.ok),
-    argv: results.flatMap((r, i) => (i === 0 ? r.argv : ['&&', ...r.argv])),
-    exitCode: last.exitCode,
-    durationMs: results.reduce((sum, r) => sum + r.durationMs, 0),
-    timedOut: results.some((r) => r.timedOut),
-    outputTail: tailOf(results.map((r) => r.outputTail).join('')),
-    ...(results.find((r) => r.error)?.error !== undefined ? { error: results.find((r) => r.error)!.error } : {}),
-  };
-}
-
 async function runSteps(steps: readonly string[][], settings: RunSettings): Promise<ExecutionResult> {
   const results: ExecutionResult[] = [];
   for (const argv of steps) {
@@ -102,7 +85,7 @@ async function runSteps(steps: readonly string[][], settings: RunSettings): Prom
     results.push(result);
     if (!result.ok) break;
   }
-  return combine(results);
+  return combineResults(results);
 }
 
 export function createPm2Executor(pool: string, config: Pm2ExecutorConfig): Executor {

@@ -131,3 +131,20 @@ export function notRun(argv: string[], error: string): ExecutionResult {
 export function nothingToDo(note: string): ExecutionResult {
   return { ok: true, argv: [], exitCode: null, durationMs: 0, timedOut: false, outputTail: note };
 }
+
+/**
+ * The steps' results as one: ok when every step was; the argvs joined by "&&" (each ran only after
+ * the previous one succeeded; no shell is involved), output tails in order.
+ */
+export function combineResults(results: readonly ExecutionResult[]): ExecutionResult {
+  const last = results[results.length - 1]!;
+  return {
+    ok: results.every((r) => r.ok),
+    argv: results.flatMap((r, i) => (i === 0 ? r.argv : ['&&', ...r.argv])),
+    exitCode: last.exitCode,
+    durationMs: results.reduce((sum, r) => sum + r.durationMs, 0),
+    timedOut: results.some((r) => r.timedOut),
+    outputTail: tailOf(results.map((r) => r.outputTail).join('')),
+    ...(results.find((r) => r.error)?.error !== undefined ? { error: results.find((r) => r.error)!.error } : {}),
+  };
+}

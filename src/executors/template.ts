@@ -1,37 +1,7 @@
-/**
- * argv templates of the `command` executor. Each element is filled on its own: a value never
- * splits an element, joins two, or means anything to a shell (none runs).
- *
- *   {pool}      the pool name (already checked against POOL_NAME)
- *   {replicas}  the target count, e.g. "4"
- *   {current}   the count alertscale believes the pool has now, e.g. "2"
- *   {delta}     replicas - current, always signed: "+2", "-1", "0"
- *               (the sign makes the direction visible in the audit log and lets a script branch on it)
- *
- * Any other `{word}` is a config-time error (a typo such as `{replica}` would otherwise reach the
- * program literally). Braces that do not wrap a bare word (`{.spec.replicas}`, `{{json .}}`) are
- * left alone.
- */
+/** Filling the `command` executor's argv templates; the placeholders themselves are config (config/executor-schema.ts). */
+import { PLACEHOLDER, type Placeholder } from '../config/executor-schema.js';
 
-export const PLACEHOLDERS = ['pool', 'replicas', 'current', 'delta'] as const;
-export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Record<Placeholder, string>;
-
-/** What a `current` probe may use: it runs before any target is known. */
-export const PROBE_PLACEHOLDERS: readonly Placeholder[] = ['pool'];
-
-const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-/** Placeholders in `argv` that are not in `allowed`, e.g. ["{replica}"]; empty when all are known. */
-export function unknownPlaceholders(argv: readonly string[], allowed: readonly string[] = PLACEHOLDERS): string[] {
-  const unknown = new Set<string>();
-  for (const element of argv) {
-    for (const match of element.matchAll(PLACEHOLDER)) {
-      if (!allowed.includes(match[1]!)) unknown.add(match[0]);
-    }
-  }
-  return [...unknown];
-}
 
 /** `+2`, `-1`, `0`. */
 export function signedDelta(replicas: number, current: number): string {

@@ -6,6 +6,8 @@ import type { Source } from './source.js';
 export const HEARTBEAT_PREFIX = 'alertscale:hb:';
 /** docs/HEARTBEATS.md: the pool's counters `HINCRBY alertscale:jobs:<pool> done 1` …; never expire. */
 export const POOL_JOBS_PREFIX = 'alertscale:jobs:';
+/** docs/HEARTBEATS.md "Drain": `SET alertscale:drain:<pool>:<worker> <unix> EX …`, written by the receiver. */
+export const DRAIN_PREFIX = 'alertscale:drain:';
 
 /** Keys SCAN looks at per call: big enough that a large keyspace takes few round trips. */
 const SCAN_COUNT = 5000;

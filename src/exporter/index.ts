@@ -1,5 +1,5 @@
 export { createExporter, type Exporter, type ExporterDeps, type ExporterLogger } from './exporter.js';
-export { startExporterServer, parseListen, type ExporterServer } from './server.js';
+export { startExporterServer, type ExporterServer } from './server.js';
 export { createExporterRedis } from './redis.js';
 export { unknownProcessUsers } from './processes.js';
 export { HEARTBEAT_PREFIX } from './heartbeats.js';

@@ -31,6 +31,13 @@ export function parseProcStat(text: string): HostCpu {
   return { ticks, cpus };
 }
 
+/** /proc/stat → `btime`, the boot time in unix seconds (a process started at btime + starttime / CLK_TCK). */
+export function parseBootTime(text: string): number {
+  const m = /^btime\s+(\d+)$/m.exec(text);
+  if (!m) throw new Error('/proc/stat has no btime line');
+  return Number(m[1]);
+}
+
 export interface HostMemory {
   totalBytes: number;
   availableBytes: number;

@@ -1,14 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseListen } from '../config/listen.js';
 import type { Exporter } from './exporter.js';
-
-/** `host:port`, `[v6]:port` or a bare port (loopback), as `exporter.listen` allows. */
-export function parseListen(listen: string): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$|^(\d{1,5})$/.exec(listen);
-  const port = Number(m?.[3] ?? m?.[4]);
-  if (!m || !(port >= 0 && port <= 65535)) throw new Error(`listen address "${listen}": write host:port, e.g. 127.0.0.1:9464`);
-  return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
-}
 
 /** How long a stop waits for requests in progress (a scrape takes well under a second). */
 export const CLOSE_GRACE_MS = 5_000;

@@ -1,7 +1,7 @@
-import type { ScaleDirection } from '../alerts/signal.js';
+import type { ScaleDirection, ScaleSignal } from '../alerts/signal.js';
 import { bound } from './bounds.js';
 import { cooldownRemaining } from './cooldown.js';
-import { sortSignals, wantedBy } from './signals.js';
+import { alertRefs, sortSignals, wantedBy } from './signals.js';
 import type { Decision, Outcome, PoolPolicy, PoolState, SignalInput } from './types.js';
 
 export interface DecideInput {
@@ -22,7 +22,7 @@ type Sorted = ReturnType<typeof sortSignals>;
  */
 export function decide(input: DecideInput): Decision {
   const { pool, signals, state, policy, now } = input;
-  const alerts = signals.map(({ alertname, fingerprint, status, startsAt, generatorURL }) => ({ alertname, fingerprint, status, startsAt, generatorURL }));
+  const alerts = alertRefs(signals);
   const make: Make = (scale, to, outcome, reason, extra = {}) => ({
     pool, scale, from: state.replicas, to, outcome, reason, alerts, steppedFingerprints: [], ...extra,
   });
@@ -31,6 +31,15 @@ export function decide(input: DecideInput): Decision {
   if (sorted.ups.length > 0) return act(input, 'up', sorted.ups, make);
   if (sorted.downs.length > 0 && !sorted.upStillFiring) return act(input, 'down', sorted.downs, make);
   return hold(input, sorted, make);
+}
+
+/** Alerts naming a pool alertscale.yml does not define: `rejected`, nothing runs. */
+export function decideUnknownPool(pool: string, signals: readonly ScaleSignal[]): Decision {
+  const alerts = alertRefs(signals);
+  return {
+    pool, scale: signals[0]!.scale, from: 0, to: 0, outcome: 'rejected', alerts, steppedFingerprints: [],
+    reason: `pool "${pool}" is not defined in alertscale.yml (alerts: ${alerts.map((a) => a.alertname).join(', ')})`,
+  };
 }
 
 /** Nothing may act: say why, reporting a repeat inside the pool's cooldown as the cooldown it is. */

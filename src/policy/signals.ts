@@ -1,4 +1,10 @@
+import type { AlertRef } from '../alerts/signal.js';
 import type { SignalInput } from './types.js';
+
+/** The alerts a decision names: each signal as the audit log keeps it. */
+export function alertRefs(signals: readonly AlertRef[]): AlertRef[] {
+  return signals.map(({ alertname, fingerprint, status, startsAt, generatorURL }) => ({ alertname, fingerprint, status, startsAt, generatorURL }));
+}
 
 /** Why a firing signal of this notification is not acted on; undefined = it counts. */
 export function ignoreReason(signal: SignalInput, stepInterval: number, now: number): string | undefined {

@@ -1,9 +1,6 @@
-import type { PoolActionDeps } from './pool-actions.js';
-
-/** What every route finds on the Hono context. */
+/** What every route finds on the Hono context (its dependencies come as the route factory's argument). */
 export interface ReceiverEnv {
   Variables: {
-    deps: PoolActionDeps;
     requestId: string;
   };
 }

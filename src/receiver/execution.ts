@@ -1,8 +1,12 @@
 import type { Logger } from 'pino';
 import type { ExecutionResult, Executor } from '../executors/types.js';
+import { completeInterruption, completion, type Completion } from '../policy/completion.js';
 import type { Decision } from '../policy/types.js';
-import { isRedisUnavailable, replicasToWaitFor, type StoredPool } from '../state/index.js';
-import type { PoolActionDeps } from './pool-actions.js';
+import { isRedisUnavailable, replicasToWaitFor, type AuditVictim, type StoredPool } from '../state/index.js';
+import type { Deps } from './deps.js';
+import { scaleDownChoosing, type ScaleDownDeps } from './scale-down.js';
+
+export type ExecutionDeps = Pick<Deps, 'config' | 'audit' | 'pools' | 'decisions' | 'metrics' | 'logger' | 'now'> & ScaleDownDeps;
 
 /** This process's hold on a pool: the Redis lease and its turn in the local queue. */
 export interface PoolLock {
@@ -23,24 +27,28 @@ export interface ExecutionJob {
 
 /**
  * Run a decided scale under the pool's lease, after Alertmanager has its answer: a slow command
- * never holds the webhook open. A failed command is audited `failed` and stamps neither a cooldown
- * nor its alerts' step, so the next repeat of the same firing tries again.
+ * never holds the webhook open. What its end means (scaled or failed, what to stamp) is
+ * policy/completion.ts; this records it, durably.
  */
-export async function runExecution(deps: PoolActionDeps, job: ExecutionJob): Promise<void> {
+export async function runExecution(deps: ExecutionDeps, job: ExecutionJob): Promise<void> {
   const { decision, executor, lock } = job;
   const { pool } = decision;
   const log = deps.logger.child({ pool, auditId: job.auditId });
   try {
-    const result = await executor.scale({ pool, replicas: decision.to, current: decision.from });
-    const outcome = result.ok ? 'scaled' : 'failed';
+    // A shrink whose executor can choose removes idle workers first and drains busy ones.
+    const chosen = await scaleDownChoosing(deps, decision);
+    const result = chosen?.result ?? (await executor.scale({ pool, replicas: decision.to, current: decision.from }));
+    const done = completion(decision, result.ok);
+    const { outcome } = done;
     deps.metrics.executorDuration.observe({ pool, outcome }, result.durationMs / 1000);
     deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome });
     const at = deps.now();
-    await recordDurably(deps, log, () => recordEnd(deps, job, result, at));
-    if (result.ok) {
-      deps.metrics.replicas.set({ pool }, decision.to);
-      if (decision.scale) deps.metrics.lastScale.set({ pool, scale: decision.scale }, at / 1000);
-      log.info({ from: decision.from, to: decision.to, durationMs: result.durationMs }, 'scaled');
+    const choice = chosen ? { victims: chosen.victims, drain: chosen.drain } : {};
+    await recordDurably(deps, log, () => recordEnd(deps, job, result, done, choice, at));
+    if (done.outcome === 'scaled') {
+      deps.metrics.replicas.set({ pool }, done.replicas);
+      if (done.scale) deps.metrics.lastScale.set({ pool, scale: done.scale }, at / 1000);
+      log.info({ from: decision.from, to: decision.to, durationMs: result.durationMs, victims: chosen?.victims.map((v) => v.worker), drain: chosen?.drain }, 'scaled');
     } else {
       const { exitCode, timedOut, error } = result;
       log.warn({ from: decision.from, to: decision.to, exitCode, timedOut, error }, 'scale command failed');
@@ -52,16 +60,18 @@ export async function runExecution(deps: PoolActionDeps, job: ExecutionJob): Pro
   }
 }
 
+type Choice = { victims?: AuditVictim[]; drain?: 'complete' | 'partial' };
+
 /** The end of a command: its entry, on success the new count, cooldown and steps, then the pool's last decision. Idempotent. */
-async function recordEnd(deps: PoolActionDeps, { decision, auditId, lock }: ExecutionJob, result: ExecutionResult, at: number): Promise<void> {
+async function recordEnd(deps: ExecutionDeps, { decision, auditId, lock }: ExecutionJob, result: ExecutionResult, done: Completion, choice: Choice, at: number): Promise<void> {
   const { pool } = decision;
-  const outcome = result.ok ? 'scaled' : 'failed';
+  const { outcome } = done;
   const { argv, exitCode, durationMs, timedOut, outputTail, error } = result;
   const leaseLost = lock.lost();
-  await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error, ...(leaseLost ? { leaseLost } : {}) });
-  if (result.ok) {
-    await deps.pools.recordScale(pool, decision.to, decision.scale, at);
-    await deps.decisions.recordSteps(pool, decision.steppedFingerprints, at);
+  await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error, ...choice, ...(leaseLost ? { leaseLost } : {}) });
+  if (done.outcome === 'scaled') {
+    await deps.pools.recordScale(pool, done.replicas, done.scale, at);
+    await deps.decisions.recordSteps(pool, done.steppedFingerprints, at);
   }
   // Last: until the pool is no longer marked running, whoever takes it next treats the end as unseen.
   await deps.pools.completeDecision(pool, auditId, outcome);
@@ -75,7 +85,7 @@ const RECORD_END_FOR_MS = 30_000;
  * before its replica has the writes would make the next decision start from the old count. The
  * writes are idempotent, so they are repeated until `redis.wait.replicas` replicas have them.
  */
-async function recordDurably(deps: PoolActionDeps, log: Logger, write: () => Promise<void>): Promise<void> {
+async function recordDurably(deps: ExecutionDeps, log: Logger, write: () => Promise<void>): Promise<void> {
   const need = replicasToWaitFor(deps.config.redis);
   const deadline = Date.now() + RECORD_END_FOR_MS;
   for (;;) {
@@ -96,27 +106,20 @@ async function recordDurably(deps: PoolActionDeps, log: Logger, write: () => Pro
 
 /**
  * The pool's last command was started by a holder whose lease expired before it recorded the end
- * (killed, crashed, cut off): complete its entry with what is known. It is not run again. Returns
- * the count the decision in hand starts from: the live count, or without a probe the interrupted
- * decision's target (the command was started; scale commands set an absolute count).
+ * (killed, crashed, cut off): complete its entry as policy/completion.ts says. It is not run again.
+ * Returns the count the decision in hand starts from.
  */
-export async function completeInterrupted(deps: PoolActionDeps, pool: string, stored: StoredPool, live: number | undefined): Promise<number | undefined> {
+export async function completeInterrupted(deps: ExecutionDeps, pool: string, stored: StoredPool, live: number | undefined): Promise<number | undefined> {
   const auditId = stored.running!;
   const last = stored.lastDecision?.id === auditId ? stored.lastDecision : undefined;
-  const assumed = live ?? last?.to;
-  // Its holder recorded the end but not the last step (the pool's mark): that end stands.
-  const ended = await deps.audit.get(auditId);
-  if (ended?.status === 'done') {
-    await deps.pools.completeDecision(pool, auditId, ended.outcome);
-    return ended.outcome === 'scaled' ? (live ?? ended.to) : live;
+  const entry = await deps.audit.get(auditId);
+  const ended = entry?.status === 'done' ? { outcome: entry.outcome, to: entry.to } : undefined;
+  const done = completeInterruption({ ended, target: last?.to, live });
+  if (done.outcome === 'interrupted') {
+    await deps.audit.complete(auditId, { outcome: 'interrupted', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error: done.error });
+    deps.metrics.decisions.inc({ pool, scale: last?.scale ?? 'none', outcome: 'interrupted' });
+    deps.logger.warn({ pool, auditId, live, assumed: done.replicas }, 'completed an interrupted scale action');
   }
-  const count = live !== undefined
-    ? `live count ${live} (read by the executor's probe)`
-    : `no live count (the executor has no probe, or it failed)${assumed === undefined ? '' : `; assuming it reached ${assumed}`}`;
-  const error = `the receiver running this command stopped before its end was seen (its pool lease expired); ${count}`;
-  await deps.audit.complete(auditId, { outcome: 'interrupted', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error });
-  await deps.pools.completeDecision(pool, auditId, 'interrupted');
-  deps.metrics.decisions.inc({ pool, scale: last?.scale ?? 'none', outcome: 'interrupted' });
-  deps.logger.warn({ pool, auditId, live, assumed }, 'completed an interrupted scale action');
-  return assumed;
+  await deps.pools.completeDecision(pool, auditId, done.outcome);
+  return done.replicas;
 }

@@ -1,12 +1,13 @@
 import { classifyAlert, type ScaleSignal, type WebhookPayload } from '../alerts/index.js';
-import { decide } from '../policy/decide.js';
+import { decide, decideUnknownPool } from '../policy/decide.js';
 import { historyUpdates, withHistory } from '../policy/history.js';
+import { audible, pausedDecision, withMuted, type Muted } from '../policy/paused.js';
 import type { AlertHistory, Decision } from '../policy/types.js';
-import { audible, mutedSignals, pausedDecision, withMuted, type Muted, type SilenceCache } from '../silences/index.js';
+import { mutedSignals } from '../silences/index.js';
+import type { Deps } from './deps.js';
 import { HttpError } from './errors.js';
-import { actOnPool, type PoolActionDeps } from './pool-actions.js';
+import { actOnPool, type ActionDeps, type ActionResult } from './pool-actions.js';
 import { toPolicy } from './pool-policy.js';
-import { rejectUnknownPool } from './rejection.js';
 
 export interface DecisionSummary {
   pool: string;
@@ -35,8 +36,10 @@ export interface NotificationResult {
 export const SILENCE_WAIT_MS = 50;
 export const SILENCE_CONFIRM_MS = 100;
 
+export type NotificationDeps = ActionDeps & Pick<Deps, 'silences'>;
+
 /** One Alertmanager notification: every pool in it decided (and its command started) independently. */
-export async function handleNotification(deps: PoolActionDeps, payload: WebhookPayload, requestId: string, silences: SilenceCache | null = null): Promise<NotificationResult> {
+export async function handleNotification(deps: NotificationDeps, payload: WebhookPayload, requestId: string): Promise<NotificationResult> {
   const classified = payload.alerts.map(classifyAlert);
   const invalid = classified.flatMap((c) => (c.kind === 'invalid' ? [{ alertname: c.alert.alertname, fingerprint: c.alert.fingerprint, problem: c.problem }] : []));
   const signals = classified.flatMap((c) => (c.kind === 'signal' ? [c.signal] : []));
@@ -47,14 +50,14 @@ export async function handleNotification(deps: PoolActionDeps, payload: WebhookP
     throw new HttpError(422, 'invalid_alert', `${invalid.length} alert(s) break the scaling-alert contract; nothing was run`, invalid);
   }
 
-  const muted = await findMuted(deps, silences, payload, classified);
+  const muted = await findMuted(deps, payload, classified);
   const byPool = new Map<string, ScaleSignal[]>();
   for (const signal of signals) byPool.set(signal.pool, [...(byPool.get(signal.pool) ?? []), signal]);
   const settled = await Promise.allSettled(
     [...byPool].map(([pool, poolSignals]) =>
       Object.hasOwn(deps.config.pools, pool)
         ? actOnPool(deps, alertAction(deps, pool, poolSignals, requestId, muted))
-        : rejectUnknownPool(deps, pool, poolSignals, requestId),
+        : rejectUnknownPool(deps, decideUnknownPool(pool, poolSignals), requestId),
     ),
   );
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -69,7 +72,8 @@ export async function handleNotification(deps: PoolActionDeps, payload: WebhookP
 const NOTHING_MUTED: Muted = new Map();
 
 /** Firing signals of known pools that an active silence matches (see silences/muted.ts). */
-async function findMuted(deps: PoolActionDeps, silences: SilenceCache | null, payload: WebhookPayload, classified: ReturnType<typeof classifyAlert>[]): Promise<Muted> {
+async function findMuted(deps: Pick<Deps, 'config' | 'silences' | 'now'>, payload: WebhookPayload, classified: ReturnType<typeof classifyAlert>[]): Promise<Muted> {
+  const { silences } = deps;
   if (!silences) return NOTHING_MUTED;
   const firing = classified.flatMap((c, i) =>
     c.kind === 'signal' && c.signal.status === 'firing' && Object.hasOwn(deps.config.pools, c.signal.pool) ? [{ signal: c.signal, labels: payload.alerts[i]!.labels }] : [],
@@ -83,7 +87,7 @@ async function findMuted(deps: PoolActionDeps, silences: SilenceCache | null, pa
   return now ? mutedSignals(firing, now, deps.now()) : NOTHING_MUTED;
 }
 
-function alertAction(deps: PoolActionDeps, pool: string, signals: ScaleSignal[], requestId: string, muted: Muted) {
+function alertAction(deps: Pick<Deps, 'config'>, pool: string, signals: ScaleSignal[], requestId: string, muted: Muted) {
   const policy = toPolicy(deps.config.pools[pool]!);
   return {
     pool,
@@ -99,6 +103,17 @@ function alertAction(deps: PoolActionDeps, pool: string, signals: ScaleSignal[],
     },
     nextHistory: (decision: Decision, history: Map<string, AlertHistory>, now: number) => historyUpdates(signals, decision, history, now),
   };
+}
+
+/** An alert naming a pool alertscale.yml does not define: audited, nothing runs. */
+async function rejectUnknownPool(deps: Pick<Deps, 'audit' | 'metrics' | 'now'>, decision: Decision, requestId: string): Promise<ActionResult> {
+  const { pool, scale, from, to, outcome, reason, alerts } = decision;
+  const auditId = await deps.audit.append({
+    time: new Date(deps.now()).toISOString(), pool, scale, from, to, outcome, reason, alerts, actor: 'alertmanager', requestId, executing: false,
+  });
+  // Not a pool label value of ours: keep it out of metric labels (unbounded cardinality).
+  deps.metrics.decisions.inc({ pool: '', scale: scale ?? 'none', outcome });
+  return { decision, auditId };
 }
 
 function summarise({ decision, auditId }: { decision: Decision; auditId: string }): DecisionSummary {

@@ -9,6 +9,7 @@ import { OUTCOMES } from '../policy/types.js';
 import type { AuditEntry } from '../state/audit-entry.js';
 import type { AuditPage } from '../state/audit-log.js';
 import type { StoredDecision } from '../state/pool-state.js';
+import type { PoolWorkers } from '../workers/view.js';
 import type { DecisionSummary, NotificationResult } from './notification.js';
 import type { PoolView } from './pool-view.js';
 import { pausedSchema } from './routes/pause.js';
@@ -106,6 +107,16 @@ export const notificationResultSchema = z
   })
   .meta({ id: 'NotificationResult' });
 
+export const auditVictimSchema = z
+  .object({
+    worker: z.string().describe('the worker id of its heartbeat'),
+    tier: z.enum(['draining', 'idle', 'busy']).describe('why it was chosen before others: already draining, idle (longest first), busy (youngest job first)'),
+    why: z.string(),
+    instance: z.string().nullable().describe('the executor\'s name for it: pm2 id, unit@N.service, container, pod; null when not found'),
+    outcome: z.enum(['removed', 'stopped', 'left', 'not_found']),
+  })
+  .meta({ id: 'AuditVictim' });
+
 export const auditEntrySchema = z
   .object({
     id: z.string().describe('Redis stream id: milliseconds-sequence'),
@@ -126,6 +137,11 @@ export const auditEntrySchema = z
     timedOut: z.boolean(),
     outputTail: z.string().nullable().describe('the last 4 KiB of the command output'),
     error: z.string().nullable(),
+    victims: z
+      .array(auditVictimSchema)
+      .nullable()
+      .describe('a scale-down whose executor chose its workers: which ones, why, and what became of each; null otherwise'),
+    drain: z.enum(['complete', 'partial']).nullable().describe('partial: chosen busy workers were still draining at drainTimeout and were left to finish'),
     leaseLost: z.string().optional().describe('when lease renewal failed while the command ran (Redis away): the pool may have been taken meanwhile'),
   })
   .meta({ id: 'AuditEntry' });
@@ -137,7 +153,45 @@ export const auditPageSchema = z
   })
   .meta({ id: 'AuditPage' });
 
-// ── the document ─────────────────────────────────────────────────────────────────────────────────
+const seconds = z.number().min(0);
+export const workerViewSchema = z
+  .object({
+    id: z.string(),
+    state: z.enum(['idle', 'busy']),
+    drain: z.enum(['no', 'requested', 'draining']).describe('requested: the receiver asked it to drain; draining: it says it is on its way out'),
+    job: z.object({ id: z.string(), forSeconds: seconds.nullable() }).nullable().describe('the job in hand and how long it has run'),
+    idleForSeconds: seconds.nullable(),
+    done: count,
+    failed: count,
+    pid: z.int().nullable(),
+    host: z.string().nullable(),
+    beatSecondsAgo: seconds.nullable(),
+    upSeconds: seconds.nullable(),
+    cpu: z.number().min(0).nullable().describe('CPU cores in use over 200 ms (1 = one core); null when the process is not visible from the receiver\'s host'),
+    rssBytes: count.nullable(),
+    load: z.number().min(0).max(1).describe('0.5 for holding a job + 0.5 × CPU (capped at one core; without CPU, as busy says)'),
+  })
+  .meta({ id: 'WorkerView' });
+
+export const poolWorkersSchema = z
+  .object({
+    pool: z.string(),
+    at: z.string(),
+    workers: z.array(workerViewSchema).describe('busy first (oldest job first), then idle (longest idle first)'),
+    summary: z.object({
+      alive: count,
+      busy: count,
+      idle: count,
+      draining: count,
+      jobsInProgress: count,
+      done: count.describe('the pool\'s counter alertscale:jobs:<pool>: every job its workers ever finished'),
+      failed: count,
+      meanCpu: z.number().min(0).nullable(),
+      meanLoad: z.number().min(0).max(1).nullable(),
+      visible: count.describe('workers whose CPU/RSS this host can see'),
+    }),
+  })
+  .meta({ id: 'PoolWorkers' });
 
 // ── the response schemas describe exactly what the handlers return (checked by tsc) ─────────────
 
@@ -150,5 +204,6 @@ const shapesAgree: [
   Same<z.infer<typeof auditEntrySchema>, AuditEntry>,
   Same<z.infer<typeof auditPageSchema>, AuditPage>,
   Same<z.infer<typeof alertRefSchema>, AlertRef>,
-] = [true, true, true, true, true, true, true];
+  Same<z.infer<typeof poolWorkersSchema>, PoolWorkers>,
+] = [true, true, true, true, true, true, true, true];
 void shapesAgree;

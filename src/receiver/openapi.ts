@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { webhookSchema } from '../alerts/webhook-schema.js';
 import { POOL_NAME } from '../config/names.js';
 import {
-  anyObject, auditEntrySchema, auditPageSchema, decisionSummarySchema, errorSchema, notificationResultSchema, poolListSchema, poolViewSchema,
+  anyObject, auditEntrySchema, auditPageSchema, decisionSummarySchema, errorSchema, notificationResultSchema, poolListSchema, poolViewSchema, poolWorkersSchema,
 } from './openapi-schemas.js';
 import { auditQuerySchema } from './routes/audit.js';
 import { pauseRequestSchema, pauseResponseSchema, resumeResponseSchema } from './routes/pause.js';
@@ -62,6 +62,14 @@ const ROUTES: RouteConfig[] = [
     summary: 'One pool',
     request: { params: poolParam },
     responses: { 200: json(poolViewSchema, 'the pool'), 401: UNAUTHORIZED, 404: NO_POOL, 503: REDIS_DOWN },
+  },
+  {
+    method: 'get',
+    path: '/v1/pools/{pool}/workers',
+    tags: ['pools'],
+    summary: 'Every worker of a pool (from its heartbeat, docs/HEARTBEATS.md): idle/busy, job and for how long, done/failed, CPU, RSS, load; and the pool summary',
+    request: { params: poolParam },
+    responses: { 200: json(poolWorkersSchema, 'the workers with a live heartbeat'), 401: UNAUTHORIZED, 404: NO_POOL, 503: REDIS_DOWN },
   },
   {
     method: 'post',

@@ -1,34 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
 import type { Executor } from '../executors/types.js';
 import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
-import { holdLease, isRedisUnavailable, replicasToWaitFor, toPoolState, type Actor, type AuditLog, type Begun, type DecisionStore, type PoolStore, type StateKeys } from '../state/index.js';
-import { HttpError, notReplicated, poolBusy, unavailable } from './errors.js';
-import { completeInterrupted, runExecution, type PoolLock } from './execution.js';
-import type { PoolQueue } from './pool-queue.js';
-import type { ReceiverMetrics } from './metrics.js';
+import { replicasToWaitFor, toPoolState, type Actor, type Begun } from '../state/index.js';
+import { unreplicated } from '../policy/completion.js';
+import type { Deps } from './deps.js';
+import { notReplicated, poolBusy } from './errors.js';
+import { completeInterrupted, runExecution, type ExecutionDeps, type PoolLock } from './execution.js';
 
-export interface PoolActionDeps {
-  config: Config;
-  redis: Redis;
-  keys: StateKeys;
-  pools: PoolStore;
-  audit: AuditLog;
-  /** A decision's lock+read and record+unlock, one Redis call each. */
-  decisions: DecisionStore;
-  executors: ReadonlyMap<string, Executor>;
-  metrics: ReceiverMetrics;
-  logger: Logger;
-  now: () => number;
-  /** How long a request waits for a pool lock held by another action before answering 503. */
-  lockWaitMs: number;
-  /** Local requests waiting for a pool, in arrival order. */
-  queue: PoolQueue;
-  /** Executions still running, so shutdown and tests can wait for them. */
-  running: Set<Promise<void>>;
-}
+/** What deciding on a pool reaches: its config, the decision store, the executor, the queue; then what the execution records. */
+export type ActionDeps = Pick<Deps, 'config' | 'decisions' | 'executors' | 'lockWaitMs' | 'queue' | 'running'> & ExecutionDeps;
 
 export interface PoolAction {
   pool: string;
@@ -51,7 +31,7 @@ export interface ActionResult {
  * still under the lease. A decision whose holder died mid-command is completed `interrupted`
  * first, and this one starts from the live count.
  */
-export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promise<ActionResult> {
+export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<ActionResult> {
   const { pool } = action;
   const { begun, lock, token } = await takePool(deps, action);
   let handedOff = false;
@@ -77,15 +57,13 @@ export async function actOnPool(deps: PoolActionDeps, action: PoolAction): Promi
       .finally(() => deps.running.delete(run));
     deps.running.add(run);
     return { decision, auditId };
-  } catch (err) {
-    throw asHttp(err, `pool ${pool}`);
   } finally {
     if (!handedOff) await lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
   }
 }
 
 /** This process's turn at the pool, then the Redis lease and the decision's inputs in one call. */
-async function takePool(deps: PoolActionDeps, { pool, fingerprints }: PoolAction): Promise<{ begun: Begun; lock: PoolLock; token: string }> {
+async function takePool(deps: ActionDeps, { pool, fingerprints }: PoolAction): Promise<{ begun: Begun; lock: PoolLock; token: string }> {
   const started = Date.now();
   const leave = await deps.queue.enter(pool, deps.lockWaitMs);
   if (!leave) throw poolBusy(pool);
@@ -95,13 +73,13 @@ async function takePool(deps: PoolActionDeps, { pool, fingerprints }: PoolAction
     begun = await deps.decisions.begin(pool, fingerprints, token, deps.config.receiver.lease, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
   } catch (err) {
     leave();
-    throw asHttp(err, `pool ${pool}`);
+    throw err;
   }
   if (!begun) {
     leave();
     throw poolBusy(pool);
   }
-  const lease = holdLease(deps.redis, deps.keys.lock(pool), token, deps.config.receiver.lease, (reason) =>
+  const lease = deps.decisions.lease(pool, token, deps.config.receiver.lease, (reason) =>
     deps.logger.warn({ pool, reason }, 'pool lease not renewed; a running command goes on, and another receiver may take the pool'),
   );
   const lock: PoolLock = {
@@ -116,7 +94,7 @@ async function takePool(deps: PoolActionDeps, { pool, fingerprints }: PoolAction
 }
 
 /** The audit entry (before any command runs), the pool's last decision, the alerts' histories. */
-function commit(deps: PoolActionDeps, action: PoolAction, decision: Decision, now: number, read: { token: string; live?: number; history: Map<string, AlertHistory> }): Promise<string> {
+function commit(deps: Pick<Deps, 'decisions'>, action: PoolAction, decision: Decision, now: number, read: { token: string; live?: number; history: Map<string, AlertHistory> }): Promise<string> {
   const { pool, scale, from, to, outcome, reason, alerts } = decision;
   const time = new Date(now).toISOString();
   const executing = outcome === 'scaled';
@@ -132,35 +110,34 @@ function commit(deps: PoolActionDeps, action: PoolAction, decision: Decision, no
 }
 
 /**
- * A command runs only once its decision's record is on `redis.wait.replicas` replicas: a failover
- * then cannot lose the record of a command that ran (and let the next decision scale again). If
- * not, nothing runs: the entry says why (when Redis still takes writes) and the answer is 503.
+ * A command runs only once its decision's record is on `redis.wait.replicas` replicas (the outcome
+ * if not: policy/completion.ts `unreplicated`). If not, nothing runs: the entry says why (when
+ * Redis still takes writes) and the answer is 503.
  */
-async function confirmReplicated(deps: PoolActionDeps, { pool, scale }: Decision, auditId: string): Promise<void> {
+async function confirmReplicated(deps: ActionDeps, { pool, scale }: Decision, auditId: string): Promise<void> {
   const need = replicasToWaitFor(deps.config.redis);
   if (need === 0) return;
   const timeoutMs = deps.config.redis.wait.timeout;
-  const acked = await deps.decisions.replicated(need, timeoutMs);
-  if (acked >= need) return;
-  const error = `not run: the decision's record reached ${acked} of ${need} replica(s) within ${timeoutMs} ms (redis.wait), so a failover could have lost it`;
+  const failed = unreplicated(await deps.decisions.replicated(need, timeoutMs), need, timeoutMs);
+  if (!failed) return;
   try {
-    await deps.audit.complete(auditId, { outcome: 'failed', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error });
-    await deps.pools.completeDecision(pool, auditId, 'failed');
+    await deps.audit.complete(auditId, { outcome: failed.outcome, argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error: failed.error });
+    await deps.pools.completeDecision(pool, auditId, failed.outcome);
   } catch (err) {
     deps.logger.warn({ pool, auditId, err }, 'could not record that a decision was not replicated');
   }
-  deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome: 'failed' });
-  throw notReplicated(pool, error);
+  deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome: failed.outcome });
+  throw notReplicated(pool, failed.error);
 }
 
-function count(deps: PoolActionDeps, { pool, scale, to, outcome }: Decision): void {
+function count(deps: Pick<Deps, 'metrics'>, { pool, scale, to, outcome }: Decision): void {
   deps.metrics.desired.set({ pool }, to);
   // A scaled decision is counted when its command ends, as scaled or failed.
   if (outcome !== 'scaled') deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome });
 }
 
 /** The executor's live count, when it has a probe; a failing probe falls back to the recorded count. */
-async function probe(deps: PoolActionDeps, pool: string, executor: Executor): Promise<number | undefined> {
+async function probe(deps: Pick<Deps, 'logger'>, pool: string, executor: Executor): Promise<number | undefined> {
   if (!executor.current) return undefined;
   try {
     return await executor.current();
@@ -168,9 +145,4 @@ async function probe(deps: PoolActionDeps, pool: string, executor: Executor): Pr
     deps.logger.warn({ pool, err: (err as Error).message }, 'current-replicas probe failed; using the recorded count');
     return undefined;
   }
-}
-
-function asHttp(err: unknown, what: string): unknown {
-  if (err instanceof HttpError) return err;
-  return isRedisUnavailable(err) ? unavailable(what, err) : err;
 }

@@ -1,15 +1,16 @@
-import type { Logger } from 'pino';
-import { pausesOf, type SilenceCache } from '../silences/index.js';
 import { OUTCOMES } from '../policy/types.js';
+import { pausesOf } from '../silences/index.js';
+import type { Deps } from './deps.js';
 import { toPolicy } from './pool-policy.js';
-import { viewPool } from './pool-view.js';
-import type { PoolActionDeps } from './pool-actions.js';
+import { viewPool, type ViewDeps } from './pool-view.js';
+
+type GaugeDeps = ViewDeps & Pick<Deps, 'metrics' | 'logger' | 'silences'>;
 
 /**
  * Pool gauges follow Redis, not this process's memory: with two receivers, or after a restart,
  * each scrape still shows the pool as it is. Bounds come from config.
  */
-export function installPoolGauges(deps: PoolActionDeps, logger: Logger, silences: SilenceCache | null = null): void {
+export function installPoolGauges(deps: GaugeDeps): void {
   const { metrics, config } = deps;
   for (const [pool, cfg] of Object.entries(config.pools)) {
     const policy = toPolicy(cfg);
@@ -22,7 +23,7 @@ export function installPoolGauges(deps: PoolActionDeps, logger: Logger, silences
     }
   }
   const unreadable = new Set<string>();
-  const refresh = sharedRefresh(() => Promise.all([refreshPools(deps, logger, unreadable), refreshPaused(deps, logger, silences)]));
+  const refresh = sharedRefresh(() => Promise.all([refreshPools(deps, unreadable), refreshPaused(deps)]));
   for (const metric of [metrics.replicas, metrics.desired, metrics.cooldownRemaining, metrics.paused]) onScrape(metric, refresh);
 }
 
@@ -45,8 +46,8 @@ function onScrape(metric: unknown, refresh: () => Promise<void>): void {
  * series — unknown, not a stale value — and the others are still refreshed. `down` holds the
  * pools whose last read failed: a failure is logged when it starts, not on every scrape.
  */
-async function refreshPools(deps: PoolActionDeps, logger: Logger, down: Set<string>): Promise<void> {
-  const { metrics } = deps;
+async function refreshPools(deps: GaugeDeps, down: Set<string>): Promise<void> {
+  const { metrics, logger } = deps;
   await Promise.all(
     Object.keys(deps.config.pools).map(async (pool) => {
       try {
@@ -75,8 +76,8 @@ export const PAUSED_GAUGE_MAX_AGE_MS = 5_000;
  * (pausesOf: also a scale-only or partial silence), 0 otherwise (always 0 without Alertmanager).
  * While Alertmanager cannot be read the series are absent (unknown), not 0 and not a stale 1.
  */
-async function refreshPaused(deps: PoolActionDeps, logger: Logger, silences: SilenceCache | null): Promise<void> {
-  const { metrics, config } = deps;
+async function refreshPaused(deps: GaugeDeps): Promise<void> {
+  const { metrics, config, logger, silences } = deps;
   const pools = Object.keys(config.pools);
   if (!silences) {
     for (const pool of pools) metrics.paused.set({ pool }, 0);

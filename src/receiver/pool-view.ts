@@ -2,7 +2,7 @@ import { cooldownRemaining } from '../policy/cooldown.js';
 import { pausesOf, pauseView, type PauseView, type Silence } from '../silences/index.js';
 import type { StoredDecision } from '../state/index.js';
 import { toPoolState } from '../state/index.js';
-import type { PoolActionDeps } from './pool-actions.js';
+import type { Deps } from './deps.js';
 import { toPolicy } from './pool-policy.js';
 
 /** A pool as `GET /v1/pools` shows it. */
@@ -34,7 +34,9 @@ export interface PoolView {
  */
 export type SilencesSeen = readonly Silence[] | { error: string } | undefined;
 
-export async function viewPool(deps: PoolActionDeps, name: string, silences?: SilencesSeen): Promise<PoolView> {
+export type ViewDeps = Pick<Deps, 'config' | 'pools' | 'now'>;
+
+export async function viewPool(deps: ViewDeps, name: string, silences?: SilencesSeen): Promise<PoolView> {
   const config = deps.config.pools[name]!;
   const policy = toPolicy(config);
   const stored = await deps.pools.read(name);

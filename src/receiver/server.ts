@@ -1,7 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeServer, parseListen } from '../exporter/server.js';
+import { parseListen } from '../config/listen.js';
+import { closeServer } from '../exporter/server.js';
 import type { Receiver } from './app.js';
 
 export interface ReceiverServer {

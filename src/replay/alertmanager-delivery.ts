@@ -5,7 +5,13 @@
  * notifies when a firing alert is new, when alerts resolved (send_resolved), or when the last
  * notification is older than repeat_interval. Inhibited and silenced alerts are left out of a
  * flush. An emptied group lives until the next maintenance (≤ 30 s); a re-fire inside that window
- * goes out on the next group_interval tick, not after group_wait. Pure.
+ * goes out on the next group_interval tick, not after group_wait.
+ *
+ * A group's flush waits for the webhook's answer: Alertmanager restarts the group's timer before
+ * it flushes, so an answer within group_interval keeps the ticks where they were, and a later one
+ * makes the next flush run the moment it returns and the ticks count from there; a notification
+ * is logged when it was answered, so repeat_interval counts from the answer. `answer` says when the
+ * receiver answered a notification (default: at once). Pure.
  */
 import type { WebhookAlert } from '../alerts/index.js';
 import { matchesLabels, type Matcher } from '../silences/index.js';
@@ -73,9 +79,17 @@ export function fingerprintOf(labels: Readonly<Record<string, string>>): string 
   return hash.toString(16).padStart(16, '0');
 }
 
+export interface DeliveryOptions {
+  until: number;
+  silences?: readonly PastSilence[];
+  /** When the receiver answered `n` (ms, ≥ n.at); called once per notification, in time order. */
+  answer?: (n: Notification) => number;
+}
+
 /** The notifications scaling receivers would have got for these sends, in time order. */
-export function deliver(sends: readonly AlertSend[], model: AlertmanagerModel, opts: { until: number; silences?: readonly PastSilence[] }): Notification[] {
+export function deliver(sends: readonly AlertSend[], model: AlertmanagerModel, opts: DeliveryOptions): Notification[] {
   const silences = opts.silences ?? [];
+  const answer = opts.answer ?? ((n: Notification) => n.at);
   const held = new Map<string, HeldAlert>();
   const groups = new Map<string, Group>();
   const log = new Map<string, LogEntry>();
@@ -140,8 +154,13 @@ export function deliver(sends: readonly AlertSend[], model: AlertmanagerModel, o
     const entry = log.get(key);
     if (needsUpdate(entry, firing, resolved, sendResolved, group.route.repeatIntervalMs, now)) {
       const sent = sendResolved ? [...firing, ...resolved] : firing;
-      out.push({ at: now, receiver: group.receiver, groupKey: key, alerts: sent.map((a) => webhookAlert(a, now)) });
-      log.set(key, { firing: new Set(firing.map((a) => a.fingerprint)), resolved: new Set(resolved.map((a) => a.fingerprint)), at: now });
+      const notification = { at: now, receiver: group.receiver, groupKey: key, alerts: sent.map((a) => webhookAlert(a, now)) };
+      out.push(notification);
+      const answered = Math.max(now, answer(notification));
+      log.set(key, { firing: new Set(firing.map((a) => a.fingerprint)), resolved: new Set(resolved.map((a) => a.fingerprint)), at: answered });
+      // The timer fired while the flush waited: the next flush runs on its return, and the timer
+      // restarts a moment after the log entry (1 ms here), so a repeat due then is not a tie.
+      if (answered >= group.next) group.next = answered + 1;
     }
     for (const a of resolvedNow) group.fingerprints.delete(a.fingerprint);
     if (group.fingerprints.size === 0) group.emptySince = now;

@@ -1,11 +1,11 @@
 /**
- * Alerting rules as replay evaluates them, read from Prometheus rule files with the `yaml`
- * package. A file promtool rejects is an error in promtool's words (it knows the grammar); without
- * promtool, a YAML syntax error is reported from the parser.
+ * Alerting rules as replay evaluates them, from the rule-file reader `alertscale check` uses
+ * (cli/check/rules.ts). A file promtool rejects is an error in promtool's words (it knows the
+ * grammar); without promtool, a YAML syntax error is reported from the parser.
  */
 import { readFileSync } from 'node:fs';
-import { parse, parseDocument } from 'yaml';
 import { parsePrometheusDuration } from '../config/index.js';
+import { parseRuleFile, type Located, type RuleModel } from '../cli/check/rules.js';
 import { findOnPath, promtoolCheckRules } from '../cli/check/tools.js';
 
 export interface AlertRule {
@@ -20,6 +20,8 @@ export interface AlertRule {
   annotations: Record<string, string>;
   /** The group's `interval:`, when it sets one (else Prometheus' evaluation_interval applies). */
   intervalMs?: number;
+  /** The rule as the reader gave it (lines, located values): what `check`'s cross-checks read. */
+  source: RuleModel;
 }
 
 export class RuleFileError extends Error {
@@ -50,48 +52,43 @@ export async function loadAlertRules(files: readonly string[], path = process.en
         const where = first.line ? `line ${first.line}: ` : '';
         throw new RuleFileError(file, `${where}${first.message}; fix it until \`promtool check rules ${file}\` passes`);
       }
-    } else {
-      const doc = parseDocument(text);
-      if (doc.errors.length > 0) throw new RuleFileError(file, `YAML syntax: ${doc.errors[0]!.message.split('\n')[0]}`);
     }
     rules.push(...parseAlertRules(text, file));
   }
   return rules;
 }
 
-const duration = (file: string, what: string, text: unknown): number => {
-  if (text === undefined || text === null) return 0;
-  const ms = parsePrometheusDuration(String(text));
-  if (ms === undefined) throw new RuleFileError(file, `${what}: "${String(text)}" is not a duration`);
+const duration = (file: string, what: string, text: Located | undefined): number => {
+  if (!text) return 0;
+  const ms = parsePrometheusDuration(text.value);
+  if (ms === undefined) throw new RuleFileError(file, `line ${text.line}: ${what}: "${text.value}" is not a duration`);
   return ms;
 };
 
-const strings = (value: unknown): Record<string, string> =>
-  Object.fromEntries(Object.entries((value ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v ?? '')]));
+const values = (located: Record<string, Located>): Record<string, string> => Object.fromEntries(Object.entries(located).map(([k, v]) => [k, v.value]));
 
 /** The alerting rules of one file's text (recording rules are Prometheus' business: their series are stored). Pure. */
 export function parseAlertRules(text: string, file: string): AlertRule[] {
-  const doc = (parse(text) ?? {}) as { groups?: { name?: string; interval?: string; rules?: Record<string, unknown>[] }[] };
-  const rules: AlertRule[] = [];
-  for (const group of doc.groups ?? []) {
-    const intervalMs = group.interval === undefined ? undefined : duration(file, `group ${group.name} interval`, group.interval);
-    for (const rule of group.rules ?? []) {
-      if (typeof rule.alert !== 'string') continue;
-      const where = `group ${group.name}, alert ${rule.alert}`;
-      rules.push({
+  const model = parseRuleFile(text, file);
+  const syntax = model.syntaxErrors[0];
+  if (syntax) throw new RuleFileError(file, `line ${syntax.line}: YAML syntax: ${syntax.message}`);
+  return model.rules
+    .filter((rule) => rule.kind === 'alert')
+    .map((rule) => {
+      const where = `group ${rule.group}, alert ${rule.name}`;
+      return {
         file,
-        group: String(group.name),
-        name: rule.alert,
-        expr: String(rule.expr),
+        group: rule.group,
+        name: rule.name,
+        expr: rule.expr,
         forMs: duration(file, `${where}: for`, rule.for),
-        keepFiringForMs: duration(file, `${where}: keep_firing_for`, rule.keep_firing_for),
-        labels: strings(rule.labels),
-        annotations: strings(rule.annotations),
-        ...(intervalMs === undefined ? {} : { intervalMs }),
-      });
-    }
-  }
-  return rules;
+        keepFiringForMs: duration(file, `${where}: keep_firing_for`, rule.keepFiringFor),
+        labels: values(rule.labels),
+        annotations: values(rule.annotations),
+        ...(rule.groupInterval ? { intervalMs: duration(file, `group ${rule.group} interval`, rule.groupInterval) } : {}),
+        source: rule,
+      };
+    });
 }
 
 /** A scaling rule sets `scale` itself, or leaves it to the series with a template. */

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { coveredPools } from '../cli/check/cross-check.js';
 import { CliError } from '../cli/client/errors.js';
 import type { Config } from '../config/index.js';
 import { selectors, type Selector } from '../promql/selectors.js';
@@ -13,8 +14,9 @@ import { createSilencesClient } from '../silences/index.js';
 import { evaluateRule, type AlertSend } from './alert-state.js';
 import { parseAlertmanagerConfig, type AlertmanagerModel } from './alertmanager-config.js';
 import { deliver, type PastSilence } from './alertmanager-delivery.js';
-import { replayPool, type PoolReplay } from './decisions.js';
-import { createPrometheusSource, type PrometheusSource } from './prometheus-source.js';
+import { createPoolReplayer, type PoolReplay, type ReceiverTiming } from './decisions.js';
+import { createPrometheusSource, type PrometheusSettings, type PrometheusSource } from './prometheus-source.js';
+import { receiverTiming } from './receiver-timing.js';
 import { isScalingRule, loadAlertRules, RuleFileError, type AlertRule } from './rule-files.js';
 import { summarise, type PoolSummary, type Samples } from './summary.js';
 
@@ -31,6 +33,9 @@ export interface ReplayRequest {
   prometheusUrl: string;
   /** Given with --alertmanager-config; else the config Alertmanager runs. */
   alertmanagerConfig?: string;
+  /** Given with --decision-latency / --command-duration (ms); else measured in the window (receiver-timing.ts). */
+  decisionLatencyMs?: number;
+  commandDurationMs?: number;
 }
 
 export interface PoolResult extends PoolReplay {
@@ -64,16 +69,65 @@ export async function runReplay(req: ReplayRequest): Promise<ReplayResult> {
   }
   const ruleFiles = req.ruleFiles ?? defaultRuleFiles(settings.ruleFiles, notes);
   const rules = await loadRulesOrExplain(ruleFiles);
-  const byPool = new Map(pools.map((p) => [p, rules.filter((r) => isScalingRule(r) && reaches(r, p))]));
+  const byPool = new Map(pools.map((p) => [p, rules.filter((r) => isScalingRule(r) && coveredPools(r.source, [p]).length > 0)]));
   const relevant = [...new Set([...byPool.values()].flat())];
   if (relevant.length === 0) throw new CliError(`no scaling rule in ${ruleFiles.join(', ')} reaches pool ${pools.join(', ')}; pass the pool's rule files with --rules`);
   const alertmanager = await alertmanagerModel(req, notes);
   const silences = await pastSilences(req.config.alertmanager.url, notes);
 
   await requireSeries(prometheus, relevant, pools, req);
+  const { sends, evaluationIntervalMs } = await evaluateRules(prometheus, settings, relevant, req);
+  const stepMs = Math.max(evaluationIntervalMs, Math.ceil((req.to - req.from) / 1_500 / 1000) * 1000);
+  const [processes, queue, timing, starts] = await Promise.all([
+    samplesByPool(prometheus, 'sum by (pool) (alertscale_pool_processes)', req, stepMs),
+    samplesByPool(prometheus, 'sum by (pool) (alertscale_queue_length)', req, stepMs),
+    receiverTiming(prometheus, { pools, from: req.from, to: req.to, decisionMs: req.decisionLatencyMs, commandMs: req.commandDurationMs }, notes),
+    Promise.all(pools.map((pool) => startingReplicas(prometheus, pool, req.from, req.config.pools[pool]!.min))),
+  ]);
+  const replayed = replayDecisions(req, sends, { model: alertmanager, silences }, pools.map((pool, i) => ({ pool, start: starts[i]!, timing: timing.byPool.get(pool) })), timing.decisionMs, notes);
+  const results = replayed.map(({ pool, policy, start, replay }): PoolResult => ({
+    ...replay,
+    start,
+    rules: byPool.get(pool)!.map((r) => r.name),
+    processes: processes.get(pool) ?? [],
+    queue: queue.get(pool) ?? [],
+    summary: summarise(replay, policy, req, { processes: processes.get(pool), queue: queue.get(pool), stepMs }),
+  }));
+  return { from: req.from, to: req.to, evaluationIntervalMs, notes, pools: results };
+}
+
+/**
+ * Alertmanager's delivery and every pool's receiver in one pass: a group's next flush depends on
+ * when the receiver answered its last one (a notification no replayed pool decides is answered
+ * after the receiver's decision time).
+ */
+function replayDecisions(
+  req: ReplayRequest,
+  sends: readonly AlertSend[],
+  delivery: { model: AlertmanagerModel; silences: PastSilence[] },
+  pools: { pool: string; start: { replicas: number; source: string }; timing?: ReceiverTiming }[],
+  decisionMs: number,
+  notes: string[],
+) {
+  const replayers = pools.map(({ pool, start, timing }) => {
+    const cfg = req.config.pools[pool]!;
+    if (!cfg.enabled) notes.push(`pool ${pool} is not enabled (dry run); replayed as if it were`);
+    const policy = { ...toPolicy(cfg), enabled: true };
+    return { pool, policy, start, replayer: createPoolReplayer(pool, policy, { at: req.from, replicas: start.replicas }, timing) };
+  });
+  deliver(sends, delivery.model, {
+    until: req.to,
+    silences: delivery.silences,
+    answer: (n) => Math.max(n.at + decisionMs, ...replayers.map((r) => r.replayer.receive(n) ?? -Infinity)),
+  });
+  return replayers.map(({ pool, policy, start, replayer }) => ({ pool, policy, start, replay: replayer.result() }));
+}
+
+/** What Prometheus would have sent Alertmanager: each rule at its group's evaluations (one query_range per rule). */
+async function evaluateRules(prometheus: PrometheusSource, settings: PrometheusSettings, rules: AlertRule[], req: ReplayRequest): Promise<{ sends: AlertSend[]; evaluationIntervalMs: number }> {
   const sends: AlertSend[] = [];
   let evaluationIntervalMs = settings.evaluationIntervalMs;
-  await Promise.all(relevant.map(async (rule) => {
+  await Promise.all(rules.map(async (rule) => {
     const interval = rule.intervalMs ?? settings.evaluationIntervalMs;
     evaluationIntervalMs = Math.min(evaluationIntervalMs, interval);
     const phase = settings.phases.get(rule.group) ?? 0;
@@ -84,30 +138,7 @@ export async function runReplay(req: ReplayRequest): Promise<ReplayResult> {
     const series = await prometheus.range(rule.expr, times[0]!, times.at(-1)!, interval);
     sends.push(...evaluateRule(rule, series, times, { resendDelayMs: settings.resendDelayMs, externalLabels: settings.externalLabels }));
   }));
-  const notifications = deliver(sends, alertmanager, { until: req.to, silences });
-
-  const stepMs = Math.max(evaluationIntervalMs, Math.ceil((req.to - req.from) / 1_500 / 1000) * 1000);
-  const [processes, queue] = await Promise.all([
-    samplesByPool(prometheus, 'sum by (pool) (alertscale_pool_processes)', req, stepMs),
-    samplesByPool(prometheus, 'sum by (pool) (alertscale_queue_length)', req, stepMs),
-  ]);
-  const results: PoolResult[] = [];
-  for (const pool of pools) {
-    const cfg = req.config.pools[pool]!;
-    if (!cfg.enabled) notes.push(`pool ${pool} is not enabled (dry run); replayed as if it were`);
-    const policy = { ...toPolicy(cfg), enabled: true };
-    const start = await startingReplicas(prometheus, pool, req.from, cfg.min);
-    const replay = replayPool(pool, policy, { at: req.from, replicas: start.replicas }, notifications);
-    results.push({
-      ...replay,
-      start,
-      rules: byPool.get(pool)!.map((r) => r.name),
-      processes: processes.get(pool) ?? [],
-      queue: queue.get(pool) ?? [],
-      summary: summarise(replay, policy, req, { processes: processes.get(pool), queue: queue.get(pool), stepMs }),
-    });
-  }
-  return { from: req.from, to: req.to, evaluationIntervalMs, notes, pools: results };
+  return { sends, evaluationIntervalMs };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -145,16 +176,6 @@ async function loadRulesOrExplain(files: string[]): Promise<AlertRule[]> {
     if (err instanceof RuleFileError) throw new CliError(err.message);
     throw err;
   }
-}
-
-/** A rule reaches a pool when a selector names it (`pool="demo"`, `pool=~"de.*"`), or when none names any pool. */
-function reaches(rule: AlertRule, pool: string): boolean {
-  const poolMatchers = selectors(rule.expr).flatMap((s) => s.matchers.filter((m) => m.label === 'pool'));
-  if (poolMatchers.length === 0) return true;
-  return poolMatchers.some((m) => {
-    const hit = m.op.includes('~') ? new RegExp(`^(?:${m.value})$`).test(pool) : m.value === pool;
-    return m.op.startsWith('!') ? !hit : hit;
-  });
 }
 
 async function alertmanagerModel(req: ReplayRequest, notes: string[]): Promise<AlertmanagerModel> {

@@ -4,4 +4,4 @@ export { AlertmanagerError, isAlertmanagerError } from './errors.js';
 export { isActive, matcherMatches, matchesLabels, silencing } from './matcher.js';
 export { pausesOf, pauseView, poolMatchers, type Direction, type Pause, type PauseView } from './pauses.js';
 export { matcherSchema, silenceSchema, type Matcher, type NewSilence, type Silence } from './schema.js';
-export { audible, matcherText, mutedSignals, pausedDecision, withMuted, type Muted } from './muted.js';
+export { mutedSignals } from './muted.js';

@@ -12,6 +12,16 @@ export interface AuditRecord extends Pick<Decision, 'pool' | 'scale' | 'from' | 
   executing: boolean;
 }
 
+/** A worker a scale-down chose to remove, and what became of it (workers/scale-down.ts). */
+export interface AuditVictim {
+  worker: string;
+  tier: 'draining' | 'idle' | 'busy';
+  why: string;
+  /** The executor's name for it: pm2 id, `unit@N.service`, container, pod. */
+  instance: string | null;
+  outcome: 'removed' | 'stopped' | 'left' | 'not_found';
+}
+
 /**
  * How the command of a `scaled` decision ended; `interrupted` when its receiver died before the
  * end was seen (then argv, durationMs and outputTail are unknown: null).
@@ -23,6 +33,10 @@ export type ExecutionRecord = Pick<ExecutionResult, 'exitCode' | 'timedOut' | 'e
   outputTail: string | null;
   /** When lease renewal failed while the command ran (Redis away): the pool may have been taken meanwhile. */
   leaseLost?: string;
+  /** A scale-down that chose its workers: which, why, and what became of each. */
+  victims?: AuditVictim[];
+  /** `partial`: some chosen busy workers were still draining at drainTimeout and were left to finish. */
+  drain?: 'complete' | 'partial';
 };
 
 /** What the audit API returns: the decision with its execution folded in. */
@@ -36,6 +50,8 @@ export interface AuditEntry extends Omit<AuditRecord, 'executing'> {
   timedOut: boolean;
   outputTail: string | null;
   error: string | null;
+  victims: AuditVictim[] | null;
+  drain: 'complete' | 'partial' | null;
   /** Present when lease renewal failed while the command ran. */
   leaseLost?: string;
 }
@@ -53,6 +69,8 @@ export function toEntry(id: string, record: AuditRecord, execution: ExecutionRec
     timedOut: execution?.timedOut ?? false,
     outputTail: execution?.outputTail ?? null,
     error: execution?.error ?? null,
+    victims: execution?.victims ?? null,
+    drain: execution?.drain ?? null,
     ...(execution?.leaseLost ? { leaseLost: execution.leaseLost } : {}),
   };
 }

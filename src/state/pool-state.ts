@@ -58,7 +58,6 @@ export function createPoolStore(redis: Redis, keys: StateKeys) {
       if (direction === 'down') fields.lastDownAt = at;
       await redis.hset(keys.pool(pool), fields);
     },
-
   };
 }
 

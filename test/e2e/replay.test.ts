@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
+import { DEMO_ALERTMANAGER_TIMINGS } from '../../alertmanager/demo.js';
 import type { Stack } from '../../src/cli/stack/stack.js';
+import { parsePrometheusDuration } from '../../src/config/index.js';
 import { demoKeys } from '../../src/demo/keys.js';
 import { enqueueJobs } from '../../src/demo/stress.js';
 import { runReplay } from '../../src/replay/run.js';
@@ -46,15 +48,19 @@ describe('replay against a recorded run', () => {
     const replayed = result.pools[0]!.decisions;
     const shape = (d: { outcome: string; scale: string | null; from: number; to: number }) => `${d.outcome} ${d.scale} ${d.from}→${d.to}`;
     expect(replayed.map(shape)).toEqual(audited.map(shape));
-    // Replay times are the instants Prometheus and Alertmanager scheduled; the audit adds what the
-    // real path spent on top (evaluation run time, the post to Alertmanager, the webhook, the
-    // decision), so a replayed decision is never later than its audited one and earlier by at most
-    // one evaluation interval (1 s) + group_interval (1 s) + that latency (measured 1.1–2.9 s in all on
-    // this 2-core machine under load; 1.5 s allowed for it).
+    // Replay decides where the receiver would: after its decision time, and after a running
+    // command (src/replay/decisions.ts), with Alertmanager's next flush waiting for the answer
+    // (alertmanager-delivery.ts), both measured in the window (receiver-timing.ts). What it cannot
+    // know — a scrape that landed just after an evaluation, a group tick just before a resolve —
+    // moves a decision by up to one evaluation interval and one group_interval: the issue's bound.
+    // Both delays came from the window, not from a default.
+    expect(result.notes.some((n) => /^receiver: decides [\d.]+ m?s after .*Alertmanager's mean/.test(n)), result.notes.join('\n')).toBe(true);
+    expect(result.notes.some((n) => /^pool demo: a scale command takes [\d.]+ m?s \(its mean in the window/.test(n)), result.notes.join('\n')).toBe(true);
+    const groupIntervalMs = parsePrometheusDuration(DEMO_ALERTMANAGER_TIMINGS.groupInterval)!;
+    const bound = result.evaluationIntervalMs + groupIntervalMs;
+    const deltas = replayed.map((d, i) => `${shape(d)} ${d.time - Date.parse(audited[i].time)} ms`);
     for (const [i, d] of replayed.entries()) {
-      const delta = d.time - Date.parse(audited[i].time);
-      expect(delta, `${shape(d)} replayed ${delta} ms from its audit entry`).toBeLessThanOrEqual(500);
-      expect(delta, `${shape(d)} replayed ${delta} ms from its audit entry`).toBeGreaterThanOrEqual(-(1_000 + 1_000 + 1_500));
+      expect(Math.abs(d.time - Date.parse(audited[i].time)), `replayed − audited: ${deltas.join(', ')}`).toBeLessThanOrEqual(bound);
     }
   }, 240_000);
 });

@@ -8,7 +8,7 @@ import { freePort } from '../helpers/ports.js';
 export const ROOT = resolve(import.meta.dirname, '../..');
 
 /** The local stack of `npm run stack`, on free ports in a temp dir, with the pool overrides a test needs. */
-export async function startTestStack(pools: Record<string, Record<string, unknown>>, opts: { ruleFiles?: readonly string[] } = {}): Promise<Stack> {
+export async function startTestStack(pools: Record<string, Record<string, unknown>>, opts: { ruleFiles?: readonly string[]; web?: boolean } = {}): Promise<Stack> {
   const ports = { redis: await freePort(), prometheus: await freePort(), alertmanager: await freePort(), exporter: await freePort(), receiver: await freePort(),
     web: await freePort(), webMetrics: await freePort() };
   return startStack({ root: ROOT, dir: mkdtempSync(join(tmpdir(), 'alertscale-e2e-')), ports, pools, ...opts });

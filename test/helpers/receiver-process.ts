@@ -6,7 +6,7 @@ import { freePort, waitFor } from './ports.js';
 
 const BIN = join(import.meta.dirname, '../../bin/alertscale.js');
 
-/** `alertscale receiver` as a real process (real signals reach it), on a free loopback port. */
+/** `alertscale receiver` as a real process (real signals reach it), on a free loopback port, once its Redis answers. */
 export interface ReceiverProcess {
   url: string;
   child: ChildProcess;
@@ -25,9 +25,10 @@ export async function startReceiverProcess(config: string): Promise<ReceiverProc
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor('receiver /healthz', async () => {
+    // Ready, not only up: a webhook before its Redis connection is 503 state_unavailable.
+    await waitFor('receiver /readyz', async () => {
       if (child.exitCode !== null) throw new Error(`receiver exited ${child.exitCode}: ${output.slice(-500)}`);
-      return (await fetch(`${url}/healthz`)).ok;
+      return (await fetch(`${url}/readyz`).catch(() => undefined))?.ok ?? false;
     }, 30_000, 50);
   } catch (err) {
     child.kill('SIGKILL');

@@ -110,7 +110,7 @@ describe('alertscale check', () => {
   });
 
   it('a broken alertscale.yml: every problem with file:line:col, exit 1; a broken Alertmanager config: amtool says why', async () => {
-    writeFileSync(join(dir, 'alertscale.yml'), readFileSync(join(dir, 'alertscale.yml'), 'utf8').replace('min: 1', 'min: 9').replace('maxStep: 4', 'maxStepp: 4'));
+    writeFileSync(join(dir, 'alertscale.yml'), readFileSync(join(dir, 'alertscale.yml'), 'utf8').replace('min: 1', 'min: 9').replace('maxStep: 8', 'maxStepp: 8'));
     writeFileSync(join(dir, 'alertmanager', 'alertmanager.yml'), 'route:\n  receiver: nope\nreceivers:\n  - name: x\n');
     const run = await check(dir);
     expect(run.stderr).toMatch(/^alertscale\.yml:\d+:\d+: error: pools\.demo: unknown key\(s\) "maxStepp"/m);

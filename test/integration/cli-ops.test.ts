@@ -234,7 +234,7 @@ describe('pause and resume (Alertmanager silences)', () => {
       expect(lines[2]).toMatch(/^web \(dry run\) .* until \d\d:\d\d$/);
       expect(status.stdout.replace(/\n {2}/g, ' ')).toContain(`by bob: maintenance [silence ${web}]`);
       // A command that failed after the decision shows as failed, not as the `scaled` it was decided as.
-      expect(status.stdout).toMatch(/\nbroken: failed \d+s ago — manual: scale 1 → 2 \(try\) \(.+\)\n/);
+      expect(status.stdout).toMatch(/\nbroken: failed \d+[ms](?:\d+s)? ago — manual: scale 1 → 2 \(try\) \(.+\)\n/);
       const r = await world.cli(['resume', 'demo']);
       oneLineError(r, 1, new RegExp(`^alertscale: demo is still paused by silence ${broad} \\(broader than pool="demo", so resume leaves it alone\\); expire it if you mean to: amtool silence expire ${broad} --alertmanager.url=${am()}$`));
       expect((await silences()).find((s) => s.id === broad)!.status.state).toBe('active');

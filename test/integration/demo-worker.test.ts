@@ -1,71 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeJob } from '../../src/demo/job.js';
 import { demoKeys } from '../../src/demo/keys.js';
 import { enqueueJobs } from '../../src/demo/stress.js';
 import { demoTally } from '../../src/demo/tally.js';
+import { demoWorkers, type DemoWorkerProcess } from '../helpers/demo-workers.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { waitFor } from '../helpers/ports.js';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-
 let redis: TestRedis;
 let client: Redis;
-const children = new Set<ChildProcess>();
+let workers: ReturnType<typeof demoWorkers>;
 
 beforeAll(async () => {
   redis = await startRedis();
   client = redis.client();
+  workers = demoWorkers(redis.url, client);
 });
-afterEach(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  children.clear();
-});
+afterEach(() => workers.killAll());
 afterAll(async () => {
   client?.disconnect();
   await redis?.close();
 });
-
-interface Worker {
-  id: string;
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output: () => string;
-}
-
-/** `alertscale worker` as a real process; resolves once its first heartbeat is in Redis. */
-async function startWorker(queue: string, id: string, env: Record<string, string> = {}): Promise<Worker> {
-  const child = spawn(process.execPath, ['bin/alertscale.js', 'worker', '--redis', redis.url, '--queue', queue, '--pool', 'demo', '--worker-id', id], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'debug', ...env },
-  });
-  children.add(child);
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  await waitFor(`worker ${id} heartbeat`, async () => (await client.exists(demoKeys(queue, 'demo').heartbeat(id))) === 1, 20_000);
-  return { id, child, exited, output: () => output };
-}
-
-const push = (queue: string, jobs: { id: string; ms: number }[]) =>
-  client.multi().lpush(queue, ...jobs.map(encodeJob)).hincrby(`${queue}:counters`, 'enqueued', jobs.length).exec();
-
-/** Wait until the worker has taken a job and started it; returns the job id. */
-async function jobInHand(queue: string, worker: Worker): Promise<string> {
-  const keys = demoKeys(queue, 'demo');
-  let id = '';
-  await waitFor(`worker ${worker.id} busy`, async () => {
-    const [raw, busy] = await Promise.all([client.lindex(keys.processing(worker.id), 0), client.hget(keys.heartbeat(worker.id), 'busy')]);
-    if (raw === null || busy !== '1') return false;
-    id = (JSON.parse(raw) as { id: string }).id;
-    return (await client.hget(keys.starts, id)) === '1';
-  });
-  return id;
-}
 
 async function drained(queue: string, expected: number, timeoutMs = 20_000) {
   await waitFor(`${expected} jobs of ${queue} completed`, async () => {
@@ -79,7 +35,7 @@ describe('demo worker (real processes, real redis-server)', () => {
   it('two workers complete 50 jobs exactly once, heartbeating busy flags', async () => {
     const queue = 'w1:jobs';
     const keys = demoKeys(queue, 'demo');
-    const [a, b] = await Promise.all([startWorker(queue, 'w1-a'), startWorker(queue, 'w1-b')]);
+    const [a, b] = await Promise.all([workers.start(queue, 'w1-a'), workers.start(queue, 'w1-b')]);
 
     // Idle heartbeats per the protocol: busy 0, ts now, TTL 30 s.
     for (const w of [a, b]) {
@@ -141,10 +97,10 @@ describe('demo worker (real processes, real redis-server)', () => {
   it('SIGTERM mid-job: the job in hand completes once, no new job is taken, the worker exits 0', async () => {
     const queue = 'w2:jobs';
     const keys = demoKeys(queue, 'demo');
-    const a = await startWorker(queue, 'w2-a');
-    await push(queue, [{ id: 'long', ms: 1500 }]);
-    expect(await jobInHand(queue, a)).toBe('long');
-    await push(queue, Array.from({ length: 5 }, (_, i) => ({ id: `after-${i}`, ms: 50 })));
+    const a = await workers.start(queue, 'w2-a');
+    await workers.push(queue, [{ id: 'long', ms: 1500 }]);
+    expect(await workers.jobInHand(queue, a)).toBe('long');
+    await workers.push(queue, Array.from({ length: 5 }, (_, i) => ({ id: `after-${i}`, ms: 50 })));
 
     const signalledAt = Date.now();
     a.child.kill('SIGTERM');
@@ -158,7 +114,7 @@ describe('demo worker (real processes, real redis-server)', () => {
     expect(await client.exists(keys.processing(a.id), keys.heartbeat(a.id))).toBe(0);
 
     // Another worker takes the rest: every job once, nothing lost.
-    const b = await startWorker(queue, 'w2-b');
+    const b = await workers.start(queue, 'w2-b');
     const tally = await drained(queue, 6);
     expect(tally).toMatchObject({ enqueued: 6, completed: 6, lost: 0, duplicated: {}, rerun: {} });
     b.child.kill('SIGINT');
@@ -170,18 +126,18 @@ describe('demo worker (real processes, real redis-server)', () => {
     const keys = demoKeys(queue, 'demo');
     // Scan every second (default 5 s) so the takeover is quick; the path is the same.
     const fastScan = { ORPHAN_SCAN_MS: '1000' };
-    const workers = await Promise.all([startWorker(queue, 'w3-a', fastScan), startWorker(queue, 'w3-b', fastScan)]);
-    await push(queue, [{ id: 'victim', ms: 2500 }]);
+    const pair = await Promise.all([workers.start(queue, 'w3-a', fastScan), workers.start(queue, 'w3-b', fastScan)]);
+    await workers.push(queue, [{ id: 'victim', ms: 2500 }]);
     // Whichever worker took it is the victim's holder.
-    let a: Worker | undefined;
+    let a: DemoWorkerProcess | undefined;
     await waitFor('a worker holding the victim', async () => {
-      for (const w of workers) if ((await client.lindex(keys.processing(w.id), 0))?.includes('"victim"')) a = w;
+      for (const w of pair) if ((await client.lindex(keys.processing(w.id), 0))?.includes('"victim"')) a = w;
       return a !== undefined;
     });
-    expect(await jobInHand(queue, a!)).toBe('victim');
-    const b = workers.find((w) => w !== a)!;
+    expect(await workers.jobInHand(queue, a!)).toBe('victim');
+    const b = pair.find((w) => w !== a)!;
     a = a!;
-    await push(queue, Array.from({ length: 10 }, (_, i) => ({ id: `other-${i}`, ms: 30 })));
+    await workers.push(queue, Array.from({ length: 10 }, (_, i) => ({ id: `other-${i}`, ms: 30 })));
 
     a.child.kill('SIGKILL');
     expect(await a.exited).toEqual({ code: null, signal: 'SIGKILL' });
@@ -201,14 +157,14 @@ describe('demo worker (real processes, real redis-server)', () => {
   it('a worker restarted under the same id takes back what it held when it was killed', async () => {
     const queue = 'w4:jobs';
     const keys = demoKeys(queue, 'demo');
-    const first = await startWorker(queue, 'w4-same');
-    await push(queue, [{ id: 'held', ms: 1500 }]);
-    expect(await jobInHand(queue, first)).toBe('held');
+    const first = await workers.start(queue, 'w4-same');
+    await workers.push(queue, [{ id: 'held', ms: 1500 }]);
+    expect(await workers.jobInHand(queue, first)).toBe('held');
     first.child.kill('SIGKILL');
     await first.exited;
     expect(await client.lrange(keys.processing('w4-same'), 0, -1)).toHaveLength(1);
 
-    const again = await startWorker(queue, 'w4-same');
+    const again = await workers.start(queue, 'w4-same');
     const tally = await drained(queue, 1);
     expect(tally).toMatchObject({ completed: 1, lost: 0, duplicated: {}, rerun: { held: 2 } });
     again.child.kill('SIGTERM');
@@ -226,7 +182,7 @@ describe('demo worker (real processes, real redis-server)', () => {
     await client.expire(keys.heartbeat('remote-1'), 30);
     await client.lpush(queue, 'not a job', encodeJob({ id: 'fine', ms: 10 }));
 
-    const w = await startWorker(queue, 'w5-a');
+    const w = await workers.start(queue, 'w5-a');
     await waitFor('orphan and queued job completed', async () => (await client.hlen(keys.completions)) === 2);
     expect(await client.hgetall(keys.completions)).toEqual({ orphan: '1', fine: '1' });
     expect(await client.lrange(keys.dead, 0, -1)).toEqual(['not a job']);

@@ -84,7 +84,7 @@ describe('pool leases', () => {
     for (;;) {
       b = await stepUp(second.url);
       if (b.status !== 503) break;
-      expect(b.body.error.code).toBe('pool_busy');
+      expect(b.body.error.code, JSON.stringify(b.body)).toBe('pool_busy');
       await new Promise((r) => setTimeout(r, 100));
     }
     const freeAfterMs = Date.now() - killedAt;

@@ -86,6 +86,23 @@ describe('alertscale replay against a backfilled day', () => {
     expect(out.summary.demo.atMaxMs).toBeGreaterThan(60 * MIN);
     expect(out.notes).toContain('silences: none (Alertmanager at http://127.0.0.1:' + configPort() + ' not reachable, so silences of the window are unknown)');
     expect(elapsed).toBeLessThan(20_000);
+    // The backfill has no receiver or Alertmanager metrics: no delay is known, and the notes say so.
+    expect(out.notes).toContain('receiver: decides the instant a notification arrives (no webhook latency from Alertmanager in the window; --decision-latency sets one)');
+    expect(out.notes).toContain('pool demo: scale commands taken as instant (none ran in the window; --command-duration sets one); cooldowns count from their end');
+  }, 30_000);
+
+  it('--command-duration: cooldown.down counts from the command\'s end', async () => {
+    const downs = async (args: string[]) => {
+      const out = JSON.parse((await replay(['--from', '11h', '--to', '6h', '--json', ...args])).stdout);
+      // The two after the backlog (the first down is the idle start, 2→1).
+      return out.decisions.filter((d: any) => d.outcome === 'scaled' && d.scale === 'down').map((d: any) => Date.parse(d.time)).slice(1);
+    };
+    const [instant, slow] = [await downs([]), await downs(['--command-duration', '2m'])];
+    expect(instant).toHaveLength(2);
+    expect(slow).toHaveLength(2);
+    // 8→4, then 4→1 once cooldown.down (5m) has passed: from the decision, or from 2 min later.
+    expect(instant[1]! - instant[0]!).toBeLessThan(7 * MIN);
+    expect(slow[1]! - slow[0]!).toBeGreaterThanOrEqual(7 * MIN);
   }, 30_000);
 
   it('prints the timeline in audit\'s words and says it is open loop', async () => {

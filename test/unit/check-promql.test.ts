@@ -1,7 +1,7 @@
 /**
- * The PromQL selector scanner behind `alertscale check`: which metrics and pool matchers an
- * expression has, and nothing that only looks like one (functions, grouping labels, strings,
- * durations, keywords).
+ * The PromQL selectors behind `alertscale check`, as Prometheus' grammar reads them: which metrics
+ * and pool matchers an expression has, and nothing that only looks like one (functions, grouping
+ * labels, strings, durations, keywords).
  */
 import { describe, expect, it } from 'vitest';
 import { selectors } from '../../src/promql/selectors.js';
@@ -27,6 +27,7 @@ describe('selectors', () => {
     ['comments', 'a # b{pool="nope"}\n+ c', ['a', 'c']],
     ['space before the braces', 'm {pool="x"}', ['m{pool=x}']],
     ['scalar() and clamp with numbers', 'clamp(scalar(max(h)) - 2147483648, 1, 16)', ['h']],
+    ['quoted names (Prometheus 3)', '{"my.metric", pool="x"} + m{"a.b"="c"}', ['my.metric{pool=x}', 'm{a.b=c}']],
   ])('%s', (_name, expr, expected) => {
     expect(summary(expr)).toEqual(expected);
   });

@@ -140,7 +140,7 @@ describe('Alertmanager alerts', () => {
 
 const entry = (id: string, change: Partial<AuditEntry> = {}): AuditEntry => ({
   id, time: new Date(Number(id.split('-')[0])).toISOString(), pool: 'demo', scale: 'up', from: 1, to: 2, outcome: 'scaled', reason: 'r', alerts: [],
-  actor: 'alertmanager', requestId: 'q', status: 'done', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error: null, ...change,
+  actor: 'alertmanager', requestId: 'q', status: 'done', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error: null, victims: null, drain: null, ...change,
 });
 
 describe('audit --follow bookkeeping', () => {

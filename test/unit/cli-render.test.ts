@@ -23,7 +23,7 @@ const entry = (time: number, change: Partial<AuditEntry> = {}): AuditEntry => ({
   reason: 'scale 1 → 3: asked up to 3 (DemoQueueBacklog)',
   alerts: [{ alertname: 'DemoQueueBacklog', fingerprint: 'f1', status: 'firing', startsAt: iso(time - 3_000), generatorURL: 'http://prom/graph' }],
   actor: 'alertmanager', requestId: 'req-1', status: 'done', argv: ['pm2', 'scale', 'demo', '3'], exitCode: 0, durationMs: 1_200,
-  timedOut: false, outputTail: null, error: null, ...change,
+  timedOut: false, outputTail: null, error: null, victims: null, drain: null, ...change,
 });
 
 const fits = (lines: string[], width: number) => lines.every((l) => stripAnsi(l).length <= width);
@@ -34,7 +34,6 @@ describe('status', () => {
     expect(cooldownCell({ up: 14, down: 44 })).toBe('↑14s ↓44s');
     expect(cooldownCell({ up: 0, down: 250 })).toBe('↓4m10s');
     expect(pausedCell(pool(), NOW)).toBe('-');
-    expect(pausedCell(pool({ paused: undefined }), NOW)).toBe('?');
     expect(pausedCell(pool({ paused: null, pausedUnknown: true }), NOW)).toBe('?');
     const paused = { silenceId: 's1', until: iso(at(15, 5)), comment: 'deploy', createdBy: 'alice' };
     expect(pausedCell(pool({ paused }), NOW)).toBe('until 15:05');

@@ -78,7 +78,7 @@ queues:
 
   it('gives milliseconds for every duration and keeps what was written', () => {
     const c = parseConfig(full, FILE);
-    expect(c.redis).toEqual({ url: 'redis://10.0.0.5:6380/2', keyPrefix: 'scaler:' });
+    expect(c.redis).toEqual({ url: 'redis://10.0.0.5:6380/2', name: 'mymaster', wait: { timeout: 500 }, keyPrefix: 'scaler:' });
     expect(c.receiver).toEqual({ listen: '0.0.0.0:9999', tokenEnv: 'ALERTSCALE_TOKEN', lease: 3_000, auditMaxEntries: 5000 });
     expect(c.exporter).toEqual({ listen: '9465' });
     expect(c.alertmanager).toEqual({ url: 'http://am.internal:9093' });
@@ -90,6 +90,8 @@ queues:
       stepInterval: 90_000,
       maxStep: 5,
       cooldown: { up: 20_000, down: 5_400_000 },
+      drainTimeout: 60_000,
+      afterDrainTimeout: 'leave',
       executor: { kind: 'kubernetes', deployment: 'web', namespace: 'prod', bin: 'kubectl', timeout: 500, env: { KUBECONFIG: '/etc/kube/config' } },
       processes: { match: 'gunicorn: worker \\[web\\]', user: 'www-data' },
     });
@@ -104,7 +106,7 @@ queues:
   it('fills every default in a minimal file', () => {
     const c: Config = parseConfig(minimal, FILE);
     expect(c).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'alertscale:' },
+      redis: { url: 'redis://127.0.0.1:6379/0', name: 'mymaster', wait: { timeout: 500 }, keyPrefix: 'alertscale:' },
       receiver: { listen: '127.0.0.1:9460', lease: 5_000, auditMaxEntries: 100_000 },
       exporter: { listen: '127.0.0.1:9464' },
       alertmanager: { url: 'http://127.0.0.1:9093' },
@@ -116,6 +118,8 @@ queues:
           step: 1,
           stepInterval: 60_000,
           cooldown: { up: 60_000, down: 300_000 },
+          drainTimeout: 60_000,
+          afterDrainTimeout: 'leave',
           executor: { kind: 'pm2', app: 'demo', bin: 'pm2', timeout: 30_000, env: {} },
         },
       },

@@ -62,7 +62,7 @@ describe('stress summary', () => {
 });
 
 describe('demo pm2 start args', () => {
-  it('starts the launcher in cluster mode with a kill timeout', () => {
+  it('starts the launcher in cluster mode with a kill timeout; a drained worker (exit 0) stays stopped', () => {
     expect(demoPm2StartArgs('/repo')).toEqual([
       'start',
       '/repo/src/demo/alertscale-demo-worker.js',
@@ -72,6 +72,8 @@ describe('demo pm2 start args', () => {
       '1',
       '--kill-timeout',
       '30000',
+      '--stop-exit-codes',
+      '0',
       '--cwd',
       '/repo',
     ]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { executorSchema } from '../../src/config/executor-schema.js';
+import { executorSchema, unknownPlaceholders } from '../../src/config/executor-schema.js';
 import { createExecutor } from '../../src/executors/index.js';
-import { fillTemplate, signedDelta, templateValues, unknownPlaceholders } from '../../src/executors/template.js';
+import { fillTemplate, signedDelta, templateValues } from '../../src/executors/template.js';
 
 describe('argv templates', () => {
   it.each([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseBootTime,
   parseCmdline,
   parseLoadavg,
   parseMeminfo,
@@ -45,6 +46,10 @@ describe('parseProcStat', () => {
   });
   it('rejects text without the aggregate line', () => {
     expect(() => parseProcStat('cpu0 1 2 3 4 5 6 7 8\n')).toThrow(/aggregate/);
+  });
+  it('reads the boot time (btime)', () => {
+    expect(parseBootTime(PROC_STAT)).toBe(1795371000);
+    expect(() => parseBootTime('cpu  1 2 3 4 5 6 7 8\n')).toThrow(/btime/);
   });
 });
 

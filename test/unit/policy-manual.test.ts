@@ -3,7 +3,8 @@
  * clamped), cooldowns do not (a person chose this moment). Pool: min 1, max 10.
  */
 import { describe, expect, it } from 'vitest';
-import { decideManual, type Decision, type PoolPolicy, type PoolState } from '../../src/policy/index.js';
+import { decideManual } from '../../src/policy/manual.js';
+import type { Decision, PoolPolicy, PoolState } from '../../src/policy/types.js';
 
 const NOW = Date.parse('2026-11-23T06:00:00.000Z');
 

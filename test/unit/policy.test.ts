@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyAlert, webhookAlertSchema } from '../../src/alerts/index.js';
-import { cooldownRemaining, decide, OUTCOMES, type AlertHistory, type Decision, type PoolPolicy, type PoolState, type SignalInput } from '../../src/policy/index.js';
+import { cooldownRemaining } from '../../src/policy/cooldown.js';
+import { decide } from '../../src/policy/decide.js';
+import { OUTCOMES, type AlertHistory, type Decision, type PoolPolicy, type PoolState, type SignalInput } from '../../src/policy/types.js';
 
 const NOW = Date.parse('2026-11-23T06:00:00.000Z');
 const SEC = 1000;

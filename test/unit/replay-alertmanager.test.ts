@@ -88,3 +88,16 @@ describe('Alertmanager delivery timing', () => {
     expect(brief(deliver(sends, timed, { until: 80 * S, silences: [silence] }))).toEqual(['70:Up=firing']);
   });
 });
+
+// Seen on the stack (Alertmanager 0.25, group_interval 1s, repeat_interval 5s): a receiver that took
+// 1.5 s to answer the first flush (25.78 → 27.32) got the repeat at 32.42, not at 31.78.
+describe('Alertmanager delivery waits for the receiver\'s answer', () => {
+  const fast = config('group_wait: 0s\n      group_interval: 1s\n      repeat_interval: 5s');
+  const firing = Array.from({ length: 12 }, (_, i) => up(i * S, 0));
+  it.each([
+    { name: 'an answer within group_interval keeps the ticks; the repeat comes on the tick after repeat_interval', answerMs: 300, expected: ['0:Up=firing', '6:Up=firing'] },
+    { name: 'a slower answer: the ticks count from it, and so does repeat_interval', answerMs: 1_500, expected: ['0:Up=firing', '6.501:Up=firing'] },
+  ])('$name', ({ answerMs, expected }) => {
+    expect(brief(deliver(firing, fast, { until: 7 * S, answer: (n) => n.at + answerMs }))).toEqual(expected);
+  });
+});

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRule, type RuleSeries } from '../../src/replay/alert-state.js';
+import { parseRuleFile } from '../../src/cli/check/rules.js';
 import type { AlertRule } from '../../src/replay/rule-files.js';
 
 const rule = (over: Partial<AlertRule> = {}): AlertRule => ({
   file: 'r.yml', group: 'g', name: 'Backlog', expr: 'x', forMs: 2_000, keepFiringForMs: 0,
-  labels: { scale: 'up' }, annotations: { target: '{{ $value }}' }, ...over,
+  labels: { scale: 'up' }, annotations: { target: '{{ $value }}' },
+  source: parseRuleFile('groups: [{ name: g, rules: [{ alert: Backlog, expr: x }] }]', 'r.yml').rules[0]!, ...over,
 });
 const S = 1_000;
 const times = (n: number) => Array.from({ length: n }, (_, i) => i * S);

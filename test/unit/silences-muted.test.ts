@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ScaleSignal } from '../../src/alerts/signal.js';
 import { decide } from '../../src/policy/decide.js';
 import type { PoolPolicy } from '../../src/policy/types.js';
-import { audible, matcherText, mutedSignals, pausedDecision, withMuted } from '../../src/silences/muted.js';
+import { audible, matcherText, pausedDecision, withMuted } from '../../src/policy/paused.js';
+import { mutedSignals } from '../../src/silences/muted.js';
 import type { Silence } from '../../src/silences/schema.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');

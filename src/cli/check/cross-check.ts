@@ -11,7 +11,8 @@
  * - a configured pool no scaling alert can reach, or that can only grow (or only shrink), is a
  *   WARNING: a generic rule may cover it, or it may be scaled by hand on purpose.
  */
-import { POOL_NAME } from '../../config/names.js';
+import { COUNT_ANNOTATIONS, isScaleDirection, MAX_COUNT, readCount, type CountAnnotation } from '../../alerts/signal.js';
+import { isPoolName, POOL_NAME } from '../../config/names.js';
 import type { Finding } from './findings.js';
 import { selectors, type Matcher } from '../../promql/selectors.js';
 import { isCheckedMetric, type PublishedMetrics } from './published.js';
@@ -193,24 +194,30 @@ function coverageFindings(pools: readonly ConfigPool[], rules: readonly RuleMode
   return findings;
 }
 
-/** The labels and annotations the receiver reads, when they are literals it would reject. */
+/** The labels and annotations the receiver reads, when they are literals it would reject (alerts/signal.ts judges both). */
 function contractFindings(rule: RuleModel, what: string): Finding[] {
   if (rule.kind !== 'alert') return [];
   const findings: Finding[] = [];
   const at = (line: number) => ({ severity: 'error' as const, file: rule.file, line });
   const { pool, scale } = rule.labels;
-  if (scale && !templated(scale.value) && scale.value !== 'up' && scale.value !== 'down') {
+  if (scale && !templated(scale.value) && !isScaleDirection(scale.value)) {
     findings.push({ ...at(scale.line), message: `${what} has label scale: ${JSON.stringify(scale.value)}; the receiver accepts only up or down`, fix: 'write scale: up or scale: down' });
   }
-  if (pool && pool.value !== '' && !templated(pool.value) && !POOL_NAME.test(pool.value)) {
+  if (pool && pool.value !== '' && !templated(pool.value) && !isPoolName(pool.value)) {
     findings.push({ ...at(pool.line), message: `${what} has label pool: ${JSON.stringify(pool.value)}, not a pool name (${POOL_NAME.source})`, fix: 'use the pool name as written in alertscale.yml' });
   }
-  const { target, step } = rule.annotations;
-  if (target && target.value.trim() !== '' && !templated(target.value) && !(Number(target.value) >= 0)) {
-    findings.push({ ...at(target.line), message: `${what} has annotation target: ${JSON.stringify(target.value)}, not a number`, fix: 'write a worker count or "{{ $value }}" of an expression that computes one' });
-  }
-  if (step && step.value.trim() !== '' && !templated(step.value) && !(Number.isInteger(Number(step.value)) && Number(step.value) >= 1)) {
-    findings.push({ ...at(step.line), message: `${what} has annotation step: ${JSON.stringify(step.value)}, not a whole number of at least 1`, fix: 'write how many workers to add or remove, e.g. step: "2"' });
+  const fixes: Record<CountAnnotation, string> = {
+    target: 'write a worker count or "{{ $value }}" of an expression that computes one',
+    step: 'write how many workers to add or remove, e.g. step: "2"',
+  };
+  for (const name of ['target', 'step'] as const) {
+    const annotation = rule.annotations[name];
+    if (!annotation || templated(annotation.value)) continue;
+    const read = readCount(annotation.value, name);
+    if (!('problem' in read)) continue;
+    const { round, min } = COUNT_ANNOTATIONS[name];
+    const problem = read.problem === 'not_a_number' ? 'not a number' : `not a ${round ? 'number' : 'whole number'} of at least ${min}, at most ${MAX_COUNT}`;
+    findings.push({ ...at(annotation.line), message: `${what} has annotation ${name}: ${JSON.stringify(annotation.value)}, ${problem}`, fix: fixes[name] });
   }
   return findings;
 }

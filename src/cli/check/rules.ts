@@ -1,9 +1,10 @@
 /**
- * Prometheus rule files as `alertscale check` needs them: each rule's name, expression, labels and
- * annotations, with the line of everything, so a finding can point at the exact line. Lenient on
- * structure (promtool judges that); only YAML syntax errors are reported from here. Pure.
+ * Prometheus rule files, read once for `alertscale check` and `alertscale replay`: each rule's
+ * group, name, expression, `for:`, labels and annotations, with the line of everything, so a
+ * finding or a bad duration can point at the exact line. Lenient on structure (promtool judges
+ * that); only YAML syntax errors are reported from here. Pure.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Scalar, type YAMLMap } from 'yaml';
 
 export interface Located {
   value: string;
@@ -12,6 +13,9 @@ export interface Located {
 
 export interface RuleModel {
   file: string;
+  /** The rule's group, and the group's `interval:` as written (absent: Prometheus' evaluation_interval). */
+  group: string;
+  groupInterval?: Located;
   kind: 'alert' | 'record';
   /** The alert or record name. */
   name: string;
@@ -25,6 +29,9 @@ export interface RuleModel {
    * offset in it maps to a line exactly; folded scalars map to exprLine.
    */
   exprExact: boolean;
+  /** `for:` and `keep_firing_for:` as written, when present. */
+  for?: Located;
+  keepFiringFor?: Located;
   labels: Record<string, Located>;
   annotations: Record<string, Located>;
 }
@@ -57,33 +64,52 @@ export function parseRuleFile(text: string, file: string): RuleFileModel {
       }),
     };
   }
-  const lineOf = (node: Node | null | undefined, fallback: number) => (node?.range ? lc.linePos(node.range[0]).line : fallback);
+  const read = reader(lc, file);
   const rules: RuleModel[] = [];
   const groups = doc.get('groups', true);
   for (const group of isSeq(groups) ? groups.items : []) {
     if (!isMap(group)) continue;
+    const name = String((group.get('name', true) as Scalar | undefined)?.value ?? '');
+    const interval = read.located(group.get('interval', true), read.lineOf(group as Node, 1));
     const list = group.get('rules', true);
     for (const rule of isSeq(list) ? list.items : []) {
-      if (!isMap(rule)) continue;
-      const alert = rule.get('alert', true);
-      const record = rule.get('record', true);
-      const name = isScalar(alert) ? alert : isScalar(record) ? record : undefined;
-      const expr = rule.get('expr', true);
-      if (!name || !isScalar(expr)) continue;
-      const line = lineOf(rule as Node, 1);
-      rules.push({
-        file,
-        kind: isScalar(alert) ? 'alert' : 'record',
-        name: String(name.value),
-        line,
-        expr: String(expr.value),
-        ...exprPosition(expr, lc, line),
-        labels: locatedMap(rule.get('labels', true), lc, line),
-        annotations: locatedMap(rule.get('annotations', true), lc, line),
-      });
+      const model = isMap(rule) ? read.rule(rule, name, interval) : undefined;
+      if (model) rules.push(model);
     }
   }
   return { file, rules, syntaxErrors: [] };
+}
+
+function reader(lc: LineCounter, file: string) {
+  const lineOf = (node: Node | null | undefined, fallback: number) => (node?.range ? lc.linePos(node.range[0]).line : fallback);
+  const located = (node: unknown, fallback: number): Located | undefined =>
+    isScalar(node) && node.value !== null && node.value !== undefined ? { value: String(node.value), line: lineOf(node, fallback) } : undefined;
+  /** One rule of a group; undefined when it has no name or no expression (promtool says why). */
+  function rule(node: YAMLMap, group: string, groupInterval: Located | undefined): RuleModel | undefined {
+    const alert = node.get('alert', true);
+    const record = node.get('record', true);
+    const name = isScalar(alert) ? alert : isScalar(record) ? record : undefined;
+    const expr = node.get('expr', true);
+    if (!name || !isScalar(expr)) return undefined;
+    const line = lineOf(node as Node, 1);
+    const forText = located(node.get('for', true), line);
+    const keepFiringFor = located(node.get('keep_firing_for', true), line);
+    return {
+      file,
+      group,
+      ...(groupInterval ? { groupInterval } : {}),
+      kind: isScalar(alert) ? 'alert' : 'record',
+      name: String(name.value),
+      line,
+      expr: String(expr.value),
+      ...exprPosition(expr, lc, line),
+      ...(forText ? { for: forText } : {}),
+      ...(keepFiringFor ? { keepFiringFor } : {}),
+      labels: locatedMap(node.get('labels', true), lc, line),
+      annotations: locatedMap(node.get('annotations', true), lc, line),
+    };
+  }
+  return { lineOf, located, rule };
 }
 
 function exprPosition(expr: Scalar, lc: LineCounter, fallback: number): { exprLine: number; exprExact: boolean } {

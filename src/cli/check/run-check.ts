@@ -10,6 +10,7 @@ import { alertmanagerFindings } from './alertmanager.js';
 import { crossCheck, type ConfigPool } from './cross-check.js';
 import type { Finding } from './findings.js';
 import { publishedMetrics } from './published.js';
+import { replayHints } from './replay-hint.js';
 import { parseRuleFile, type RuleFileModel } from './rules.js';
 import { amtoolCheckConfig, findOnPath, promtoolCheckRules } from './tools.js';
 
@@ -129,7 +130,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     findings.push(...alertmanagerFindings(readFileSync(am, 'utf8'), am, config?.receiver.listen ?? '127.0.0.1:9460'));
   }
   // What a rule edit would do is the next question once it is well-formed.
-  if (ruleFiles.length > 0) notes.push(`next: see what these rules would have done yesterday: alertscale replay --from 24h --rules ${ruleFiles.join(' ')}`);
+  notes.push(...replayHints(models.filter((m) => m.syntaxErrors.length === 0 && !failedSyntax.has(m.file))));
   return { findings, notes };
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError, formatProblem, loadConfig, readToken, type Config } from '../../config/index.js';
-import { parseListen } from '../../exporter/server.js';
+import { parseListen } from '../../config/listen.js';
 import { CliError } from './errors.js';
 import { createApiClient, type ApiClient } from './http.js';
 

@@ -1,4 +1,5 @@
 import { apiError, unreachable, type Endpoint } from './errors.js';
+import type { PoolWorkers } from '../../workers/view.js';
 import type { AuditEntry, AuditPage, PauseResult, PoolInfo, PoolList, ResumeResult, ScaleResult } from './types.js';
 
 export interface ApiClientOptions {
@@ -70,6 +71,7 @@ export function createApiClient(opts: ApiClientOptions) {
       return { pools: list.pools, warnings: list.warnings ?? [] };
     },
     pool: (name: string) => request<PoolInfo>('GET', pool(name)),
+    workers: (name: string) => request<PoolWorkers>('GET', `${pool(name)}/workers`),
     auditEntry(id: string): Promise<AuditEntry> {
       return request<AuditEntry>('GET', `/v1/audit/${encodeURIComponent(id)}`);
     },

@@ -20,12 +20,10 @@ export interface PauseInfo {
   otherSilenceIds?: string[];
 }
 
-/** `GET /v1/pools` entry: the pool view plus, once the receiver has the pause API, its silence. */
-export interface PoolInfo extends Omit<PoolView, 'paused' | 'pausedUnknown'> {
-  /** undefined: a receiver without the pause API; null: not paused (or unknown, see pausedUnknown). */
-  paused?: PauseInfo | null;
-  /** Alertmanager could not be asked: `paused: null` means "unknown" then. */
-  pausedUnknown?: boolean;
+/** `GET /v1/pools` entry: the pool view with the silence that pauses it. */
+export interface PoolInfo extends Omit<PoolView, 'paused'> {
+  /** null: not paused (or unknown, see pausedUnknown). */
+  paused: PauseInfo | null;
 }
 
 /** `POST /v1/pools/:pool/scale` answer (202 scaled, 200 otherwise). */
@@ -62,9 +60,4 @@ export interface PoolList {
   pools: PoolInfo[];
   /** e.g. `paused state unknown: …` when Alertmanager could not be read. */
   warnings?: string[];
-}
-
-/** The error shape of every receiver endpoint. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: unknown };
 }

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { ConfigError, loadConfig, type Config } from '../../config/index.js';
-import { createExporter, createExporterRedis, parseListen, startExporterServer, unknownProcessUsers } from '../../exporter/index.js';
+import { ConfigError, loadConfig, parseListen, type Config } from '../../config/index.js';
+import { createExporter, createExporterRedis, startExporterServer, unknownProcessUsers } from '../../exporter/index.js';
 import { untilSignal } from '../config.js';
 import { withConfig } from '../options.js';
 

@@ -14,6 +14,7 @@ import { registerStress } from './stress.js';
 import { registerTop } from './top.js';
 import { registerWhy } from './why.js';
 import { registerWorker } from './worker.js';
+import { registerWorkers } from './workers.js';
 
 /** Every subcommand, one module each. */
 export function registerCommands(program: Command): void {
@@ -27,6 +28,7 @@ export function registerCommands(program: Command): void {
   // Operating: what the pools do, why, and the operator's hands on them.
   registerStatus(program);
   registerTop(program);
+  registerWorkers(program);
   registerAudit(program);
   registerWhy(program);
   registerReplay(program);

@@ -6,12 +6,14 @@ import { readExporter } from '../client/exporter.js';
 import { cpuPerWorker, type PoolMetrics } from '../client/exposition.js';
 import { durationOption, withApi } from '../client/options.js';
 import type { AuditEntry, PoolList } from '../client/types.js';
+import type { PoolWorkers } from '../../workers/view.js';
 import { createStyle, shouldColor } from '../render/style.js';
 import { renderTop, type TopSnapshot } from '../render/top.js';
 
 interface TopOptions extends ApiOptions {
   interval: number;
   once?: boolean;
+  pool?: string;
 }
 
 interface Previous {
@@ -20,7 +22,7 @@ interface Previous {
 }
 
 /** Read every source once; a source that fails becomes a line on the screen, not an exit. */
-async function collect(ctx: OpsContext, intervalMs: number, previous: Previous | undefined): Promise<{ snapshot: TopSnapshot; reading?: Previous }> {
+async function collect(ctx: OpsContext, intervalMs: number, previous: Previous | undefined, pool?: string): Promise<{ snapshot: TopSnapshot; reading?: Previous }> {
   const problems: string[] = [];
   const soft = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -31,11 +33,12 @@ async function collect(ctx: OpsContext, intervalMs: number, previous: Previous |
       return undefined;
     }
   };
-  const [list, decisions, exporter, alerts] = await Promise.all([
+  const [list, decisions, exporter, alerts, workers] = await Promise.all([
     soft<PoolList>('receiver', () => ctx.api.pools()),
     soft<AuditEntry[]>('audit', async () => (await ctx.api.audit({ limit: 5 })).entries),
     ctx.exporterUrl ? readExporter(ctx.exporterUrl) : undefined,
     ctx.alertmanagerUrl ? readScalingAlerts(ctx.alertmanagerUrl) : undefined,
+    pool ? soft<PoolWorkers>(`workers of ${pool}`, () => ctx.api.workers(pool)) : undefined,
   ]);
   const at = Date.now();
   if (exporter && !exporter.ok) problems.push(`exporter at ${ctx.exporterUrl}: ${exporter.problem} (BUSY, QUEUE, CPU show -)`);
@@ -62,6 +65,7 @@ async function collect(ctx: OpsContext, intervalMs: number, previous: Previous |
     alerts: alerts?.ok ? alerts.alerts : undefined,
     decisions: decisions ?? [],
     problems: unique,
+    ...(workers ? { workers } : {}),
   };
   return { snapshot, reading: metrics ? { at, pools: metrics } : undefined };
 }
@@ -75,6 +79,7 @@ export function registerTop(program: Command): void {
     .description('a live dashboard: workers, busy, queue and CPU per pool, firing scaling alerts, the last decisions (q quits)')
     .addOption(durationOption('--interval <duration>', 'refresh every', '2s'))
     .option('--once', 'print one frame and exit (the default when stdout is not a terminal)')
+    .option('--pool <pool>', 'also show every worker of this pool (as alertscale workers POOL)')
     .action(async (opts: TopOptions) => {
       const ctx = resolveContext(opts);
       const out = process.stdout;
@@ -83,15 +88,15 @@ export function registerTop(program: Command): void {
       let previous: Previous | undefined;
       if (opts.once || !out.isTTY) {
         // CPU is a rate: one reading, a second apart from the one shown.
-        previous = (await collect(ctx, interval, undefined)).reading;
+        previous = (await collect(ctx, interval, undefined, opts.pool)).reading;
         await new Promise((r) => setTimeout(r, 1_000));
-        const { snapshot } = await collect(ctx, interval, previous);
+        const { snapshot } = await collect(ctx, interval, previous, opts.pool);
         out.write(`${renderTop(snapshot, out.columns ?? 80, style).join('\n')}\n`);
         return;
       }
       // The first frame comes at once, without CPU; each later frame has the rate since the one before.
       await runLive(async () => {
-        const { snapshot, reading } = await collect(ctx, interval, previous);
+        const { snapshot, reading } = await collect(ctx, interval, previous, opts.pool);
         if (reading) previous = reading;
         return snapshot;
       }, interval, style);

@@ -24,7 +24,7 @@ export function cooldownCell(seconds: { up: number; down: number }): string {
 
 /** `until 14:05` / `-`; `?` when the receiver does not report pauses. */
 export function pausedCell(pool: PoolInfo, now: number): string {
-  if (pool.paused === undefined || (pool.paused === null && pool.pausedUnknown)) return '?';
+  if (pool.paused === null && pool.pausedUnknown) return '?';
   if (pool.paused === null) return '-';
   const until = Date.parse(pool.paused.until);
   const only = pool.paused.scale?.length === 1 ? ` (${pool.paused.scale[0]})` : pool.paused.partial ? ' (some)' : '';

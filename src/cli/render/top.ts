@@ -6,6 +6,8 @@ import { outcomeColor } from './outcome.js';
 import { cooldownCell, replicasCell } from './status.js';
 import { plain, type Style } from './style.js';
 import { renderTable, type Cell } from './table.js';
+import { renderWorkers } from './workers.js';
+import type { PoolWorkers } from '../../workers/view.js';
 
 /** One pool on the `top` screen: the receiver's view and the exporter's numbers. */
 export interface TopPool extends Pick<PoolInfo, 'pool' | 'replicas' | 'desired' | 'min' | 'max' | 'enabled' | 'paused' | 'cooldownRemainingSeconds'> {
@@ -28,6 +30,8 @@ export interface TopSnapshot {
   decisions: AuditEntry[];
   /** One line each: sources that could not be read this round. */
   problems: string[];
+  /** With `--pool`: that pool's workers (GET /v1/pools/:pool/workers). */
+  workers?: PoolWorkers;
 }
 
 /** `█████░░░░░`: a share as a bar of `cells` characters. */
@@ -46,7 +50,7 @@ function poolRow(p: TopPool, now: number, style: Style): Cell[] {
     ? { text: `paused ${formatDuration(Date.parse(p.paused.until) - now)}`, color: style.yellow }
     : !p.enabled
       ? { text: 'dry run', color: style.cyan }
-      : { text: p.paused === undefined ? 'auto?' : 'auto', color: style.green };
+      : { text: 'auto', color: style.green };
   return [
     { text: p.pool, color: style.bold },
     workers,
@@ -109,6 +113,11 @@ export function renderTop(s: TopSnapshot, width: number, style: Style = plain, h
       ),
     );
   } else if (s.problems.length === 0) lines.push(style.dim('no pools'));
+
+  if (s.workers) {
+    const [summary, ...table] = renderWorkers({ view: s.workers, width, style });
+    lines.push('', style.bold(`WORKERS OF ${s.workers.pool}`), summary!, ...table);
+  }
 
   const alerts = s.alerts;
   lines.push('', style.bold(alerts === undefined ? 'FIRING SCALING ALERTS (Alertmanager not readable)' : `FIRING SCALING ALERTS (${alerts.length})`));

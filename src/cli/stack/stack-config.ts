@@ -29,6 +29,8 @@ export interface StackConfigInput {
   gunicornPidfile: string;
   /** Per-pool overrides merged over the base (the e2e test shortens cooldowns). */
   pools?: Record<string, Record<string, unknown>>;
+  /** Pools of the base left out of this run (a stack without the web pool). */
+  withoutPools?: readonly string[];
 }
 
 /**
@@ -43,6 +45,7 @@ export function writeStackConfig(input: StackConfigInput): { file: string; confi
   delete doc.receiver.tokenEnv;
   doc.exporter = { ...doc.exporter, listen: loopback(input.ports.exporter) };
   doc.alertmanager = { ...doc.alertmanager, url: `http://${loopback(input.ports.alertmanager)}` };
+  for (const name of input.withoutPools ?? []) delete doc.pools?.[name];
   for (const [name, pool] of Object.entries<Record<string, any>>(doc.pools ?? {})) {
     if (pool.executor?.kind === 'pm2') {
       pool.executor = { ...pool.executor, bin: input.pm2Bin, env: { ...pool.executor.env, PM2_HOME: input.pm2Home } };

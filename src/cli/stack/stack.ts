@@ -21,6 +21,11 @@ export interface StackOptions {
   pools?: Record<string, Record<string, unknown>>;
   /** Absolute rule files Prometheus loads instead of DEMO_RULE_FILES (bench/quality.ts compares policies). */
   ruleFiles?: readonly string[];
+  /**
+   * false: no web pool (no gunicorn, no `web` pool in the config, no `demo-web` scrape job), for runs
+   * that measure the demo pool alone and want the CPU gunicorn would take (bench/quality.ts).
+   */
+  web?: boolean;
   /** Progress lines for a person watching. */
   say?: (line: string) => void;
 }
@@ -54,7 +59,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const pm2 = (args: string[]) => runArgv([pm2Bin, ...args], { timeoutMs: 60_000, env: pm2Env });
   const { file: configFile, config } = writeStackConfig({
     baseFile: opts.baseConfig ?? join(root, 'alertscale.yml'), dir, ports, tokenFile, pm2Bin, pm2Home: pm2Env.PM2_HOME,
-    gunicornPidfile: webPidfile(dir), pools: opts.pools,
+    gunicornPidfile: webPidfile(dir), pools: opts.pools, withoutPools: opts.web === false ? ['web'] : [],
   });
   const urls = {
     redis: `redis://${loop(ports.redis)}/0`,
@@ -83,16 +88,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     say('demo pool under pm2 (1 worker)');
     const started = await pm2(demoPm2StartArgs(root, { redisUrl: urls.redis }));
     if (!started.ok) throw new Error(`pm2 start of the demo pool failed: ${started.error}\n${started.outputTail}`);
-    const webWorkers = config.pools.web?.min ?? 2;
-    say(`web pool: gunicorn on ${urls.web} (${webWorkers} workers), its metrics on ${urls.webMetrics}/metrics`);
-    await startWebPool(supervisor, { root, dir, port: ports.web, metricsPort: ports.webMetrics, workers: webWorkers });
+    if (opts.web !== false) {
+      const webWorkers = config.pools.web?.min ?? 2;
+      say(`web pool: gunicorn on ${urls.web} (${webWorkers} workers), its metrics on ${urls.webMetrics}/metrics`);
+      await startWebPool(supervisor, { root, dir, port: ports.web, metricsPort: ports.webMetrics, workers: webWorkers });
+    }
     say(`exporter on ${urls.exporter}, receiver on ${urls.receiver}`);
     await supervisor.start({ name: 'exporter', argv: cli('exporter'), cwd: root, ready: httpReady(`${urls.exporter}/healthz`) });
     await supervisor.start({ name: 'receiver', argv: cli('receiver'), cwd: root, ready: httpReady(`${urls.receiver}/readyz`) });
     say(`Alertmanager on ${urls.alertmanager}`);
     await startAlertmanager(supervisor, dir, ports, urls, tokenFile);
     say(`Prometheus on ${urls.prometheus}`);
-    await startPrometheus(supervisor, dir, ports, opts.ruleFiles);
+    await startPrometheus(supervisor, dir, ports, opts.ruleFiles, opts.web !== false);
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
@@ -121,11 +128,11 @@ async function startAlertmanager(supervisor: Supervisor, dir: string, ports: Sta
   });
 }
 
-async function startPrometheus(supervisor: Supervisor, dir: string, ports: StackPorts, ruleFiles?: readonly string[]) {
+async function startPrometheus(supervisor: Supervisor, dir: string, ports: StackPorts, ruleFiles: readonly string[] | undefined, web: boolean) {
   const file = join(dir, 'prometheus.yml');
   writeFileSync(file, renderDemoPrometheus({
     prometheus: loop(ports.prometheus), exporter: loop(ports.exporter), receiver: loop(ports.receiver), alertmanagers: [loop(ports.alertmanager)],
-    web: loop(ports.webMetrics),
+    ...(web ? { web: loop(ports.webMetrics) } : {}),
     ...(ruleFiles ? { ruleFiles } : {}),
   }));
   await supervisor.start({

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { OUTCOMES } from '../../policy/types.js';
-import { isRedisUnavailable } from '../../state/index.js';
-import { HttpError, unavailable } from '../errors.js';
+import type { Deps } from '../deps.js';
+import { HttpError } from '../errors.js';
 import type { ReceiverEnv } from '../env.js';
 import { parseTimeParam } from '../time-param.js';
 import { validate } from '../validate.js';
@@ -39,27 +39,18 @@ export const auditQuerySchema = (now: number) =>
   });
 
 /** `GET /v1/audit`: the decision log, newest first. */
-export function auditRoutes() {
+export function auditRoutes(deps: Pick<Deps, 'audit' | 'now'>) {
   return new Hono<ReceiverEnv>()
     .get('/audit', async (c) => {
-      const deps = c.get('deps');
       const query = validate(auditQuerySchema(deps.now()), c.req.query(), 'audit query');
-      return c.json(await fromRedis(() => deps.audit.query(query)));
+      return c.json(await deps.audit.query(query));
     })
     .get('/audit/:id', async (c) => {
       const id = validate(entryId, c.req.param('id'), 'audit entry id');
-      const entry = await fromRedis(() => c.get('deps').audit.get(id));
+      const entry = await deps.audit.get(id);
       if (!entry) throw new HttpError(404, 'not_found', `no audit entry ${id} (never written, or trimmed by auditMaxEntries)`);
       return c.json(entry);
     });
 }
 
 const entryId = streamId('an audit id looks like 1795414460737-0');
-
-async function fromRedis<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (err) {
-    throw isRedisUnavailable(err) ? unavailable('audit log', err) : err;
-  }
-}

@@ -1,16 +1,16 @@
 import { Hono } from 'hono';
-import type { Registry } from 'prom-client';
+import type { Deps } from '../deps.js';
 import { HttpError } from '../errors.js';
 import type { ReceiverEnv } from '../env.js';
 
 /** `/healthz` (the process answers), `/readyz` (a Redis master answers), `/metrics` (Prometheus text). */
-export function healthRoutes(registry: Registry) {
+export function healthRoutes({ redis, metrics: { registry } }: Pick<Deps, 'redis' | 'metrics'>) {
   return new Hono<ReceiverEnv>()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', async (c) => {
       let role: unknown;
       try {
-        role = await c.get('deps').redis.call('ROLE');
+        role = await redis.call('ROLE');
       } catch (err) {
         throw new HttpError(503, 'not_ready', `Redis is unreachable: ${(err as Error).message}`);
       }

@@ -2,9 +2,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { parsePrometheusDuration } from '../../config/duration.js';
 import { AlertmanagerError, pausesOf, pauseView, poolMatchers, type SilenceCache } from '../../silences/index.js';
-import { HttpError, unknownPool } from '../errors.js';
+import type { Deps } from '../deps.js';
 import type { ReceiverEnv } from '../env.js';
-import type { PoolActionDeps } from '../pool-actions.js';
+import { HttpError, knownPool } from '../errors.js';
 import { parseJsonBody } from '../validate.js';
 
 /** Longest pause one request may ask for: a forgotten pause must not freeze a pool for good. */
@@ -67,11 +67,11 @@ export const resumeResponseSchema = z.object({
  * silence on `pool="<pool>"`, so scaling alerts stop at Alertmanager and the receiver keeps no
  * pause state of its own; silences made with amtool or the UI count the same.
  */
-export function pauseRoutes(silences: SilenceCache | null) {
+export function pauseRoutes(deps: Pick<Deps, 'config' | 'silences' | 'logger' | 'now'>) {
+  const { silences } = deps;
   return new Hono<ReceiverEnv>()
     .post('/pools/:pool/pause', async (c) => {
-      const deps = c.get('deps');
-      const pool = knownPool(deps, c.req.param('pool'));
+      const pool = knownPool(deps.config, c.req.param('pool'));
       const body = await parseJsonBody(c, pauseRequestSchema);
       const am = need(silences);
       const now = deps.now();
@@ -88,8 +88,7 @@ export function pauseRoutes(silences: SilenceCache | null) {
       return c.json(answer, 201);
     })
     .delete('/pools/:pool/pause', async (c) => {
-      const deps = c.get('deps');
-      const pool = knownPool(deps, c.req.param('pool'));
+      const pool = knownPool(deps.config, c.req.param('pool'));
       const am = need(silences);
       const pauses = pausesOf(pool, await viaAlertmanager(() => am.list()), deps.now());
       const targets = pauses.filter((p) => p.resumable).map((p) => p.silenceId);
@@ -126,11 +125,6 @@ function resumeMessage(pool: string, expired: string[], left: string[]): string 
 async function refresh(am: SilenceCache): Promise<void> {
   am.forget();
   await am.list().catch(() => undefined);
-}
-
-function knownPool(deps: PoolActionDeps, name: string): string {
-  if (!Object.hasOwn(deps.config.pools, name)) throw unknownPool(name, Object.keys(deps.config.pools));
-  return name;
 }
 
 function need(silences: SilenceCache | null): SilenceCache {

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { decideManual } from '../../policy/manual.js';
-import { isAlertmanagerError, pausesOf, type SilenceCache } from '../../silences/index.js';
-import { isRedisUnavailable } from '../../state/index.js';
-import { HttpError, unavailable, unknownPool } from '../errors.js';
+import { isAlertmanagerError, pausesOf } from '../../silences/index.js';
+import type { Deps } from '../deps.js';
 import type { ReceiverEnv } from '../env.js';
-import { actOnPool, type PoolActionDeps } from '../pool-actions.js';
+import { HttpError, knownPool } from '../errors.js';
+import { actOnPool, type ActionDeps } from '../pool-actions.js';
 import { toPolicy } from '../pool-policy.js';
 import { viewPool, type SilencesSeen } from '../pool-view.js';
 import { parseJsonBody } from '../validate.js';
@@ -15,30 +15,17 @@ export const manualScaleSchema = z.strictObject({
   reason: z.string().trim().min(1, 'say why (it goes into the audit log)').max(500),
 });
 
-function poolName(deps: PoolActionDeps, name: string): string {
-  if (!Object.hasOwn(deps.config.pools, name)) throw unknownPool(name, Object.keys(deps.config.pools));
-  return name;
-}
-
-async function readView(deps: PoolActionDeps, name: string, silences: SilencesSeen) {
-  try {
-    return await viewPool(deps, name, silences);
-  } catch (err) {
-    throw isRedisUnavailable(err) ? unavailable(`pool ${name}`, err) : err;
-  }
-}
-
 /**
  * One silence list per request, whatever the number of pools. Alertmanager down does not fail the
  * pool list: pools then show `paused: null, pausedUnknown: true` and the answer carries a warning.
  */
-async function readSilences(deps: PoolActionDeps, silences: SilenceCache | null): Promise<SilencesSeen> {
+async function readSilences({ silences, logger }: Pick<Deps, 'silences' | 'logger'>): Promise<SilencesSeen> {
   if (!silences) return undefined;
   try {
     return await silences.list();
   } catch (err) {
     if (!isAlertmanagerError(err)) throw err;
-    deps.logger.warn({ err: err.message }, 'could not read Alertmanager silences; pools show pausedUnknown');
+    logger.warn({ err: err.message }, 'could not read Alertmanager silences; pools show pausedUnknown');
     return { error: err.message };
   }
 }
@@ -46,25 +33,26 @@ async function readSilences(deps: PoolActionDeps, silences: SilenceCache | null)
 const warningsOf = (seen: SilencesSeen) => (seen && !Array.isArray(seen) ? [`paused state unknown: ${(seen as { error: string }).error}`] : []);
 
 /** `/v1/pools`: what each pool is, and manual scaling through the same lock, bounds, executor and audit. */
-export function poolRoutes(silences: SilenceCache | null = null) {
+export function poolRoutes(deps: ActionDeps & Pick<Deps, 'pools' | 'silences' | 'workers'>) {
   return new Hono<ReceiverEnv>()
     .get('/pools', async (c) => {
-      const deps = c.get('deps');
-      const seen = await readSilences(deps, silences);
-      const pools = await Promise.all(Object.keys(deps.config.pools).map((name) => readView(deps, name, seen)));
+      const seen = await readSilences(deps);
+      const pools = await Promise.all(Object.keys(deps.config.pools).map((name) => viewPool(deps, name, seen)));
       return c.json({ pools, warnings: warningsOf(seen) });
     })
     .get('/pools/:pool', async (c) => {
-      const deps = c.get('deps');
-      const pool = poolName(deps, c.req.param('pool'));
-      return c.json(await readView(deps, pool, await readSilences(deps, silences)));
+      const pool = knownPool(deps.config, c.req.param('pool'));
+      return c.json(await viewPool(deps, pool, await readSilences(deps)));
+    })
+    .get('/pools/:pool/workers', async (c) => {
+      const pool = knownPool(deps.config, c.req.param('pool'));
+      return c.json(await deps.workers.read(pool));
     })
     .post('/pools/:pool/scale', async (c) => {
-      const deps = c.get('deps');
-      const pool = poolName(deps, c.req.param('pool'));
+      const pool = knownPool(deps.config, c.req.param('pool'));
       const body = await parseJsonBody(c, manualScaleSchema);
       const policy = toPolicy(deps.config.pools[pool]!);
-      const reason = body.reason + (await pausedNote(deps, silences, pool));
+      const reason = body.reason + (await pausedNote(deps, pool));
       const { decision, auditId } = await actOnPool(deps, {
         pool, actor: 'api', requestId: c.get('requestId'), fingerprints: [],
         decide: (state) => decideManual({ pool, policy, state, replicas: body.replicas, reason }),
@@ -79,8 +67,8 @@ export function poolRoutes(silences: SilenceCache | null = null) {
  * Manual scaling works while a pool is paused (an operator's explicit act); the audit says so.
  * Best effort: a silence list at most a few seconds old, never a wait of more than 100 ms.
  */
-async function pausedNote(deps: PoolActionDeps, silences: SilenceCache | null, pool: string): Promise<string> {
+async function pausedNote({ silences, now }: Pick<Deps, 'silences' | 'now'>, pool: string): Promise<string> {
   const list = await silences?.peek(100);
-  const pause = list ? pausesOf(pool, list, deps.now())[0] : undefined;
+  const pause = list ? pausesOf(pool, list, now())[0] : undefined;
   return pause ? `; while paused by silence ${pause.silenceId} until ${pause.until}` : '';
 }

@@ -1,16 +1,15 @@
 import { Hono } from 'hono';
 import { webhookSchema } from '../../alerts/index.js';
 import { readBodyText } from '../body.js';
-import { HttpError } from '../errors.js';
-import { handleNotification } from '../notification.js';
-import { validate } from '../validate.js';
-import type { SilenceCache } from '../../silences/index.js';
 import type { ReceiverEnv } from '../env.js';
+import { HttpError } from '../errors.js';
+import { handleNotification, type NotificationDeps } from '../notification.js';
+import { validate } from '../validate.js';
 
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
-/** `POST /v1/alertmanager`: Alertmanager webhook v4. `silences`: to mute alerts a silence began to match a moment ago. */
-export function webhookRoutes(silences: SilenceCache | null = null) {
+/** `POST /v1/alertmanager`: Alertmanager webhook v4. */
+export function webhookRoutes(deps: NotificationDeps) {
   return new Hono<ReceiverEnv>().post(
     '/alertmanager',
     async (c) => {
@@ -22,7 +21,7 @@ export function webhookRoutes(silences: SilenceCache | null = null) {
         throw new HttpError(400, 'invalid_json', `body is not JSON: ${(err as Error).message}`);
       }
       const payload = validate(webhookSchema, json, 'Alertmanager webhook v4 body');
-      const result = await handleNotification(c.get('deps'), payload, c.get('requestId'), silences);
+      const result = await handleNotification(deps, payload, c.get('requestId'));
       return c.json(result, 200);
     },
   );

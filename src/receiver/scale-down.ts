@@ -1,0 +1,43 @@
+import type { ExecutionResult } from '../executors/types.js';
+import { combineResults, nothingToDo, notRun } from '../executors/run.js';
+import type { Decision } from '../policy/types.js';
+import type { AuditVictim } from '../state/audit-entry.js';
+import { scaleDownWithVictims } from '../workers/scale-down.js';
+import type { Deps } from './deps.js';
+
+export type ScaleDownDeps = Pick<Deps, 'config' | 'redis' | 'removers' | 'workers'>;
+
+export interface ChosenScaleDown {
+  result: ExecutionResult;
+  victims: AuditVictim[];
+  drain: 'complete' | 'partial';
+}
+
+/**
+ * A `scaled` shrink of a pool whose executor can remove chosen workers: idle first, busy ones
+ * drained (workers/scale-down.ts); undefined when the executor cannot choose (it scales as before).
+ */
+export async function scaleDownChoosing(deps: ScaleDownDeps, decision: Decision): Promise<ChosenScaleDown | undefined> {
+  const remover = deps.removers.get(decision.pool);
+  if (decision.scale !== 'down' || !remover) return undefined;
+  const pool = deps.config.pools[decision.pool]!;
+  let report: Awaited<ReturnType<typeof scaleDownWithVictims>>;
+  try {
+    report = await scaleDownWithVictims({
+    redis: deps.redis,
+    reader: deps.workers,
+    remover,
+    pool: decision.pool,
+    from: decision.from,
+    to: decision.to,
+    drainTimeoutMs: pool.drainTimeout,
+    onDrainTimeout: pool.afterDrainTimeout,
+    });
+  } catch (err) {
+    // Heartbeats unreadable or the instances not listable: nothing was removed; audited failed.
+    return { result: notRun([], `pool ${decision.pool}: scale-down choosing workers: ${(err as Error).message}`), victims: [], drain: 'complete' };
+  }
+  const victims = report.victims.map((v) => ({ worker: v.id, tier: v.tier, why: v.why, instance: v.instance ?? null, outcome: v.outcome }));
+  const result = report.runs.length > 0 ? combineResults(report.runs) : nothingToDo(`pool ${decision.pool}: the chosen workers were left draining; nothing removed yet`);
+  return { result, victims, drain: report.partial ? 'partial' : 'complete' };
+}
