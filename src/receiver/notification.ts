@@ -55,7 +55,7 @@ export async function handleNotification(deps: NotificationDeps, payload: Webhoo
   for (const signal of signals) byPool.set(signal.pool, [...(byPool.get(signal.pool) ?? []), signal]);
   const settled = await Promise.allSettled(
     [...byPool].map(([pool, poolSignals]) =>
-      pool in deps.config.pools
+      Object.hasOwn(deps.config.pools, pool)
         ? actOnPool(deps, alertAction(deps, pool, poolSignals, requestId, muted))
         : rejectUnknownPool(deps, decideUnknownPool(pool, poolSignals), requestId),
     ),
@@ -76,7 +76,7 @@ async function findMuted(deps: Pick<Deps, 'config' | 'silences' | 'now'>, payloa
   const { silences } = deps;
   if (!silences) return NOTHING_MUTED;
   const firing = classified.flatMap((c, i) =>
-    c.kind === 'signal' && c.signal.status === 'firing' && c.signal.pool in deps.config.pools ? [{ signal: c.signal, labels: payload.alerts[i]!.labels }] : [],
+    c.kind === 'signal' && c.signal.status === 'firing' && Object.hasOwn(deps.config.pools, c.signal.pool) ? [{ signal: c.signal, labels: payload.alerts[i]!.labels }] : [],
   );
   if (firing.length === 0) return NOTHING_MUTED;
   const remembered = await silences.peek(SILENCE_WAIT_MS);

@@ -130,7 +130,7 @@ export const auditEntrySchema = z
     alerts: z.array(alertRefSchema),
     actor: z.enum(['alertmanager', 'api']),
     requestId: z.string(),
-    status: z.enum(['running', 'done']).describe('running while the scale command runs'),
+    status: z.enum(['running', 'done']).describe('running while the scale command runs (an interrupted one is completed by the next action on its pool)'),
     argv: z.array(z.string()).nullable(),
     exitCode: z.int().nullable(),
     durationMs: count.nullable(),
@@ -142,6 +142,7 @@ export const auditEntrySchema = z
       .nullable()
       .describe('a scale-down whose executor chose its workers: which ones, why, and what became of each; null otherwise'),
     drain: z.enum(['complete', 'partial']).nullable().describe('partial: chosen busy workers were still draining at drainTimeout and were left to finish'),
+    leaseLost: z.string().optional().describe('when lease renewal failed while the command ran (Redis away): the pool may have been taken meanwhile'),
   })
   .meta({ id: 'AuditEntry' });
 

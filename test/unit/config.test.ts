@@ -39,7 +39,7 @@ redis:
 receiver:
   listen: 0.0.0.0:9999
   tokenEnv: ALERTSCALE_TOKEN
-  lockTimeout: 2m
+  lease: 3s
   auditMaxEntries: 5000
 exporter:
   listen: "9465"
@@ -78,8 +78,8 @@ queues:
 
   it('gives milliseconds for every duration and keeps what was written', () => {
     const c = parseConfig(full, FILE);
-    expect(c.redis).toEqual({ url: 'redis://10.0.0.5:6380/2', keyPrefix: 'scaler:' });
-    expect(c.receiver).toEqual({ listen: '0.0.0.0:9999', tokenEnv: 'ALERTSCALE_TOKEN', lockTimeout: 120_000, auditMaxEntries: 5000 });
+    expect(c.redis).toEqual({ url: 'redis://10.0.0.5:6380/2', name: 'mymaster', wait: { timeout: 500 }, keyPrefix: 'scaler:' });
+    expect(c.receiver).toEqual({ listen: '0.0.0.0:9999', tokenEnv: 'ALERTSCALE_TOKEN', lease: 3_000, auditMaxEntries: 5000 });
     expect(c.exporter).toEqual({ listen: '9465' });
     expect(c.alertmanager).toEqual({ url: 'http://am.internal:9093' });
     expect(c.pools.web).toEqual({
@@ -106,8 +106,8 @@ queues:
   it('fills every default in a minimal file', () => {
     const c: Config = parseConfig(minimal, FILE);
     expect(c).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'alertscale:' },
-      receiver: { listen: '127.0.0.1:9460', lockTimeout: 600_000, auditMaxEntries: 100_000 },
+      redis: { url: 'redis://127.0.0.1:6379/0', name: 'mymaster', wait: { timeout: 500 }, keyPrefix: 'alertscale:' },
+      receiver: { listen: '127.0.0.1:9460', lease: 5_000, auditMaxEntries: 100_000 },
       exporter: { listen: '127.0.0.1:9464' },
       alertmanager: { url: 'http://127.0.0.1:9093' },
       pools: {
@@ -315,7 +315,7 @@ describe('loadConfig', () => {
 });
 
 describe('readToken', () => {
-  const receiver = (over: Partial<Config['receiver']>): Config['receiver'] => ({ listen: '127.0.0.1:9460', lockTimeout: 600_000, auditMaxEntries: 100_000, ...over });
+  const receiver = (over: Partial<Config['receiver']>): Config['receiver'] => ({ listen: '127.0.0.1:9460', lease: 5_000, auditMaxEntries: 100_000, ...over });
   const file = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);

@@ -34,10 +34,11 @@ describe('nextHistory: what each alert remembers after a decision', () => {
   });
 });
 
-describe('config: executor timeout vs lock timeout', () => {
-  it('refuses a command that may outlive the pool lock, naming the path', () => {
-    const yaml = 'receiver: { lockTimeout: 1m }\npools:\n  demo:\n    min: 1\n    max: 2\n    executor: { kind: command, scale: ["true"], timeout: 2m }\n';
-    expect(() => parseConfig(yaml, 'x.yml')).toThrow(/x\.yml:6:\d+: pools\.demo\.executor\.timeout: must be shorter than receiver\.lockTimeout \(60s\)/);
+describe('config: the pool lease', () => {
+  it('a command may outlive the lease (it is renewed while the command runs); a lease under 1s is refused, naming the path', () => {
+    const pool = 'pools:\n  demo:\n    min: 1\n    max: 2\n    executor: { kind: command, scale: ["true"], timeout: 2m }\n';
+    expect(parseConfig(`receiver: { lease: 2s }\n${pool}`, 'x.yml').receiver.lease).toBe(2_000);
+    expect(() => parseConfig(`receiver: { lease: 500ms }\n${pool}`, 'x.yml')).toThrow(/x\.yml:1:\d+: receiver\.lease: lease must be at least 1s/);
   });
 });
 

@@ -24,6 +24,8 @@ export function decisionHeadline(e: AuditEntry): string {
       return `scaled${dir} ${move}`;
     case 'failed':
       return `tried to scale${dir} ${move} and the command failed`;
+    case 'interrupted':
+      return `started to scale${dir} ${move}; its receiver stopped before the command's end was seen`;
     case 'dry_run':
       return `would have scaled${dir} ${move} (dry run)`;
     case 'cooldown':
