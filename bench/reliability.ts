@@ -58,11 +58,17 @@ try {
   rmSync(root, { recursive: true, force: true });
 }
 
-const spec = Object.entries(trials).map(([k, v]) => `${k}=${v}`).join(',');
+const spec = Object.entries(trials)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(',');
 const report = renderReport(rows, {
   machine: machine(),
   command: `npx tsx bench/reliability.ts --trials ${spec}`,
-  commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim() + (execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() ? ' (with uncommitted changes)' : ''),
+  commit:
+    execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim() +
+    (execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim()
+      ? ' (with uncommitted changes)'
+      : ''),
   minutes: (Date.now() - started) / 60_000,
   date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
 });

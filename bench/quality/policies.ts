@@ -21,7 +21,8 @@ export const DEMO_POOL = { min: 1, max: 8 } as const;
 export const POLICIES: readonly Policy[] = [
   {
     id: 'shipped',
-    description: 'the demo\'s compressed rules as shipped (DEMO_RULE_FILES) with alertscale.yml\'s demo pool (maxStep 8, cooldown 2 s up / 5 s down)',
+    description:
+      "the demo's compressed rules as shipped (DEMO_RULE_FILES) with alertscale.yml's demo pool (maxStep 8, cooldown 2 s up / 5 s down)",
     ruleFiles: DEMO_RULE_FILES,
     pool: {},
   },

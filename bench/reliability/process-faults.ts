@@ -28,7 +28,13 @@ pools:
 `,
   );
   const client = new Redis(redis.port, '127.0.0.1');
-  return { config: `${base}.yml`, log: `${base}.log`, client, keys: stateKeys(`${name}:`), audit: createAuditLog(client, stateKeys(`${name}:`), 100) };
+  return {
+    config: `${base}.yml`,
+    log: `${base}.log`,
+    client,
+    keys: stateKeys(`${name}:`),
+    audit: createAuditLog(client, stateKeys(`${name}:`), 100),
+  };
 }
 
 /** Receiver SIGKILLed mid-command, a new one started at once: how soon the pool is free, and what the audit says. */
@@ -53,7 +59,9 @@ export async function killMidCommand(dir: string, redis: TestRedis, trials: numb
     freeAfter.push((Date.now() - killedAt) / 1000);
     if ((await pool.audit.get(a.body.decisions[0].auditId))?.outcome !== 'interrupted') notInterrupted++;
     await waitFor('second command end', () => fileLines(pool.log).some((l) => l.startsWith('end') && l !== 'end 2'), 30_000);
-    await waitFor('second entry done', async () => (await pool.audit.get(b.body.decisions[0].auditId))?.status === 'done', 10_000).catch(() => undefined);
+    await waitFor('second entry done', async () => (await pool.audit.get(b.body.decisions[0].auditId))?.status === 'done', 10_000).catch(
+      () => undefined,
+    );
     await killProcess(second);
     const starts = fileLines(pool.log).filter((l) => l.startsWith('start'));
     doubles += starts.length - new Set(starts).size;
@@ -65,7 +73,8 @@ export async function killMidCommand(dir: string, redis: TestRedis, trials: numb
     fault: 'receiver SIGKILL mid-command (then restarted at once)',
     injection: 'kill -9 of `alertscale receiver` while its 3 s scale command runs; a new receiver retries a webhook every 50 ms',
     trials,
-    checked: 'seconds until the pool takes a decision again; commands run twice; entries left `running`; the killed entry completed `interrupted`',
+    checked:
+      'seconds until the pool takes a decision again; commands run twice; entries left `running`; the killed entry completed `interrupted`',
     result: `pool free again after median ${quantile(freeAfter, 0.5).toFixed(1)} s, p99 ${p99.toFixed(1)} s, max ${Math.max(...freeAfter).toFixed(1)} s; ${doubles} double commands; ${leftRunning} entries left running; ${notInterrupted} not completed as interrupted`,
     ok: p99 <= 10 && doubles === 0 && leftRunning === 0 && notInterrupted === 0,
   };
@@ -87,7 +96,8 @@ export async function gracefulStop(dir: string, redis: TestRedis, trials: number
     stopMs.push(Date.now() - sentAt);
     const entry = await pool.audit.get(a.body.decisions[0].auditId);
     const lockLeft = await pool.client.exists(pool.keys.lock('demo'));
-    const ok = exit.code === 0 && fileLines(pool.log).includes('end 2') && entry?.status === 'done' && entry.outcome === 'scaled' && lockLeft === 0;
+    const ok =
+      exit.code === 0 && fileLines(pool.log).includes('end 2') && entry?.status === 'done' && entry.outcome === 'scaled' && lockLeft === 0;
     if (!ok) lost++;
     pool.client.disconnect();
   }

@@ -11,17 +11,25 @@ const POOLS = 4;
 
 /** Pools p0…p3 whose command notes "pool from to" per run. */
 function poolsYaml(dir: string): string {
-  const pools = Array.from({ length: POOLS }, (_, i) => `  p${i}:
+  const pools = Array.from(
+    { length: POOLS },
+    (_, i) => `  p${i}:
     min: 1
     max: 100000
     cooldown: { up: 0s, down: 0s }
-    executor: { kind: command, scale: ["sh", "-c", "echo \\"$0 $1 $2\\" >> ${dir}/ran", "{pool}", "{current}", "{replicas}"] }`);
+    executor: { kind: command, scale: ["sh", "-c", "echo \\"$0 $1 $2\\" >> ${dir}/ran", "{pool}", "{current}", "{replicas}"] }`,
+  );
   return `pools:\n${pools.join('\n')}\n`;
 }
 
 let n = 0;
 const stepAlert = (pool: string) =>
-  notification({ pool, annotations: { step: '1' }, fingerprint: `r${(n++).toString(16).padStart(15, '0')}`, startsAt: new Date(Date.now() - 1000).toISOString() });
+  notification({
+    pool,
+    annotations: { step: '1' },
+    fingerprint: `r${(n++).toString(16).padStart(15, '0')}`,
+    startsAt: new Date(Date.now() - 1000).toISOString(),
+  });
 
 /** Per pool, commands that reached a count already reached (a double action), and commands whose scaled entry is missing. */
 async function audit(dir: string, rx: TestReceiver): Promise<{ commands: number; doubles: number; lost: number }> {
@@ -103,7 +111,8 @@ export async function sentinelFailover(root: string, trials: number): Promise<Fa
     fault: 'Redis Sentinel failover during a stream of webhooks',
     injection: `redis-server ×2 + redis-sentinel ×3; every other trial SIGKILL of the master (then restarted as a replica), else SENTINEL FAILOVER; ${POOLS} pools streaming step alerts, each retried on 5xx as Alertmanager does`,
     trials,
-    checked: 'a count reached twice in a pool (double action); an executed command without its completed audit entry on the new master (lost record); /readyz 503 while no master',
+    checked:
+      'a count reached twice in a pool (double action); an executed command without its completed audit entry on the new master (lost record); /readyz 503 while no master',
     result: `${doubles} double actions, ${lost} lost records, over ${commands} commands and ${posts} webhook posts (${(posts / seconds).toFixed(0)}/s); /readyz not ready during ${Math.ceil(trials / 2) - neverReady} of ${Math.ceil(trials / 2)} master kills`,
     ok: doubles === 0 && lost === 0,
   };
@@ -123,7 +132,8 @@ export async function concurrentCopies(root: string, redis: TestRedis, trials: n
     const seen = await audit(dir, a);
     return {
       fault: 'two receivers on one Redis, concurrent copies',
-      injection: 'two receivers (own connections and queues) on one redis-server; each notification sent 5× to each at once, retried on 5xx',
+      injection:
+        'two receivers (own connections and queues) on one redis-server; each notification sent 5× to each at once, retried on 5xx',
       trials,
       checked: 'commands per notification (each is one new step alert)',
       result: `${seen.commands} commands for ${trials} notifications; ${seen.doubles} double actions; ${seen.lost} lost records`,
@@ -140,7 +150,10 @@ export function fuzzRuns(trials: number): FaultResult {
   const seeds = Array.from({ length: trials }, (_, i) => 1_000 + i * 7_919);
   const failed = seeds.filter((seed) => {
     try {
-      execFileSync('npx', ['vitest', 'run', 'test/integration/receiver-fuzz.test.ts', 'test/unit/config-fuzz.test.ts'], { env: { ...process.env, FUZZ_SEED: String(seed) }, stdio: 'ignore' });
+      execFileSync('npx', ['vitest', 'run', 'test/integration/receiver-fuzz.test.ts', 'test/unit/config-fuzz.test.ts'], {
+        env: { ...process.env, FUZZ_SEED: String(seed) },
+        stdio: 'ignore',
+      });
       return false;
     } catch {
       return true;
@@ -148,9 +161,11 @@ export function fuzzRuns(trials: number): FaultResult {
   });
   return {
     fault: 'fuzz: generated and mutated input',
-    injection: 'fast-check: webhook bodies, scale and pause/resume bodies and paths, audit query strings (10,000 per run) and mutated alertscale.yml (1,500 per run)',
+    injection:
+      'fast-check: webhook bodies, scale and pause/resume bodies and paths, audit query strings (10,000 per run) and mutated alertscale.yml (1,500 per run)',
     trials,
-    checked: 'no 5xx but 503, every 4xx in the error shape, no command outside the pools and bounds, every config accepted or rejected at file:line',
+    checked:
+      'no 5xx but 503, every 4xx in the error shape, no command outside the pools and bounds, every config accepted or rejected at file:line',
     result: `${trials * 11_500} inputs over ${trials} seeds (${seeds.join(', ')}); ${failed.length} runs failed${failed.length ? ` (seeds ${failed.join(', ')})` : ''}`,
     ok: failed.length === 0,
   };

@@ -33,9 +33,7 @@ export const poolSchema = z
     stepInterval: duration.prefault('1m'),
     /** Largest change one action may make, whatever the target says. */
     maxStep: z.int().min(1).optional(),
-    cooldown: z
-      .strictObject({ up: duration.prefault('1m'), down: duration.prefault('5m') })
-      .prefault({}),
+    cooldown: z.strictObject({ up: duration.prefault('1m'), down: duration.prefault('5m') }).prefault({}),
     executor: executorSchema,
     /**
      * A scale-down whose executor can remove chosen workers waits this long for the busy ones it
@@ -45,9 +43,7 @@ export const poolSchema = z
     /** Past drainTimeout: `stop` those workers anyway, or `leave` them draining (audited `drain: partial`). */
     afterDrainTimeout: z.enum(['stop', 'leave']).default('leave'),
     /** How the exporter finds this pool's processes in /proc. */
-    processes: z
-      .strictObject({ match: regexSource, user: z.string().optional() })
-      .optional(),
+    processes: z.strictObject({ match: regexSource, user: z.string().optional() }).optional(),
   })
   .refine((pool) => pool.min <= pool.max, {
     message: 'min must be ≤ max',
@@ -83,7 +79,10 @@ export const configSchema = z.strictObject({
       /** A single Redis. Ignored by the receiver when `sentinels` is set. */
       url: z.string().default('redis://127.0.0.1:6379/0'),
       /** Redis Sentinel: the sentinels to ask where the master `name` is (the receiver follows a failover without a restart). */
-      sentinels: z.array(z.strictObject({ host: z.string().min(1), port: z.int().min(1).max(65_535) })).min(1).optional(),
+      sentinels: z
+        .array(z.strictObject({ host: z.string().min(1), port: z.int().min(1).max(65_535) }))
+        .min(1)
+        .optional(),
       /** The master's name in the sentinels' `sentinel monitor` line. */
       name: z.string().min(1).default('mymaster'),
       /** The Redis password, read from this file (relative to alertscale.yml); never written inline. */
@@ -114,12 +113,8 @@ export const configSchema = z.strictObject({
       auditMaxEntries: z.int().min(100).default(100_000),
     })
     .prefault({}),
-  exporter: z
-    .strictObject({ listen: listenAddress.default('127.0.0.1:9464') })
-    .prefault({}),
-  alertmanager: z
-    .strictObject({ url: z.url().default('http://127.0.0.1:9093') })
-    .prefault({}),
+  exporter: z.strictObject({ listen: listenAddress.default('127.0.0.1:9464') }).prefault({}),
+  alertmanager: z.strictObject({ url: z.url().default('http://127.0.0.1:9093') }).prefault({}),
   pools: z.record(poolName, poolSchema),
   queues: z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/), queueSchema).default({}),
 });

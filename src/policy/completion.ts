@@ -19,7 +19,10 @@ export function completion(decision: Decision, ok: boolean): Completion {
  */
 export function unreplicated(acked: number, need: number, timeoutMs: number): { outcome: 'failed'; error: string } | undefined {
   if (acked >= need) return undefined;
-  return { outcome: 'failed', error: `not run: the decision's record reached ${acked} of ${need} replica(s) within ${timeoutMs} ms (redis.wait), so a failover could have lost it` };
+  return {
+    outcome: 'failed',
+    error: `not run: the decision's record reached ${acked} of ${need} replica(s) within ${timeoutMs} ms (redis.wait), so a failover could have lost it`,
+  };
 }
 
 /** What is known of a decision left `running` by a holder whose lease expired. */
@@ -37,11 +40,20 @@ export interface Interrupted {
  * recorded stands; otherwise it is `interrupted` (never run again), and without a live count the
  * command is assumed to have reached its target (it was started; scale commands set an absolute count).
  */
-export function completeInterruption({ ended, target, live }: Interrupted): { outcome: Outcome; replicas: number | undefined; error?: string } {
+export function completeInterruption({ ended, target, live }: Interrupted): {
+  outcome: Outcome;
+  replicas: number | undefined;
+  error?: string;
+} {
   if (ended) return { outcome: ended.outcome, replicas: ended.outcome === 'scaled' ? (live ?? ended.to) : live };
   const assumed = live ?? target;
-  const count = live !== undefined
-    ? `live count ${live} (read by the executor's probe)`
-    : `no live count (the executor has no probe, or it failed)${assumed === undefined ? '' : `; assuming it reached ${assumed}`}`;
-  return { outcome: 'interrupted', replicas: assumed, error: `the receiver running this command stopped before its end was seen (its pool lease expired); ${count}` };
+  const count =
+    live !== undefined
+      ? `live count ${live} (read by the executor's probe)`
+      : `no live count (the executor has no probe, or it failed)${assumed === undefined ? '' : `; assuming it reached ${assumed}`}`;
+  return {
+    outcome: 'interrupted',
+    replicas: assumed,
+    error: `the receiver running this command stopped before its end was seen (its pool lease expired); ${count}`,
+  };
 }

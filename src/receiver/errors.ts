@@ -38,7 +38,8 @@ export const notReplicated = (pool: string, why: string) =>
 
 /** A `:pool` route parameter, known to alertscale.yml or answered 404 with the known pools (own keys only: `toString` is not a pool). */
 export function knownPool(config: Pick<Config, 'pools'>, name: string): string {
-  if (!Object.hasOwn(config.pools, name)) throw new HttpError(404, 'unknown_pool', `pool "${name}" is not defined in alertscale.yml`, { known: Object.keys(config.pools) });
+  if (!Object.hasOwn(config.pools, name))
+    throw new HttpError(404, 'unknown_pool', `pool "${name}" is not defined in alertscale.yml`, { known: Object.keys(config.pools) });
   return name;
 }
 

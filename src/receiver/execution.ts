@@ -48,7 +48,16 @@ export async function runExecution(deps: ExecutionDeps, job: ExecutionJob): Prom
     if (done.outcome === 'scaled') {
       deps.metrics.replicas.set({ pool }, done.replicas);
       if (done.scale) deps.metrics.lastScale.set({ pool, scale: done.scale }, at / 1000);
-      log.info({ from: decision.from, to: decision.to, durationMs: result.durationMs, victims: chosen?.victims.map((v) => v.worker), drain: chosen?.drain }, 'scaled');
+      log.info(
+        {
+          from: decision.from,
+          to: decision.to,
+          durationMs: result.durationMs,
+          victims: chosen?.victims.map((v) => v.worker),
+          drain: chosen?.drain,
+        },
+        'scaled',
+      );
     } else {
       const { exitCode, timedOut, error } = result;
       log.warn({ from: decision.from, to: decision.to, exitCode, timedOut, error }, 'scale command failed');
@@ -63,12 +72,29 @@ export async function runExecution(deps: ExecutionDeps, job: ExecutionJob): Prom
 type Choice = { victims?: AuditVictim[]; drain?: 'complete' | 'partial' };
 
 /** The end of a command: its entry, on success the new count, cooldown and steps, then the pool's last decision. Idempotent. */
-async function recordEnd(deps: ExecutionDeps, { decision, auditId, lock }: ExecutionJob, result: ExecutionResult, done: Completion, choice: Choice, at: number): Promise<void> {
+async function recordEnd(
+  deps: ExecutionDeps,
+  { decision, auditId, lock }: ExecutionJob,
+  result: ExecutionResult,
+  done: Completion,
+  choice: Choice,
+  at: number,
+): Promise<void> {
   const { pool } = decision;
   const { outcome } = done;
   const { argv, exitCode, durationMs, timedOut, outputTail, error } = result;
   const leaseLost = lock.lost();
-  await deps.audit.complete(auditId, { outcome, argv, exitCode, durationMs, timedOut, outputTail, error, ...choice, ...(leaseLost ? { leaseLost } : {}) });
+  await deps.audit.complete(auditId, {
+    outcome,
+    argv,
+    exitCode,
+    durationMs,
+    timedOut,
+    outputTail,
+    error,
+    ...choice,
+    ...(leaseLost ? { leaseLost } : {}),
+  });
   if (done.outcome === 'scaled') {
     await deps.pools.recordScale(pool, done.replicas, done.scale, at);
     await deps.decisions.recordSteps(pool, done.steppedFingerprints, at);
@@ -109,14 +135,27 @@ async function recordDurably(deps: ExecutionDeps, log: Logger, write: () => Prom
  * (killed, crashed, cut off): complete its entry as policy/completion.ts says. It is not run again.
  * Returns the count the decision in hand starts from.
  */
-export async function completeInterrupted(deps: ExecutionDeps, pool: string, stored: StoredPool, live: number | undefined): Promise<number | undefined> {
+export async function completeInterrupted(
+  deps: ExecutionDeps,
+  pool: string,
+  stored: StoredPool,
+  live: number | undefined,
+): Promise<number | undefined> {
   const auditId = stored.running!;
   const last = stored.lastDecision?.id === auditId ? stored.lastDecision : undefined;
   const entry = await deps.audit.get(auditId);
   const ended = entry?.status === 'done' ? { outcome: entry.outcome, to: entry.to } : undefined;
   const done = completeInterruption({ ended, target: last?.to, live });
   if (done.outcome === 'interrupted') {
-    await deps.audit.complete(auditId, { outcome: 'interrupted', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error: done.error });
+    await deps.audit.complete(auditId, {
+      outcome: 'interrupted',
+      argv: null,
+      exitCode: null,
+      durationMs: null,
+      timedOut: false,
+      outputTail: null,
+      error: done.error,
+    });
     deps.metrics.decisions.inc({ pool, scale: last?.scale ?? 'none', outcome: 'interrupted' });
     deps.logger.warn({ pool, auditId, live, assumed: done.replicas }, 'completed an interrupted scale action');
   }

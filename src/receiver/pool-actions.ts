@@ -42,7 +42,11 @@ export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<A
     const now = deps.now();
     const decision = action.decide(toPoolState(begun.stored, deps.config.pools[pool]!.min, live), begun.history, now);
     const executing = decision.outcome === 'scaled';
-    const auditId = await commit(deps, action, decision, now, { token, live: live !== begun.stored.replicas ? live : undefined, history: begun.history });
+    const auditId = await commit(deps, action, decision, now, {
+      token,
+      live: live !== begun.stored.replicas ? live : undefined,
+      history: begun.history,
+    });
     count(deps, decision);
     if (!executing) {
       handedOff = true;
@@ -58,7 +62,8 @@ export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<A
     deps.running.add(run);
     return { decision, auditId };
   } finally {
-    if (!handedOff) await lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
+    if (!handedOff)
+      await lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
   }
 }
 
@@ -70,7 +75,13 @@ async function takePool(deps: ActionDeps, { pool, fingerprints }: PoolAction): P
   const token = randomUUID();
   let begun: Begun | undefined;
   try {
-    begun = await deps.decisions.begin(pool, fingerprints, token, deps.config.receiver.lease, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
+    begun = await deps.decisions.begin(
+      pool,
+      fingerprints,
+      token,
+      deps.config.receiver.lease,
+      Math.max(0, deps.lockWaitMs - (Date.now() - started)),
+    );
   } catch (err) {
     leave();
     throw err;
@@ -94,7 +105,13 @@ async function takePool(deps: ActionDeps, { pool, fingerprints }: PoolAction): P
 }
 
 /** The audit entry (before any command runs), the pool's last decision, the alerts' histories. */
-function commit(deps: Pick<Deps, 'decisions'>, action: PoolAction, decision: Decision, now: number, read: { token: string; live?: number; history: Map<string, AlertHistory> }): Promise<string> {
+function commit(
+  deps: Pick<Deps, 'decisions'>,
+  action: PoolAction,
+  decision: Decision,
+  now: number,
+  read: { token: string; live?: number; history: Map<string, AlertHistory> },
+): Promise<string> {
   const { pool, scale, from, to, outcome, reason, alerts } = decision;
   const time = new Date(now).toISOString();
   const executing = outcome === 'scaled';
@@ -121,7 +138,15 @@ async function confirmReplicated(deps: ActionDeps, { pool, scale }: Decision, au
   const failed = unreplicated(await deps.decisions.replicated(need, timeoutMs), need, timeoutMs);
   if (!failed) return;
   try {
-    await deps.audit.complete(auditId, { outcome: failed.outcome, argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error: failed.error });
+    await deps.audit.complete(auditId, {
+      outcome: failed.outcome,
+      argv: null,
+      exitCode: null,
+      durationMs: null,
+      timedOut: false,
+      outputTail: null,
+      error: failed.error,
+    });
     await deps.pools.completeDecision(pool, auditId, failed.outcome);
   } catch (err) {
     deps.logger.warn({ pool, auditId, err }, 'could not record that a decision was not replicated');

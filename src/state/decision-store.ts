@@ -111,7 +111,10 @@ export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntri
     /** Lock + read within `waitMs` (polling another process's lock); undefined when the pool stays busy. */
     async begin(pool: string, fingerprints: string[], token: string, ttlMs: number, waitMs: number): Promise<Begun | undefined> {
       const unique = [...new Set(fingerprints.filter(Boolean))];
-      const keyList = [...BEGIN_KEYS.fill({ lock: keys.lock(pool), pool: keys.pool(pool) }), ...unique.map((fp) => keys.alertHistory(pool, fp))];
+      const keyList = [
+        ...BEGIN_KEYS.fill({ lock: keys.lock(pool), pool: keys.pool(pool) }),
+        ...unique.map((fp) => keys.alertHistory(pool, fp)),
+      ];
       const args = BEGIN_ARGV.fill({ token, ttlMs });
       const deadline = Date.now() + waitMs;
       for (;;) {
@@ -132,13 +135,24 @@ export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntri
     /** Write the decision; returns its audit id. */
     async commit(c: Commit): Promise<string> {
       const entries = [...c.history];
-      const keyList = [...COMMIT_KEYS.fill({ audit: keys.audit, pool: keys.pool(c.pool), lock: keys.lock(c.pool) }), ...entries.map(([fp]) => keys.alertHistory(c.pool, fp))];
+      const keyList = [
+        ...COMMIT_KEYS.fill({ audit: keys.audit, pool: keys.pool(c.pool), lock: keys.lock(c.pool) }),
+        ...entries.map(([fp]) => keys.alertHistory(c.pool, fp)),
+      ];
       const args = [
         ...COMMIT_ARGV.fill({
-          record: JSON.stringify(c.record), maxEntries: auditMaxEntries, lastDecision: JSON.stringify(c.lastDecision), desired: c.lastDecision.to,
-          replicas: c.replicas ?? '', release: c.release ? '1' : '0', token: c.token, historyTtl: HISTORY_TTL_SECONDS,
+          record: JSON.stringify(c.record),
+          maxEntries: auditMaxEntries,
+          lastDecision: JSON.stringify(c.lastDecision),
+          desired: c.lastDecision.to,
+          replicas: c.replicas ?? '',
+          release: c.release ? '1' : '0',
+          token: c.token,
+          historyTtl: HISTORY_TTL_SECONDS,
         }),
-        ...entries.flatMap(([, h]) => historyArgs({ startsAt: h.startsAt, resolved: h.resolved ? '1' : '0', lastStepAt: h.lastStepAt ?? '' })),
+        ...entries.flatMap(([, h]) =>
+          historyArgs({ startsAt: h.startsAt, resolved: h.resolved ? '1' : '0', lastStepAt: h.lastStepAt ?? '' }),
+        ),
       ];
       return (await commitScript(keyList, args)) as string;
     },
@@ -156,7 +170,11 @@ export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntri
     /** After a step's command succeeded: its alerts stepped at `at` (repeats within stepInterval are duplicates). */
     async recordSteps(pool: string, fingerprints: readonly string[], at: number): Promise<void> {
       const unique = [...new Set(fingerprints.filter(Boolean))];
-      if (unique.length > 0) await steppedScript(unique.map((fp) => keys.alertHistory(pool, fp)), STEPPED_ARGV.fill({ at }));
+      if (unique.length > 0)
+        await steppedScript(
+          unique.map((fp) => keys.alertHistory(pool, fp)),
+          STEPPED_ARGV.fill({ at }),
+        );
     },
   };
 }

@@ -28,17 +28,21 @@ export function holdLease(redis: Redis, key: string, token: string, ttlMs: numbe
     lost = `${new Date().toISOString()}: ${reason}`;
     onLost(lost);
   };
-  const timer = setInterval(async () => {
-    if (renewing) return; // a renewal still waiting on Redis: the next one would only pile up
-    renewing = true;
-    try {
-      if ((await redis.eval(RENEW, 1, key, token, ttlMs)) !== 1) fail('lease renewal found the lease expired or taken by another receiver');
-    } catch (err) {
-      fail(`lease renewal failed: ${(err as Error).message}`);
-    } finally {
-      renewing = false;
-    }
-  }, Math.max(100, Math.floor(ttlMs / 3)));
+  const timer = setInterval(
+    async () => {
+      if (renewing) return; // a renewal still waiting on Redis: the next one would only pile up
+      renewing = true;
+      try {
+        if ((await redis.eval(RENEW, 1, key, token, ttlMs)) !== 1)
+          fail('lease renewal found the lease expired or taken by another receiver');
+      } catch (err) {
+        fail(`lease renewal failed: ${(err as Error).message}`);
+      } finally {
+        renewing = false;
+      }
+    },
+    Math.max(100, Math.floor(ttlMs / 3)),
+  );
   timer.unref();
   return {
     stop: () => clearInterval(timer),

@@ -41,7 +41,6 @@ export function createPoolStore(redis: Redis, keys: StateKeys) {
       return parseStoredPool(await redis.hgetall(keys.pool(pool)));
     },
 
-
     /** How a decision's command ended: no longer `running`, and the outcome of the pool's last decision if it still is that one. */
     async completeDecision(pool: string, auditId: string, outcome: StoredDecision['outcome']): Promise<void> {
       const [raw, running] = await redis.hmget(keys.pool(pool), 'lastDecision', 'running');

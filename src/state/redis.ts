@@ -19,7 +19,13 @@ export function createRedis(redis: Pick<RedisConfig, 'url' | 'sentinels' | 'name
     ...(password ? { password } : {}),
   };
   if (!redis.sentinels) return new Redis(redis.url, options);
-  return new Redis({ ...options, sentinels: redis.sentinels, name: redis.name, role: 'master', sentinelRetryStrategy: (attempt) => Math.min(200 * attempt, 1_000) });
+  return new Redis({
+    ...options,
+    sentinels: redis.sentinels,
+    name: redis.name,
+    role: 'master',
+    sentinelRetryStrategy: (attempt) => Math.min(200 * attempt, 1_000),
+  });
 }
 
 /** How many replicas must hold a decision's record before its command runs (redis.wait). */
@@ -29,7 +35,8 @@ export function replicasToWaitFor(redis: Pick<RedisConfig, 'sentinels' | 'wait'>
 
 // MISCONF (a master that cannot persist refuses writes), READONLY and UNBLOCKED (a master demoted
 // under us), NOREPLICAS, and no sentinel or master to be found: all "not now", so 503 and a retry.
-const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|Stream isn't writeable|Command timed out|connect ETIMEDOUT|LOADING|MISCONF|READONLY|UNBLOCKED|NOREPLICAS|All sentinels are unreachable|Failed to connect to any sentinel/;
+const UNAVAILABLE =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|Stream isn't writeable|Command timed out|connect ETIMEDOUT|LOADING|MISCONF|READONLY|UNBLOCKED|NOREPLICAS|All sentinels are unreachable|Failed to connect to any sentinel/;
 
 /** True when an error means "Redis is not reachable now", as opposed to a bug or a bad reply. */
 export function isRedisUnavailable(err: unknown): boolean {

@@ -18,18 +18,27 @@ export interface ReceiverProcess {
 
 export async function startReceiverProcess(config: string): Promise<ReceiverProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'receiver', '--config', config, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'receiver', '--config', config, '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     // Ready, not only up: a webhook before its Redis connection is 503 state_unavailable.
-    await waitFor('receiver /readyz', async () => {
-      if (child.exitCode !== null) throw new Error(`receiver exited ${child.exitCode}: ${output.slice(-500)}`);
-      return (await fetch(`${url}/readyz`).catch(() => undefined))?.ok ?? false;
-    }, 30_000, 50);
+    await waitFor(
+      'receiver /readyz',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`receiver exited ${child.exitCode}: ${output.slice(-500)}`);
+        return (await fetch(`${url}/readyz`).catch(() => undefined))?.ok ?? false;
+      },
+      30_000,
+      50,
+    );
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -47,8 +56,17 @@ let n = 0;
 /** A step-up firing for `pool` that no earlier notification has seen (its own fingerprint and startsAt). */
 export async function postStepUp(url: string, pool: string, step = 1): Promise<{ status: number; body: any }> {
   n++;
-  const body = notification({ pool, annotations: { step: String(step) }, fingerprint: `p${process.pid.toString(16)}${n.toString(16).padStart(10, '0')}`, startsAt: new Date(Date.now() - 1000 - n).toISOString() });
-  const res = await fetch(`${url}/v1/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const body = notification({
+    pool,
+    annotations: { step: String(step) },
+    fingerprint: `p${process.pid.toString(16)}${n.toString(16).padStart(10, '0')}`,
+    startsAt: new Date(Date.now() - 1000 - n).toISOString(),
+  });
+  const res = await fetch(`${url}/v1/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 

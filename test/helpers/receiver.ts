@@ -22,7 +22,17 @@ export function capturedFiring(): any {
 }
 
 /** The captured body, one alert, with labels/annotations/fields changed as a test needs. */
-export function notification(change: { pool?: string; scale?: string; alertname?: string; annotations?: Record<string, string>; status?: 'firing' | 'resolved'; fingerprint?: string; startsAt?: string } = {}): any {
+export function notification(
+  change: {
+    pool?: string;
+    scale?: string;
+    alertname?: string;
+    annotations?: Record<string, string>;
+    status?: 'firing' | 'resolved';
+    fingerprint?: string;
+    startsAt?: string;
+  } = {},
+): any {
   const body = capturedFiring();
   const alert = body.alerts[0];
   if (change.pool !== undefined) alert.labels.pool = change.pool;

@@ -47,9 +47,22 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<TestSen
     const dir = join(root, `redis-${port}`);
     mkdirSync(dir, { recursive: true });
     // The binary itself, not a shell, so the pid held is Redis's (kill -9 hits Redis).
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
       // A replica's first sync waits 5 s by default (for more replicas to join the same transfer).
-      '--repl-diskless-sync-delay', '0', ...(replicaOf ? ['--replicaof', '127.0.0.1', String(replicaOf)] : [])];
+      '--repl-diskless-sync-delay',
+      '0',
+      ...(replicaOf ? ['--replicaof', '127.0.0.1', String(replicaOf)] : []),
+    ];
     children.set(port, spawn('redis-server', args, { stdio: 'ignore', env: realClockEnv() }));
     await waitFor(`redis-server on ${port}`, () => ping(port));
   };
@@ -61,12 +74,16 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<TestSen
     writeFileSync(
       file,
       [
-        `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`,
+        `port ${port}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
         // Each sentinel is told its own id and the others', so they need not find each other by hello messages (2 s each).
         `sentinel myid ${sentinelId(port)}`,
         `sentinel monitor ${SENTINEL_MASTER_NAME} 127.0.0.1 ${masterPort} 2`,
         `sentinel known-replica ${SENTINEL_MASTER_NAME} 127.0.0.1 ${replicaPort}`,
-        ...sentinelPorts.filter((p) => p !== port).map((p) => `sentinel known-sentinel ${SENTINEL_MASTER_NAME} 127.0.0.1 ${p} ${sentinelId(p)}`),
+        ...sentinelPorts
+          .filter((p) => p !== port)
+          .map((p) => `sentinel known-sentinel ${SENTINEL_MASTER_NAME} 127.0.0.1 ${p} ${sentinelId(p)}`),
         `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} ${downAfterMs}`,
         `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 5000`,
         `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
@@ -87,7 +104,8 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<TestSen
       c.disconnect();
     }
   };
-  const sentinelMaster = async (port: number) => Number((await ask<string[]>(port, 'SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER_NAME))[1]);
+  const sentinelMaster = async (port: number) =>
+    Number((await ask<string[]>(port, 'SENTINEL', 'get-master-addr-by-name', SENTINEL_MASTER_NAME))[1]);
   const isWritableMaster = async (port: number) => (await ask<string>(port, 'INFO', 'replication')).includes('role:master');
   /** Every sentinel names `port` as master, and it says it is one. */
   const settledOn = async (port: number) => {
@@ -102,17 +120,24 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<TestSen
   try {
     await spawnNode(masterPort!);
     await spawnNode(replicaPort!, masterPort);
-    await waitFor('replica in sync', async () => (await ask<string>(replicaPort!, 'INFO', 'replication')).includes('master_link_status:up'));
+    await waitFor('replica in sync', async () =>
+      (await ask<string>(replicaPort!, 'INFO', 'replication')).includes('master_link_status:up'),
+    );
     await Promise.all(sentinelPorts.map(spawnSentinel));
     // Ready when each sentinel sees the replica and the two other sentinels.
-    await waitFor('sentinels agree', async () => {
-      for (const s of sentinelPorts) {
-        const master = await ask<string[]>(s, 'SENTINEL', 'master', SENTINEL_MASTER_NAME);
-        const field = (name: string) => master[master.indexOf(name) + 1];
-        if (field('num-slaves') !== '1' || field('num-other-sentinels') !== '2') return false;
-      }
-      return true;
-    }, 20_000, 200);
+    await waitFor(
+      'sentinels agree',
+      async () => {
+        for (const s of sentinelPorts) {
+          const master = await ask<string[]>(s, 'SENTINEL', 'master', SENTINEL_MASTER_NAME);
+          const field = (name: string) => master[master.indexOf(name) + 1];
+          if (field('num-slaves') !== '1' || field('num-other-sentinels') !== '2') return false;
+        }
+        return true;
+      },
+      20_000,
+      200,
+    );
   } catch (err) {
     await stopAll(children);
     rmSync(root, { recursive: true, force: true });

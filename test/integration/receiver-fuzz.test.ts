@@ -71,7 +71,10 @@ async function send(req: Request): Promise<void> {
     ...(req.body === undefined ? {} : { body: req.body }),
   });
   const text = await res.text();
-  const key = `${req.method} ${req.path.split('?')[0]!.replace(/\/pools\/[^/]*/, '/pools/:pool').replace(/\/audit\/.+/, '/audit/:id')} ${res.status}`;
+  const key = `${req.method} ${req.path
+    .split('?')[0]!
+    .replace(/\/pools\/[^/]*/, '/pools/:pool')
+    .replace(/\/audit\/.+/, '/audit/:id')} ${res.status}`;
   statuses.set(key, (statuses.get(key) ?? 0) + 1);
   const where = `${req.method} ${req.path} ${req.body?.slice(0, 300) ?? ''} → ${res.status} ${text.slice(0, 300)}`;
   if (res.status >= 500 && res.status !== 503) throw new Error(`5xx: ${where}`);
@@ -83,8 +86,12 @@ async function send(req: Request): Promise<void> {
   }
   if (res.status >= 400) {
     const { error, ...rest } = json ?? {};
-    const shaped = Object.keys(rest).length === 0 && typeof error?.code === 'string' && typeof error?.message === 'string' && error.message !== ''
-      && Object.keys(error).every((k) => ['code', 'message', 'details'].includes(k));
+    const shaped =
+      Object.keys(rest).length === 0 &&
+      typeof error?.code === 'string' &&
+      typeof error?.message === 'string' &&
+      error.message !== '' &&
+      Object.keys(error).every((k) => ['code', 'message', 'details'].includes(k));
     if (!shaped) throw new Error(`error without the error shape: ${where}`);
   }
 }
@@ -96,7 +103,22 @@ const run = (arb: fc.Arbitrary<Request>, numRuns: number) =>
 // ── Building blocks: values near the contract's edges, and anything at all ─────────────────────
 const poolName = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('alpha', 'beta') },
-  { weight: 1, arbitrary: fc.constantFrom('payments', 'Alpha', 'alpha ', '', 'a'.repeat(65), 'demo;touch /tmp/pwned', '$(id)', '../alpha', 'constructor', '__proto__', 'toString') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'payments',
+      'Alpha',
+      'alpha ',
+      '',
+      'a'.repeat(65),
+      'demo;touch /tmp/pwned',
+      '$(id)',
+      '../alpha',
+      'constructor',
+      '__proto__',
+      'toString',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
 );
 const countText = fc.oneof(
@@ -107,34 +129,74 @@ const countText = fc.oneof(
 );
 const timeText = fc.oneof(
   fc.integer({ min: -3_600_000, max: 600_000 }).map((ago) => new Date(Date.now() - ago).toISOString()),
-  fc.constantFrom('0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '2026-13-01T00:00:00Z', '1e30', '99999999999999999999', '9999999y', 'yesterday', ''),
+  fc.constantFrom(
+    '0001-01-01T00:00:00Z',
+    '9999-12-31T23:59:59Z',
+    '2026-13-01T00:00:00Z',
+    '1e30',
+    '99999999999999999999',
+    '9999999y',
+    'yesterday',
+    '',
+  ),
   fc.string({ maxLength: 30 }),
 );
 const anyJson = fc.jsonValue({ maxDepth: 4 });
 
 /** Mostly `valid`, sometimes anything: most alerts then keep to the contract and reach a decision. */
-const mostly = <T, U>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<U>) => fc.oneof({ weight: 9, arbitrary: valid }, { weight: 1, arbitrary: other });
+const mostly = <T, U>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<U>) =>
+  fc.oneof({ weight: 9, arbitrary: valid }, { weight: 1, arbitrary: other });
 
 /** One alert, from the captured one, each field either kept near the contract or replaced. */
-const alert = fc.record({
-  status: mostly(fc.constantFrom('firing', 'resolved'), anyJson),
-  labels: fc.record(
-    { alertname: fc.constantFrom('QueueHigh', 'QueueLow', ''), pool: poolName, scale: mostly(fc.constantFrom('up', 'down'), fc.string({ maxLength: 6 })), extra: fc.string({ maxLength: 10 }) },
-    { requiredKeys: ['alertname'] },
-  ),
-  annotations: mostly(fc.record({ target: countText, step: countText }, { requiredKeys: [] }), fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 2 })),
-  startsAt: mostly(fc.integer({ min: 0, max: 600_000 }).map((ago) => new Date(Date.now() - ago).toISOString()), timeText),
-  endsAt: mostly(fc.constant('0001-01-01T00:00:00Z'), timeText),
-  generatorURL: mostly(fc.constant('http://127.0.0.1:19090/graph'), fc.string({ maxLength: 40 })),
-  fingerprint: mostly(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 16, maxLength: 16 }), fc.string({ maxLength: 20 })),
-}, { requiredKeys: ['status', 'labels', 'startsAt'] });
+const alert = fc.record(
+  {
+    status: mostly(fc.constantFrom('firing', 'resolved'), anyJson),
+    labels: fc.record(
+      {
+        alertname: fc.constantFrom('QueueHigh', 'QueueLow', ''),
+        pool: poolName,
+        scale: mostly(fc.constantFrom('up', 'down'), fc.string({ maxLength: 6 })),
+        extra: fc.string({ maxLength: 10 }),
+      },
+      { requiredKeys: ['alertname'] },
+    ),
+    annotations: mostly(
+      fc.record({ target: countText, step: countText }, { requiredKeys: [] }),
+      fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 2 }),
+    ),
+    startsAt: mostly(
+      fc.integer({ min: 0, max: 600_000 }).map((ago) => new Date(Date.now() - ago).toISOString()),
+      timeText,
+    ),
+    endsAt: mostly(fc.constant('0001-01-01T00:00:00Z'), timeText),
+    generatorURL: mostly(fc.constant('http://127.0.0.1:19090/graph'), fc.string({ maxLength: 40 })),
+    fingerprint: mostly(
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 16, maxLength: 16 }),
+      fc.string({ maxLength: 20 }),
+    ),
+  },
+  { requiredKeys: ['status', 'labels', 'startsAt'] },
+);
 
 /** The captured body with its alerts replaced, a top-level field dropped or changed, or extra ones. */
 const webhookBody = fc
   .record({
     alerts: fc.array(alert, { maxLength: 4 }),
     version: fc.oneof({ weight: 8, arbitrary: fc.constant('4') }, { weight: 1, arbitrary: fc.constantFrom('1', '3', 4, null) }),
-    drop: fc.option(fc.constantFrom('groupKey', 'status', 'receiver', 'groupLabels', 'commonLabels', 'commonAnnotations', 'externalURL', 'alerts', 'truncatedAlerts'), { freq: 5 }),
+    drop: fc.option(
+      fc.constantFrom(
+        'groupKey',
+        'status',
+        'receiver',
+        'groupLabels',
+        'commonLabels',
+        'commonAnnotations',
+        'externalURL',
+        'alerts',
+        'truncatedAlerts',
+      ),
+      { freq: 5 },
+    ),
     extra: fc.option(fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 3 }), { freq: 5 }),
   })
   .map(({ alerts, version, drop, extra }) => {
@@ -145,14 +207,16 @@ const webhookBody = fc
 
 /** JSON text with a few characters cut, doubled or replaced: truncated and broken bodies. */
 const mutatedText = (base: fc.Arbitrary<string>) =>
-  fc.tuple(base, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.string({ maxLength: 3 })), { minLength: 1, maxLength: 4 })).map(([text, cuts]) => {
-    let out = text;
-    for (const [at, len, insert] of cuts) {
-      const i = out.length === 0 ? 0 : at % out.length;
-      out = out.slice(0, i) + insert + out.slice(i + len);
-    }
-    return out;
-  });
+  fc
+    .tuple(base, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 3 }), fc.string({ maxLength: 3 })), { minLength: 1, maxLength: 4 }))
+    .map(([text, cuts]) => {
+      let out = text;
+      for (const [at, len, insert] of cuts) {
+        const i = out.length === 0 ? 0 : at % out.length;
+        out = out.slice(0, i) + insert + out.slice(i + len);
+      }
+      return out;
+    });
 
 const bodyText = (structured: fc.Arbitrary<string>) =>
   fc.oneof(
@@ -172,13 +236,24 @@ const poolSegment = fc.oneof(
 const webhook = bodyText(webhookBody).map((body): Request => ({ method: 'POST', path: '/v1/alertmanager', body }));
 
 const scaleBody = fc
-  .record({
-    replicas: mostly(fc.integer({ min: -2, max: 15 }), fc.oneof(fc.double(), fc.constantFrom(1e6, 1e6 + 1, 2 ** 53, -0, '3', null, true, undefined))),
-    reason: mostly(fc.constant('fuzz'), fc.oneof(fc.string({ maxLength: 10 }), fc.string({ minLength: 490, maxLength: 510 }), fc.integer(), fc.constant(undefined))),
-    extra: fc.option(anyJson, { freq: 8 }),
-  }, { requiredKeys: ['replicas', 'reason'] })
+  .record(
+    {
+      replicas: mostly(
+        fc.integer({ min: -2, max: 15 }),
+        fc.oneof(fc.double(), fc.constantFrom(1e6, 1e6 + 1, 2 ** 53, -0, '3', null, true, undefined)),
+      ),
+      reason: mostly(
+        fc.constant('fuzz'),
+        fc.oneof(fc.string({ maxLength: 10 }), fc.string({ minLength: 490, maxLength: 510 }), fc.integer(), fc.constant(undefined)),
+      ),
+      extra: fc.option(anyJson, { freq: 8 }),
+    },
+    { requiredKeys: ['replicas', 'reason'] },
+  )
   .map((b) => JSON.stringify(b.extra === undefined ? (({ extra: _, ...rest }) => rest)(b) : b));
-const scale = fc.tuple(poolSegment, bodyText(scaleBody)).map(([pool, body]): Request => ({ method: 'POST', path: `/v1/pools/${pool}/scale`, body }));
+const scale = fc
+  .tuple(poolSegment, bodyText(scaleBody))
+  .map(([pool, body]): Request => ({ method: 'POST', path: `/v1/pools/${pool}/scale`, body }));
 
 const durationText = fc.oneof(
   fc.constantFrom('30m', '2h', '1h30m', '1s', '999ms', '7d', '7d1ms', '8d', '0s', '-1m', '1y', '5', ''),
@@ -186,34 +261,95 @@ const durationText = fc.oneof(
   fc.string({ maxLength: 8 }),
 );
 const pauseBody = fc
-  .record({
-    duration: mostly(durationText, fc.oneof(anyJson, fc.constant(undefined))),
-    comment: mostly(fc.constant('fuzz'), fc.oneof(fc.string({ maxLength: 10 }), fc.string({ minLength: 995, maxLength: 1005 }), fc.constant(undefined))),
-    createdBy: fc.string({ maxLength: 10 }),
-  }, { requiredKeys: ['duration', 'comment'] })
+  .record(
+    {
+      duration: mostly(durationText, fc.oneof(anyJson, fc.constant(undefined))),
+      comment: mostly(
+        fc.constant('fuzz'),
+        fc.oneof(fc.string({ maxLength: 10 }), fc.string({ minLength: 995, maxLength: 1005 }), fc.constant(undefined)),
+      ),
+      createdBy: fc.string({ maxLength: 10 }),
+    },
+    { requiredKeys: ['duration', 'comment'] },
+  )
   .map((b) => JSON.stringify(b));
 const pause = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(poolSegment, bodyText(pauseBody)).map(([pool, body]): Request => ({ method: 'POST', path: `/v1/pools/${pool}/pause`, body })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(poolSegment, bodyText(pauseBody))
+      .map(([pool, body]): Request => ({ method: 'POST', path: `/v1/pools/${pool}/pause`, body })),
+  },
   { weight: 1, arbitrary: poolSegment.map((pool): Request => ({ method: 'DELETE', path: `/v1/pools/${pool}/pause` })) },
 );
 
 const queryValue = fc.oneof(
-  fc.constantFrom('alpha', 'beta', 'scaled', 'rejected', 'no_change', 'exploded', '15m', '1h', '0', '1795414460737-0', '1-0', '99999999999999999999999-0', '18446744073709551615-18446744073709551615', '100', '1000', '1001', '-1', '1.5', '1e3', ''),
+  fc.constantFrom(
+    'alpha',
+    'beta',
+    'scaled',
+    'rejected',
+    'no_change',
+    'exploded',
+    '15m',
+    '1h',
+    '0',
+    '1795414460737-0',
+    '1-0',
+    '99999999999999999999999-0',
+    '18446744073709551615-18446744073709551615',
+    '100',
+    '1000',
+    '1001',
+    '-1',
+    '1.5',
+    '1e3',
+    '',
+  ),
   timeText,
   fc.string({ maxLength: 12 }),
 );
 const auditQuery = fc.oneof(
-  { weight: 4, arbitrary: fc.dictionary(fc.oneof(fc.constantFrom('pool', 'outcome', 'since', 'until', 'limit', 'cursor'), fc.string({ maxLength: 6 })), queryValue, { maxKeys: 4 }).map((q) => new URLSearchParams(q).toString()) },
-  { weight: 1, arbitrary: mutatedText(fc.constantFrom('pool=alpha&limit=5', 'since=1h&until=0&outcome=scaled', 'cursor=1795414460737-0&limit=1000')) },
-  { weight: 1, arbitrary: fc.constantFrom('limit=%', 'pool=%E0%A4%A', 'since=%zz', 'limit=1&limit=2', 'pool[]=alpha', '&&&', '=', 'limit') },
+  {
+    weight: 4,
+    arbitrary: fc
+      .dictionary(
+        fc.oneof(fc.constantFrom('pool', 'outcome', 'since', 'until', 'limit', 'cursor'), fc.string({ maxLength: 6 })),
+        queryValue,
+        { maxKeys: 4 },
+      )
+      .map((q) => new URLSearchParams(q).toString()),
+  },
+  {
+    weight: 1,
+    arbitrary: mutatedText(fc.constantFrom('pool=alpha&limit=5', 'since=1h&until=0&outcome=scaled', 'cursor=1795414460737-0&limit=1000')),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('limit=%', 'pool=%E0%A4%A', 'since=%zz', 'limit=1&limit=2', 'pool[]=alpha', '&&&', '=', 'limit'),
+  },
 );
 const audit = fc.oneof(
   { weight: 4, arbitrary: auditQuery.map((q): Request => ({ method: 'GET', path: `/v1/audit?${q}` })) },
-  { weight: 1, arbitrary: fc.oneof(fc.constantFrom('1-0', '1795414460737-0', 'drop-table', '%', '%E0%A4%A', '-', '99999999999999999999999-0'), fc.string({ maxLength: 12 }).map(encodeURIComponent)).map((id): Request => ({ method: 'GET', path: `/v1/audit/${id}` })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(
+        fc.constantFrom('1-0', '1795414460737-0', 'drop-table', '%', '%E0%A4%A', '-', '99999999999999999999999-0'),
+        fc.string({ maxLength: 12 }).map(encodeURIComponent),
+      )
+      .map((id): Request => ({ method: 'GET', path: `/v1/audit/${id}` })),
+  },
 );
 
 /** Commands that ran: one line "pool replicas" each. */
-const ran = () => (existsSync(join(dir, 'ran')) ? readFileSync(join(dir, 'ran'), 'utf8').trim().split('\n').map((l) => l.split(' ')) : []);
+const ran = () =>
+  existsSync(join(dir, 'ran'))
+    ? readFileSync(join(dir, 'ran'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '))
+    : [];
 
 describe(`fuzz (seed ${SEED}; FUZZ_SEED=${SEED} replays it)`, () => {
   it('webhook bodies: 5,000 generated and mutated', async () => run(webhook, 500), 120_000);

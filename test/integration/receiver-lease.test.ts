@@ -134,7 +134,11 @@ describe('pool leases', () => {
     admin.disconnect();
     await waitFor('the command to end', () => lines(log).includes('end 2'), 10_000);
     await waitFor('its entry to be completed', async () => (await audit.get(a.body.decisions[0].auditId))?.status === 'done', 10_000);
-    expect(await audit.get(a.body.decisions[0].auditId)).toMatchObject({ outcome: 'scaled', exitCode: 0, leaseLost: expect.stringMatching(/renew/) });
+    expect(await audit.get(a.body.decisions[0].auditId)).toMatchObject({
+      outcome: 'scaled',
+      exitCode: 0,
+      leaseLost: expect.stringMatching(/renew/),
+    });
     expect(rx.output()).toMatch(/"pool":"demo".*lease/);
   });
 });

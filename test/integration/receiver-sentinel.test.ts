@@ -41,12 +41,23 @@ afterAll(async () => {
 });
 
 /** Commands that ran, as [from, to]. */
-const ran = () => (existsSync(join(dir, 'ran')) ? readFileSync(join(dir, 'ran'), 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number) as [number, number]) : []);
+const ran = () =>
+  existsSync(join(dir, 'ran'))
+    ? readFileSync(join(dir, 'ran'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ').map(Number) as [number, number])
+    : [];
 
 let n = 0;
 /** One new step alert, delivered as Alertmanager does: retried on 5xx until answered. */
 async function deliver(): Promise<{ tries: number; outcome: string }> {
-  const body = notification({ pool: 'web', annotations: { step: '1' }, fingerprint: `s${(n++).toString(16).padStart(15, '0')}`, startsAt: new Date(Date.now() - 1000).toISOString() });
+  const body = notification({
+    pool: 'web',
+    annotations: { step: '1' },
+    fingerprint: `s${(n++).toString(16).padStart(15, '0')}`,
+    startsAt: new Date(Date.now() - 1000).toISOString(),
+  });
   for (let tries = 1; ; tries++) {
     const res = await rx.post('/v1/alertmanager', body);
     if (res.status === 200) return { tries, outcome: res.body.decisions[0].outcome };
@@ -99,8 +110,13 @@ describe('Redis Sentinel', () => {
     for (const [from, to] of commands) expect(to, JSON.stringify(commands)).toBe(from + 1);
     // No lost record: every command that ran has its completed entry on the new master.
     const scaled = (await rx.get('/v1/audit?pool=web&outcome=scaled&limit=1000')).body.entries as { to: number; status: string }[];
-    expect(scaled.map((e) => e.to).sort((a, b) => a - b), JSON.stringify({ commands, outcomes })).toEqual([...tos].sort((a, b) => a - b));
+    expect(
+      scaled.map((e) => e.to).sort((a, b) => a - b),
+      JSON.stringify({ commands, outcomes }),
+    ).toEqual([...tos].sort((a, b) => a - b));
     expect(scaled.every((e) => e.status === 'done')).toBe(true);
-    expect(outcomes.filter((o) => o === "scaled").length, JSON.stringify({ commands, scaled: scaled.map((e) => e.to), outcomes })).toBe(commands.length);
+    expect(outcomes.filter((o) => o === 'scaled').length, JSON.stringify({ commands, scaled: scaled.map((e) => e.to), outcomes })).toBe(
+      commands.length,
+    );
   }, 60_000);
 });

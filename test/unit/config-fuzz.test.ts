@@ -11,7 +11,10 @@ import { ConfigError, parseConfig } from '../../src/config/index.js';
 const FILE = 'alertscale.yml';
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 /** The shipped example and the one-host example: every section and several executor kinds. */
-const BASES = [readFileSync(new URL('../../alertscale.yml', import.meta.url), 'utf8'), readFileSync(new URL('../../examples/one-host/alertscale.yml', import.meta.url), 'utf8')];
+const BASES = [
+  readFileSync(new URL('../../alertscale.yml', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../examples/one-host/alertscale.yml', import.meta.url), 'utf8'),
+];
 
 type Verdict = 'accepted' | 'rejected';
 const verdicts: Record<Verdict, number> = { accepted: 0, rejected: 0 };
@@ -23,9 +26,11 @@ function check(text: string): true {
     verdicts.accepted++;
     return true;
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw new Error(`not a ConfigError (${(err as Error)?.name}: ${(err as Error)?.message}) for:\n${text}`);
+    if (!(err instanceof ConfigError))
+      throw new Error(`not a ConfigError (${(err as Error)?.name}: ${(err as Error)?.message}) for:\n${text}`);
     const unplaced = err.problems.filter((p) => !p.line);
-    if (err.problems.length === 0 || unplaced.length > 0) throw new Error(`problem(s) without a line: ${JSON.stringify(unplaced)} for:\n${text}`);
+    if (err.problems.length === 0 || unplaced.length > 0)
+      throw new Error(`problem(s) without a line: ${JSON.stringify(unplaced)} for:\n${text}`);
     if (!new RegExp(`${FILE}:\\d+:\\d+: `).test(err.message)) throw new Error(`message without file:line: ${err.message}`);
     verdicts.rejected++;
     return true;
@@ -34,11 +39,75 @@ function check(text: string): true {
 
 /** Scalars a person might type by mistake, and YAML that means something else than it looks. */
 const scalar = fc.oneof(
-  fc.constantFrom('', '~', 'null', 'true', 'no', '0', '-1', '1.5', '1e400', '0x1F', '10m', '5 m', '1h30m', '-5m', '9999999999y', '[]', '{}', '[1, 2', '{a: 1', '"unterminated', "'", '&a', '*a', '*nowhere', '!!binary x', '<<: *a', '? x', '|', '>', '%YAML 1.1', '---', '...', '#', 'redis://', '127.0.0.1:99999', 'constructor', '__proto__', '{pool}', '{replica}'),
+  fc.constantFrom(
+    '',
+    '~',
+    'null',
+    'true',
+    'no',
+    '0',
+    '-1',
+    '1.5',
+    '1e400',
+    '0x1F',
+    '10m',
+    '5 m',
+    '1h30m',
+    '-5m',
+    '9999999999y',
+    '[]',
+    '{}',
+    '[1, 2',
+    '{a: 1',
+    '"unterminated',
+    "'",
+    '&a',
+    '*a',
+    '*nowhere',
+    '!!binary x',
+    '<<: *a',
+    '? x',
+    '|',
+    '>',
+    '%YAML 1.1',
+    '---',
+    '...',
+    '#',
+    'redis://',
+    '127.0.0.1:99999',
+    'constructor',
+    '__proto__',
+    '{pool}',
+    '{replica}',
+  ),
   fc.integer().map(String),
   fc.string({ maxLength: 12 }),
 );
-const key = fc.oneof(fc.constantFrom('min', 'max', 'kind', 'executor', 'pools', 'redis', 'url', 'timeout', 'cooldown', 'up', 'down', 'step', 'queues', 'pool', 'constructor', '__proto__', 'toString', 'tokenFile', 'tokenEnv', 'lease'), fc.string({ minLength: 1, maxLength: 8 }));
+const key = fc.oneof(
+  fc.constantFrom(
+    'min',
+    'max',
+    'kind',
+    'executor',
+    'pools',
+    'redis',
+    'url',
+    'timeout',
+    'cooldown',
+    'up',
+    'down',
+    'step',
+    'queues',
+    'pool',
+    'constructor',
+    '__proto__',
+    'toString',
+    'tokenFile',
+    'tokenEnv',
+    'lease',
+  ),
+  fc.string({ minLength: 1, maxLength: 8 }),
+);
 
 /** Line-level edits: the mistakes of a hand-edited file (a lost line, a wrong indent, a typo, a paste). */
 const edit = fc.oneof(
@@ -59,12 +128,22 @@ function apply(text: string, edits: Edit[]): string {
     const i = e.at % lines.length;
     const line = lines[i]!;
     switch (e.op) {
-      case 'delete': lines.splice(i, 1); break;
-      case 'duplicate': lines.splice(i, 0, line); break;
-      case 'indent': lines[i] = e.by >= 0 ? ' '.repeat(e.by) + line : line.replace(new RegExp(`^ {0,${-e.by}}`), ''); break;
+      case 'delete':
+        lines.splice(i, 1);
+        break;
+      case 'duplicate':
+        lines.splice(i, 0, line);
+        break;
+      case 'indent':
+        lines[i] = e.by >= 0 ? ' '.repeat(e.by) + line : line.replace(new RegExp(`^ {0,${-e.by}}`), '');
+        break;
       // Replace what follows the first `key:` (or the whole line when it has none).
-      case 'value': lines[i] = /^(\s*-?\s*[^:#]+:)/.test(line) ? line.replace(/^(\s*-?\s*[^:#]+:).*$/, `$1 ${e.value}`) : e.value; break;
-      case 'insert': lines.splice(i, 0, `${' '.repeat(e.indent)}${e.key}: ${e.value}`); break;
+      case 'value':
+        lines[i] = /^(\s*-?\s*[^:#]+:)/.test(line) ? line.replace(/^(\s*-?\s*[^:#]+:).*$/, `$1 ${e.value}`) : e.value;
+        break;
+      case 'insert':
+        lines.splice(i, 0, `${' '.repeat(e.indent)}${e.key}: ${e.value}`);
+        break;
       case 'chars': {
         const c = line.length === 0 ? 0 : e.col % line.length;
         lines[i] = line.slice(0, c) + e.text + line.slice(c + e.cut);
@@ -87,7 +166,12 @@ describe(`config fuzz (seed ${SEED}; FUZZ_SEED=${SEED} replays it)`, () => {
   });
 
   it('500 files of arbitrary YAML-ish text', () => {
-    const yamlish = fc.array(fc.tuple(fc.nat({ max: 6 }), key, scalar).map(([indent, k, v]) => `${' '.repeat(indent)}${k}: ${v}`), { maxLength: 8 }).map((l) => l.join('\n'));
+    const yamlish = fc
+      .array(
+        fc.tuple(fc.nat({ max: 6 }), key, scalar).map(([indent, k, v]) => `${' '.repeat(indent)}${k}: ${v}`),
+        { maxLength: 8 },
+      )
+      .map((l) => l.join('\n'));
     fc.assert(fc.property(fc.oneof(yamlish, fc.string({ maxLength: 60 })), check), { numRuns: 500, seed: SEED });
   });
 });

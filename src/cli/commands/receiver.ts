@@ -25,7 +25,10 @@ export function registerReceiver(program: Command): void {
       const server = await startReceiverServer(receiver, opts.listen ?? config.receiver.listen);
       log.info({ url: server.url, pools: Object.keys(config.pools), auth: token ? 'bearer' : 'none' }, 'receiver listening');
       const signal = await untilSignal((second) =>
-        log.warn({ signal: second, running: receiver.deps.running.size }, 'second signal: stopping now; running scale commands are abandoned'),
+        log.warn(
+          { signal: second, running: receiver.deps.running.size },
+          'second signal: stopping now; running scale commands are abandoned',
+        ),
       );
       log.info({ signal }, 'receiver stopping; waiting for running scale commands');
       await server.close();

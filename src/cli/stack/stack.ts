@@ -58,8 +58,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const pm2Env = { PM2_HOME: join(dir, 'pm2') };
   const pm2 = (args: string[]) => runArgv([pm2Bin, ...args], { timeoutMs: 60_000, env: pm2Env });
   const { file: configFile, config } = writeStackConfig({
-    baseFile: opts.baseConfig ?? join(root, 'alertscale.yml'), dir, ports, tokenFile, pm2Bin, pm2Home: pm2Env.PM2_HOME,
-    gunicornPidfile: webPidfile(dir), pools: opts.pools, withoutPools: opts.web === false ? ['web'] : [],
+    baseFile: opts.baseConfig ?? join(root, 'alertscale.yml'),
+    dir,
+    ports,
+    tokenFile,
+    pm2Bin,
+    pm2Home: pm2Env.PM2_HOME,
+    gunicornPidfile: webPidfile(dir),
+    pools: opts.pools,
+    withoutPools: opts.web === false ? ['web'] : [],
   });
   const urls = {
     redis: `redis://${loop(ports.redis)}/0`,
@@ -84,7 +91,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     say(`redis-server on ${loop(ports.redis)}`);
     await supervisor.start({
       name: 'redis',
-      argv: ['redis-server', '--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', join(dir, 'redis')],
+      argv: [
+        'redis-server',
+        '--port',
+        String(ports.redis),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        join(dir, 'redis'),
+      ],
       ready: () => redisAnswers(ports.redis),
     });
     say('demo pool under pm2 (1 worker)');
@@ -121,8 +140,11 @@ async function startAlertmanager(supervisor: Supervisor, dir: string, ports: Sta
   await supervisor.start({
     name: 'alertmanager',
     argv: [
-      'prometheus-alertmanager', `--config.file=${file}`, `--storage.path=${join(dir, 'alertmanager')}`,
-      `--web.listen-address=${loop(ports.alertmanager)}`, `--web.external-url=${urls.alertmanager}`,
+      'prometheus-alertmanager',
+      `--config.file=${file}`,
+      `--storage.path=${join(dir, 'alertmanager')}`,
+      `--web.listen-address=${loop(ports.alertmanager)}`,
+      `--web.external-url=${urls.alertmanager}`,
       // Alertmanager clusters on 0.0.0.0:9094 by default; the stack runs a single node.
       '--cluster.listen-address=',
     ],
@@ -130,19 +152,35 @@ async function startAlertmanager(supervisor: Supervisor, dir: string, ports: Sta
   });
 }
 
-async function startPrometheus(supervisor: Supervisor, dir: string, ports: StackPorts, ruleFiles: readonly string[] | undefined, web: boolean) {
+async function startPrometheus(
+  supervisor: Supervisor,
+  dir: string,
+  ports: StackPorts,
+  ruleFiles: readonly string[] | undefined,
+  web: boolean,
+) {
   const file = join(dir, 'prometheus.yml');
-  writeFileSync(file, renderDemoPrometheus({
-    prometheus: loop(ports.prometheus), exporter: loop(ports.exporter), receiver: loop(ports.receiver), alertmanagers: [loop(ports.alertmanager)],
-    ...(web ? { web: loop(ports.webMetrics) } : {}),
-    ...(ruleFiles ? { ruleFiles } : {}),
-  }));
+  writeFileSync(
+    file,
+    renderDemoPrometheus({
+      prometheus: loop(ports.prometheus),
+      exporter: loop(ports.exporter),
+      receiver: loop(ports.receiver),
+      alertmanagers: [loop(ports.alertmanager)],
+      ...(web ? { web: loop(ports.webMetrics) } : {}),
+      ...(ruleFiles ? { ruleFiles } : {}),
+    }),
+  );
   await supervisor.start({
     name: 'prometheus',
     argv: [
-      'prometheus', `--config.file=${file}`, `--storage.tsdb.path=${join(dir, 'prometheus')}`,
-      `--web.listen-address=${loop(ports.prometheus)}`, `--web.external-url=http://${loop(ports.prometheus)}`,
-      '--web.enable-lifecycle', ...DEMO_PROMETHEUS_FLAGS,
+      'prometheus',
+      `--config.file=${file}`,
+      `--storage.tsdb.path=${join(dir, 'prometheus')}`,
+      `--web.listen-address=${loop(ports.prometheus)}`,
+      `--web.external-url=http://${loop(ports.prometheus)}`,
+      '--web.enable-lifecycle',
+      ...DEMO_PROMETHEUS_FLAGS,
     ],
     ready: httpReady(`http://${loop(ports.prometheus)}/-/ready`),
   });

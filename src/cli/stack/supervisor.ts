@@ -39,7 +39,9 @@ export function createSupervisor(logDir: string) {
       child.once('error', () => resolve(null));
     });
     running.push({ spec, child, exited });
-    const spawnError = new Promise<never>((_, reject) => child.once('error', (err) => reject(new Error(`${spec.name}: cannot start ${bin}: ${err.message}`))));
+    const spawnError = new Promise<never>((_, reject) =>
+      child.once('error', (err) => reject(new Error(`${spec.name}: cannot start ${bin}: ${err.message}`))),
+    );
     await Promise.race([waitReady(spec, exited, logDir), spawnError]);
   }
 

@@ -15,7 +15,8 @@ export function healthRoutes({ redis, metrics: { registry } }: Pick<Deps, 'redis
         throw new HttpError(503, 'not_ready', `Redis is unreachable: ${(err as Error).message}`);
       }
       // During a failover the connection may still be on the demoted master: writable Redis only.
-      if (!Array.isArray(role) || role[0] !== 'master') throw new HttpError(503, 'not_ready', 'Redis answers but is not a master (a failover is under way)');
+      if (!Array.isArray(role) || role[0] !== 'master')
+        throw new HttpError(503, 'not_ready', 'Redis answers but is not a master (a failover is under way)');
       return c.json({ status: 'ready' });
     })
     .get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType }));
