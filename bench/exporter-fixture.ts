@@ -77,7 +77,8 @@ export function writeConfig(dir: string, redisUrl: string, tag: string): string 
   lines.push('queues:');
   for (let i = 0; i < QUEUES; i++) {
     const kind = kindOf(i);
-    const where = kind === 'list' ? `key: 'bench:list:${i}'` : kind === 'stream' ? `key: 'bench:stream:${i}', group: workers` : `name: bench-${i}`;
+    const where =
+      kind === 'list' ? `key: 'bench:list:${i}'` : kind === 'stream' ? `key: 'bench:stream:${i}', group: workers` : `name: bench-${i}`;
     lines.push(`  q${i}: { kind: ${kind}, ${where}, pool: p${i % POOLS} }`);
   }
   const file = join(dir, 'alertscale.yml');

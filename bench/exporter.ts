@@ -73,13 +73,25 @@ try {
   const config = writeConfig(dir, redis.url, tag);
 
   const ourPort = await freePort();
-  const ours = spawn(process.execPath, [join(import.meta.dirname, '../bin/alertscale.js'), 'exporter', '--config', config, '--listen', `127.0.0.1:${ourPort}`], { stdio: 'ignore' });
+  const ours = spawn(
+    process.execPath,
+    [join(import.meta.dirname, '../bin/alertscale.js'), 'exporter', '--config', config, '--listen', `127.0.0.1:${ourPort}`],
+    { stdio: 'ignore' },
+  );
   const nePort = await freePort();
   const ne = spawn('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${nePort}`], { stdio: 'ignore' });
   children.push(ours, ne);
   const mk = (name: string, port: number, pid: number): Target => ({
-    name, url: `http://127.0.0.1:${port}/metrics`, pid, agent: new Agent({ keepAlive: true, maxSockets: 1 }),
-    latenciesMs: [], readMs: [], cpuTicks: 0, redisTicks: 0, bytes: 0, series: 0,
+    name,
+    url: `http://127.0.0.1:${port}/metrics`,
+    pid,
+    agent: new Agent({ keepAlive: true, maxSockets: 1 }),
+    latenciesMs: [],
+    readMs: [],
+    cpuTicks: 0,
+    redisTicks: 0,
+    bytes: 0,
+    series: 0,
   });
   const targets = [mk('alertscale exporter', ourPort, ours.pid!), mk('prometheus-node-exporter', nePort, ne.pid!)];
   for (const t of targets) await waitFor(t.name, async () => (await fetch(t.url)).ok, 30_000, 100);
@@ -89,9 +101,12 @@ try {
     const body = await scrape(t);
     t.bytes = body.length;
     t.series = body.split('\n').filter((l) => l && !l.startsWith('#')).length;
-    if (t === targets[0] && !/alertscale_exporter_source_up\{source="queue:q49"\} 1/.test(body)) throw new Error('exporter sources not all up');
+    if (t === targets[0] && !/alertscale_exporter_source_up\{source="queue:q49"\} 1/.test(body))
+      throw new Error('exporter sources not all up');
   }
-  const redisPid = Number(execFileSync('redis-cli', ['-p', String(redis.port), 'info', 'server'], { encoding: 'utf8' }).match(/process_id:(\d+)/)![1]);
+  const redisPid = Number(
+    execFileSync('redis-cli', ['-p', String(redis.port), 'info', 'server'], { encoding: 'utf8' }).match(/process_id:(\d+)/)![1],
+  );
   const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
   for (let done = 0; done < SCRAPES; done += BLOCK) {
@@ -120,14 +135,16 @@ try {
   const [a, b] = rows as [(typeof rows)[0], (typeof rows)[0]];
   const version = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' }).split('\n')[0]!.trim();
   const out = [
-    `machine: ${machine()}; ` +
-      `${version('prometheus-node-exporter', ['--version'])}, ${version('redis-server', ['--version'])}`,
+    `machine: ${machine()}; ` + `${version('prometheus-node-exporter', ['--version'])}, ${version('redis-server', ['--version'])}`,
     `load average before/after: ${loadBefore} / ${loadAfter}`,
     `config: ${POOLS} pools (2 processes, 4 heartbeats each), ${QUEUES} queues (17 list, 17 stream, 16 bullmq); ${SCRAPES} scrapes per target in blocks of ${BLOCK}`,
     '',
     '| target | series | body bytes | p50 ms | p99 ms | CPU ms/scrape | redis-server CPU ms/scrape |',
     '|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.t.name} | ${r.t.series} | ${r.t.bytes} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuMs.toFixed(2)} | ${r.redisMs.toFixed(2)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.t.name} | ${r.t.series} | ${r.t.bytes} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuMs.toFixed(2)} | ${r.redisMs.toFixed(2)} |`,
+    ),
     '',
     `alertscale's own source reads (scrape_duration gauge): p50 ${median(a.t.readMs).toFixed(2)} ms, p99 ${quantile(a.t.readMs, 0.99).toFixed(2)} ms`,
     `ratios alertscale / node_exporter: p50 ${(a.p50 / b.p50).toFixed(2)}, p99 ${(a.p99 / b.p99).toFixed(2)}, CPU per scrape ${(a.cpuMs / b.cpuMs).toFixed(2)} ` +

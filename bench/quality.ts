@@ -45,7 +45,17 @@ function parse() {
   let args;
   try {
     args = parseArgs({
-      options: { runs: { type: 'string' }, 'with-web': { type: 'boolean' }, trace: { type: 'string', multiple: true }, policies: { type: 'string' }, json: { type: 'string' }, quick: { type: 'boolean' }, 'no-write': { type: 'boolean' }, 'from-json': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        runs: { type: 'string' },
+        'with-web': { type: 'boolean' },
+        trace: { type: 'string', multiple: true },
+        policies: { type: 'string' },
+        json: { type: 'string' },
+        quick: { type: 'boolean' },
+        'no-write': { type: 'boolean' },
+        'from-json': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }).values;
   } catch (err) {
@@ -70,7 +80,16 @@ function parse() {
     if (err instanceof TraceError) usage(err.message);
     throw err;
   }
-  return { policies, traces, runs, web: Boolean(args['with-web']), json: args.json, write: !args['no-write'], quick: Boolean(args.quick), fromJsonFile: args['from-json'] };
+  return {
+    policies,
+    traces,
+    runs,
+    web: Boolean(args['with-web']),
+    json: args.json,
+    write: !args['no-write'],
+    quick: Boolean(args.quick),
+    fromJsonFile: args['from-json'],
+  };
 }
 
 /** Charts, the RESULTS.md section and --json, from a run or from a --json file read back. */
@@ -108,8 +127,17 @@ const loadStart = load();
 const wallStart = Date.now();
 const results: TraceResult[] = [];
 const metaNow = (): RunMeta => ({
-  command, date: new Date(wallStart).toISOString().slice(0, 16), wallS: (Date.now() - wallStart) / 1000, machine: machine(), loadStart, loadEnd: load(),
-  sloS: SLO_S, tailS: TAIL_S, runs, web, policies: policies.map(describePolicy),
+  command,
+  date: new Date(wallStart).toISOString().slice(0, 16),
+  wallS: (Date.now() - wallStart) / 1000,
+  machine: machine(),
+  loadStart,
+  loadEnd: load(),
+  sloS: SLO_S,
+  tailS: TAIL_S,
+  runs,
+  web,
+  policies: policies.map(describePolicy),
 });
 /**
  * One repetition: the policies side by side (jobs sleep), each on its own stack, starts staggered so
@@ -135,14 +163,18 @@ const bounds = poolBounds(policies.find((p) => p.id === 'shipped') ?? policies[0
 for (const trace of traces) {
   const reps: PolicyRun[][] = [];
   for (let k = 1; k <= runs; k++) {
-    log(`${trace.name} (run ${k}/${runs}, load ${load()}): ${trace.jobs.length} jobs; policies ${policies.map((p) => p.id).join(', ')} side by side`);
+    log(
+      `${trace.name} (run ${k}/${runs}, load ${load()}): ${trace.jobs.length} jobs; policies ${policies.map((p) => p.id).join(', ')} side by side`,
+    );
     reps.push(await repetition(trace));
   }
   const windowS = commonWindowS(reps.flat());
   const r = combineRepetitions(reps.map((rep) => traceResult(trace, rep, bounds, SLO_S, windowS)));
   results.push(r);
   for (const p of r.policies) {
-    log(`${trace.name}/${p.policy}: cost ${p.costS.toFixed(0)} worker-s (oracle ${r.oracle.costS.toFixed(0)}), wait p95 ${p.wait.p95.toFixed(2)} s, done ${p.done}, lost ${p.lost}, twice ${p.runTwice}, interrupted ${p.interrupted}, ${p.scaleActions} scale actions (medians of ${runs})`);
+    log(
+      `${trace.name}/${p.policy}: cost ${p.costS.toFixed(0)} worker-s (oracle ${r.oracle.costS.toFixed(0)}), wait p95 ${p.wait.p95.toFixed(2)} s, done ${p.done}, lost ${p.lost}, twice ${p.runTwice}, interrupted ${p.interrupted}, ${p.scaleActions} scale actions (medians of ${runs})`,
+    );
   }
   // A trace done is kept even if a later one fails.
   if (json) writeFileSync(json, toJson(metaNow(), results, DT));

@@ -92,10 +92,15 @@ async function promGet(stack: Stack, path: string): Promise<any> {
 
 /** Targets up, the demo queue series scraped, and the demo rule group evaluated at least twice. */
 async function warmUp(stack: Stack, call: ReturnType<typeof api>): Promise<void> {
-  await waitFor('Prometheus to scrape the demo queue series', async () => {
-    const data = await promGet(stack, `/api/v1/query?query=${encodeURIComponent('alertscale_queue_length{pool="demo"}')}`);
-    return data.result.length > 0;
-  }, 30_000, 200);
+  await waitFor(
+    'Prometheus to scrape the demo queue series',
+    async () => {
+      const data = await promGet(stack, `/api/v1/query?query=${encodeURIComponent('alertscale_queue_length{pool="demo"}')}`);
+      return data.result.length > 0;
+    },
+    30_000,
+    200,
+  );
   const evaluations = async () => {
     const data = await promGet(stack, '/api/v1/rules?type=alert');
     const group = data.groups.find((g: any) => g.name === 'alertscale-demo');
@@ -136,12 +141,17 @@ async function oneRun(n: number): Promise<Run> {
     const t0 = Date.now();
 
     let entry: any;
-    await waitFor('the first scale-up to be executed', async () => {
-      const { body } = await call('/v1/audit?pool=demo&outcome=scaled&limit=10');
-      // Newest first: the last `up` entry is the first scale-up; wait until its command has ended.
-      entry = body.entries.findLast((e: any) => e.scale === 'up');
-      return entry?.status === 'done';
-    }, 30_000, 100);
+    await waitFor(
+      'the first scale-up to be executed',
+      async () => {
+        const { body } = await call('/v1/audit?pool=demo&outcome=scaled&limit=10');
+        // Newest first: the last `up` entry is the first scale-up; wait until its command has ended.
+        entry = body.entries.findLast((e: any) => e.scale === 'up');
+        return entry?.status === 'done';
+      },
+      30_000,
+      100,
+    );
     const decisionAt = Date.parse(entry.time);
     const firing = entry.alerts.find((a: any) => a.alertname === ALERT);
     if (!firing) throw new Error(`run ${n}: the first scale-up came from ${JSON.stringify(entry.alerts)}, not ${ALERT}`);
@@ -182,7 +192,10 @@ const hop = (a: number | null, b: number | null) => (a === null || b === null ? 
 
 /** First line of a tool's --version, read at run time. */
 function versionOf(cmd: string, args: string[]): string {
-  return execFileSync(cmd, args, { encoding: 'utf8' }).split('\n')[0]!.replace(/ \(.*| sha=.*/, '').trim();
+  return execFileSync(cmd, args, { encoding: 'utf8' })
+    .split('\n')[0]!
+    .replace(/ \(.*| sha=.*/, '')
+    .trim();
 }
 
 function report(runs: Run[], wallMs: number): string {
@@ -229,15 +242,18 @@ function report(runs: Run[], wallMs: number): string {
       `receiver to decision ${hopMedian((r) => (r.webhook === null ? null : r.decision - r.webhook))}, pm2 scale ${hopMedian((r) => r.commandMs)}.`,
     '',
     'Sources: scraped = first TSDB sample > 10 of `alertscale_queue_length{pool="demo"}` (scrape timestamp); active = `activeAt` from `GET /api/v1/alerts`;',
-    'fired = the alert `startsAt` in the audit entry; webhook = the receiver\'s request log line (`time − ms`); decision/executed = the first `scaled` up entry of `GET /v1/audit` (`time`, `time + durationMs`).',
+    "fired = the alert `startsAt` in the audit entry; webhook = the receiver's request log line (`time − ms`); decision/executed = the first `scaled` up entry of `GET /v1/audit` (`time`, `time + durationMs`).",
   ].join('\n');
 }
 
-
 const wallStart = Date.now();
-const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadAtStart = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
 const runs: Run[] = [];
-log(`floor ${FLOOR_MS} ms (scrape ${FLOOR.scrape} + evaluation ${FLOOR.evaluation} + for ${FLOOR.for} + group_wait ${FLOOR.groupWait}); goal median ≤ ${GOAL_MS} ms`);
+log(
+  `floor ${FLOOR_MS} ms (scrape ${FLOOR.scrape} + evaluation ${FLOOR.evaluation} + for ${FLOOR.for} + group_wait ${FLOOR.groupWait}); goal median ≤ ${GOAL_MS} ms`,
+);
 for (let n = 1; n <= RUNS; n++) {
   const r = await oneRun(n);
   runs.push(r);

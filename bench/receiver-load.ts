@@ -66,7 +66,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
           {
             setupRequest: (req) => ({ ...req, body: opts.nextBody() }),
             onResponse: (status, body) => {
-              const key = status === 200 ? `200 ${/"outcome":"(\w+)"/.exec(body)?.[1] ?? 'ok'}` : `${status} ${/"code":"(\w+)"/.exec(body)?.[1] ?? '?'}`;
+              const key =
+                status === 200
+                  ? `200 ${/"outcome":"(\w+)"/.exec(body)?.[1] ?? 'ok'}`
+                  : `${status} ${/"code":"(\w+)"/.exec(body)?.[1] ?? '?'}`;
               answers[key] = (answers[key] ?? 0) + 1;
               if (status < 200 || status > 299) non2xx++;
               opts.onAnswer?.(status, body);

@@ -40,10 +40,15 @@ function served(name: string, child: ChildProcess, port: number): Served {
 }
 
 async function untilHealthy(name: string, url: string, child: ChildProcess): Promise<void> {
-  await waitFor(`${name} at ${url}`, async () => {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    return (await fetch(url)).status < 500;
-  }, 30_000, 100);
+  await waitFor(
+    `${name} at ${url}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+      return (await fetch(url)).status < 500;
+    },
+    30_000,
+    100,
+  );
 }
 
 /** A floor server: `bench/floor-server.ts` (node:http) or `bench/floor-hono.ts` (Hono). */
@@ -71,11 +76,15 @@ export interface ReceiverProcessOptions {
 export async function startReceiverProcess(opts: ReceiverProcessOptions): Promise<Served> {
   const port = await freePort();
   const prof = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
-  const child = spawn(process.execPath, [...prof, ...(opts.entry ?? ['./bin/alertscale.js']), 'receiver', '--config', opts.configFile, '--listen', `127.0.0.1:${port}`], {
-    cwd: ROOT,
-    env: { ...process.env, [opts.tokenEnv]: opts.token },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...prof, ...(opts.entry ?? ['./bin/alertscale.js']), 'receiver', '--config', opts.configFile, '--listen', `127.0.0.1:${port}`],
+    {
+      cwd: ROOT,
+      env: { ...process.env, [opts.tokenEnv]: opts.token },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const s = served('receiver', child, port);
   await untilHealthy('receiver', `${s.url}/readyz`, child);
   return s;
@@ -86,7 +95,11 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }
 /** CPU seconds a process has used (all threads), plus those of its reaped children (the `true` runs). */
 export function cpuSeconds(pid: number): { own: number; sys: number; children: number } {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { own: (Number(f[11]) + Number(f[12])) / CLK_TCK, sys: Number(f[12]) / CLK_TCK, children: (Number(f[13]) + Number(f[14])) / CLK_TCK };
+  return {
+    own: (Number(f[11]) + Number(f[12])) / CLK_TCK,
+    sys: Number(f[12]) / CLK_TCK,
+    children: (Number(f[13]) + Number(f[14])) / CLK_TCK,
+  };
 }
 
 /** The pid of the redis-server serving `port` (its process title is `redis-server 127.0.0.1:PORT`). */

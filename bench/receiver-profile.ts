@@ -95,7 +95,14 @@ export function summariseProfile(file: string, top = 12, window?: { fromUs: numb
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: us / 1000, percent: (100 * us) / busyUs }));
-  return { windowed, busyMs: busyUs / 1000, idleMs: idleUs / 1000, selfByOwner: shares(self), causedBy: shares(caused), topFunctions: shares(fns) };
+  return {
+    windowed,
+    busyMs: busyUs / 1000,
+    idleMs: idleUs / 1000,
+    selfByOwner: shares(self),
+    causedBy: shares(caused),
+    topFunctions: shares(fns),
+  };
 }
 
 export function profileMarkdown(title: string, s: ProfileSummary, requests: number): string {

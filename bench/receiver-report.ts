@@ -118,4 +118,3 @@ export function costTable(rows: Row[], floorTarget: string, baselines: readonly 
   }
   return lines.join('\n');
 }
-

@@ -29,7 +29,17 @@ import { cpuSeconds, parseCommandStats, redisPid, startFloor, startReceiverProce
 import { profileMarkdown, summariseProfile, type ProfileSummary } from './receiver-profile.js';
 import { costTable, ms, resultsTable, SECTION, toRow, type Cell, type Measured } from './receiver-report.js';
 import { machine, writeSection } from './results-file.js';
-import { coolSetupBodies, hotPoolBodies, noSpawnBodies, receiverConfigYaml, SPIN_POOLS, spawnBodies, spinPool, STILL_POOLS, COOL_POOLS } from './receiver-world.js';
+import {
+  coolSetupBodies,
+  hotPoolBodies,
+  noSpawnBodies,
+  receiverConfigYaml,
+  SPIN_POOLS,
+  spawnBodies,
+  spinPool,
+  STILL_POOLS,
+  COOL_POOLS,
+} from './receiver-world.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -70,17 +80,26 @@ async function main() {
     log(`floor ${floor.url} (pid ${floor.pid}), receiver ${receiver.url} (pid ${receiver.pid}), redis ${redis.url}`);
 
     // Every request of a run must be decided (and its command finished) before the next run starts.
-    const idle = () => waitFor('running scale commands to finish', async () => (await client.keys('bench:lock:*')).length === 0, 30_000, 20);
+    const idle = () =>
+      waitFor('running scale commands to finish', async () => (await client.keys('bench:lock:*')).length === 0, 30_000, 20);
     for (const body of coolSetupBodies()) await post(receiver.url, body);
     await idle();
 
     const trueTimes = await measureTrue();
-    log(`true via execa: p50 ${trueTimes.execa.p50.toFixed(2)} ms, p99 ${trueTimes.execa.p99.toFixed(2)} ms; via runArgv p50 ${trueTimes.runArgv.p50.toFixed(2)} ms, p99 ${trueTimes.runArgv.p99.toFixed(2)} ms`);
+    log(
+      `true via execa: p50 ${trueTimes.execa.p50.toFixed(2)} ms, p99 ${trueTimes.execa.p99.toFixed(2)} ms; via runArgv p50 ${trueTimes.runArgv.p50.toFixed(2)} ms, p99 ${trueTimes.runArgv.p99.toFixed(2)} ms`,
+    );
 
     const noSpawn = noSpawnBodies();
     const hot = hotPoolBodies();
     const spawn = spawnBodies();
-    const targets: { name: string; url: () => string; nextBody: () => string; onAnswer?: (status: number, body: string) => void; only?: number[] }[] = [
+    const targets: {
+      name: string;
+      url: () => string;
+      nextBody: () => string;
+      onAnswer?: (status: number, body: string) => void;
+      only?: number[];
+    }[] = [
       { name: FLOOR, url: () => floor.url, nextBody: noSpawn, onAnswer: undefined },
       { name: HONO, url: () => honoFloor.url, nextBody: noSpawn, onAnswer: undefined },
       // Diagnostic, one concurrency: what hono/body-limit alone adds on @hono/node-server.
@@ -137,7 +156,9 @@ async function main() {
           if (t.only && !t.only.includes(connections)) continue;
           const result = await measure(t, connections, SECONDS);
           cells.find((c) => c.target === t.name && c.connections === connections)!.runs.push(result);
-          log(`run ${run} c=${connections} ${t.name}: ${Math.round(result.rps)} req/s p50 ${result.p50.toFixed(2)} p99 ${result.p99.toFixed(2)} non-2xx ${result.non2xx} ${JSON.stringify(result.answers)}`);
+          log(
+            `run ${run} c=${connections} ${t.name}: ${Math.round(result.rps)} req/s p50 ${result.p50.toFixed(2)} p99 ${result.p99.toFixed(2)} non-2xx ${result.non2xx} ${JSON.stringify(result.answers)}`,
+          );
         }
       }
     }
@@ -165,7 +186,11 @@ async function main() {
         target: t.name,
         summary,
         served: result.cost.served,
-        markdown: profileMarkdown(`${t.name}, c=10, ${PROFILE_SECONDS} s (${Math.round(result.rps)} req/s under the profiler)`, summary, result.cost.served),
+        markdown: profileMarkdown(
+          `${t.name}, c=10, ${PROFILE_SECONDS} s (${Math.round(result.rps)} req/s under the profiler)`,
+          summary,
+          result.cost.served,
+        ),
       });
       receiver = await startReceiverProcess({ configFile, tokenEnv: TOKEN_ENV, token: TOKEN });
       procs.push(receiver);
@@ -190,7 +215,11 @@ async function main() {
 }
 
 async function post(url: string, body: string): Promise<void> {
-  const res = await fetch(`${url}/v1/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body });
+  const res = await fetch(`${url}/v1/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body,
+  });
   if (res.status !== 200) throw new Error(`setup webhook answered ${res.status}: ${await res.text()}`);
 }
 

@@ -67,7 +67,10 @@ function ruleFile(): string {
 }
 
 function configFile(deadAlertmanager: number): string {
-  const pools = POOLS.map((p) => `  ${p}:\n    min: 1\n    max: 8\n    maxStep: 4\n    cooldown: { up: 1m, down: 5m }\n    executor: { kind: command, scale: ["true", "{replicas}"] }\n`);
+  const pools = POOLS.map(
+    (p) =>
+      `  ${p}:\n    min: 1\n    max: 8\n    maxStep: 4\n    cooldown: { up: 1m, down: 5m }\n    executor: { kind: command, scale: ["true", "{replicas}"] }\n`,
+  );
   return `alertmanager: { url: "http://127.0.0.1:${deadAlertmanager}" }\npools:\n${pools.join('')}`;
 }
 
@@ -81,7 +84,9 @@ try {
   const om = openMetrics();
   writeFileSync(join(dir, 'day.om'), om);
   const backfillStart = Date.now();
-  const made = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'day.om'), join(dir, 'data')], { encoding: 'utf8' });
+  const made = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'day.om'), join(dir, 'data')], {
+    encoding: 'utf8',
+  });
   if (made.status !== 0) throw new Error(`promtool backfill failed: ${made.stderr}`);
   const backfillMs = Date.now() - backfillStart;
   writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  evaluation_interval: 1m\n');
@@ -90,12 +95,36 @@ try {
   writeFileSync(config, configFile(await freePort()));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=15d'], { stdio: 'ignore' });
+  prometheus = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=15d',
+    ],
+    { stdio: 'ignore' },
+  );
   await waitFor('Prometheus ready', async () => (await fetch(`${url}/-/ready`)).ok, 60_000, 100);
   const samples = om.split('\n').filter((l) => l && !l.startsWith('#')).length;
-  log(`backfilled ${samples} samples (${POOLS.length} pools × 5 series × ${HOURS * 60 + 5} minutes) in ${backfillMs} ms; Prometheus at ${url}`);
+  log(
+    `backfilled ${samples} samples (${POOLS.length} pools × 5 series × ${HOURS * 60 + 5} minutes) in ${backfillMs} ms; Prometheus at ${url}`,
+  );
 
-  const args = ['replay', '--config', config, '--prometheus', url, '--rules', join(dir, 'rules.yml'), '--alertmanager-config', join(ROOT, 'alertmanager/alertmanager.yml'), '--from', `${HOURS}h`, '--json'];
+  const args = [
+    'replay',
+    '--config',
+    config,
+    '--prometheus',
+    url,
+    '--rules',
+    join(dir, 'rules.yml'),
+    '--alertmanager-config',
+    join(ROOT, 'alertmanager/alertmanager.yml'),
+    '--from',
+    `${HOURS}h`,
+    '--json',
+  ];
   const cli = () => {
     const started = performance.now();
     const run = spawnSync('node', [join(ROOT, 'bin/alertscale.js'), ...args], { encoding: 'utf8', cwd: ROOT, maxBuffer: 64 * 2 ** 20 });
@@ -114,7 +143,17 @@ try {
   const inProcess = async () => {
     const started = performance.now();
     const at = Date.now();
-    await runReplay({ config: loaded, configFile: config, pools: [], from: at - HOURS * 60 * MIN, to: at, now: at, prometheusUrl: url, ruleFiles: [join(dir, 'rules.yml')], alertmanagerConfig: join(ROOT, 'alertmanager/alertmanager.yml') });
+    await runReplay({
+      config: loaded,
+      configFile: config,
+      pools: [],
+      from: at - HOURS * 60 * MIN,
+      to: at,
+      now: at,
+      prometheusUrl: url,
+      ruleFiles: [join(dir, 'rules.yml')],
+      alertmanagerConfig: join(ROOT, 'alertmanager/alertmanager.yml'),
+    });
     return performance.now() - started;
   };
   // The baseline: only the rules' query_range calls, concurrently and at the same steps as replay.
@@ -122,12 +161,14 @@ try {
   const floor = async () => {
     const end = Math.floor(Date.now() / MIN) * MIN;
     const started = performance.now();
-    await Promise.all(exprs.map(async (expr) => {
-      const q = new URLSearchParams({ query: expr, start: String((end - HOURS * 60 * MIN) / 1000), end: String(end / 1000), step: '60' });
-      const res = await fetch(`${url}/api/v1/query_range?${q}`);
-      if (!res.ok) throw new Error(`query_range ${res.status}: ${await res.text()}`);
-      await res.json();
-    }));
+    await Promise.all(
+      exprs.map(async (expr) => {
+        const q = new URLSearchParams({ query: expr, start: String((end - HOURS * 60 * MIN) / 1000), end: String(end / 1000), step: '60' });
+        const res = await fetch(`${url}/api/v1/query_range?${q}`);
+        if (!res.ok) throw new Error(`query_range ${res.status}: ${await res.text()}`);
+        await res.json();
+      }),
+    );
     return performance.now() - started;
   };
 

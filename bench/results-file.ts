@@ -28,6 +28,8 @@ export function writeSection(file: string, heading: string, body: string): void 
 export function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
-  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   return `${availableParallelism()} × ${cpu}, ${gib(totalmem())} GiB memory (${gib(freemem())} GiB free), Linux ${release()}, Node ${process.version}; load average ${load}`;
 }

@@ -6,9 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 npx tsc --noEmit
-# Biome's lint rules (biome.jsonc). Its format check joins when the codebase has been formatted
-# once (`npm run format`, a commit of its own): then this line becomes `npm run lint` (biome ci).
-npx biome lint .
+# Biome (biome.jsonc): format and lint; `npm run format` fixes what it can.
+npm run lint
 # Every vitest run first builds dist/ (test/helpers/build.ts, its global setup): the tests that run
 # bin/alertscale.js or the pm2 demo worker run the compiled JavaScript, never a stale one.
 npx vitest run test/unit

@@ -15,7 +15,9 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Step-line path of a curve in chart coordinates. */
 function path(c: Curve, x: (t: number) => number, y: (v: number) => number): string {
-  return c.values.map((v, k) => `${k === 0 ? 'M' : 'H'}${x(k * c.dt).toFixed(1)}${k === 0 ? ` ${y(v).toFixed(1)}` : ` V${y(v).toFixed(1)}`}`).join(' ');
+  return c.values
+    .map((v, k) => `${k === 0 ? 'M' : 'H'}${x(k * c.dt).toFixed(1)}${k === 0 ? ` ${y(v).toFixed(1)}` : ` V${y(v).toFixed(1)}`}`)
+    .join(' ');
 }
 
 /**
@@ -53,16 +55,22 @@ export function renderChart(title: string, workers: Series[], queues: Series[]):
     out.push(`<text x="${x(t)}" y="${H - M.bottom + 16}" text-anchor="middle">${t}</text>`);
     out.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${botTop + botH}" y2="${botTop + botH + 4}" stroke="#999"/>`);
   }
-  out.push(`<text x="${M.left + plotW / 2}" y="${H - 12}" text-anchor="middle">seconds after the first possible arrival (compressed time)</text>`);
+  out.push(
+    `<text x="${M.left + plotW / 2}" y="${H - 12}" text-anchor="middle">seconds after the first possible arrival (compressed time)</text>`,
+  );
   const line = (s: Series, y: (v: number) => number) =>
-    out.push(`<path d="${path(s.curve, x, y)}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+    out.push(
+      `<path d="${path(s.curve, x, y)}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
+    );
   workers.forEach((s) => line(s, yW));
   queues.forEach((s) => line(s, yQ));
   const legend = (list: Series[], top: number, heading: string) => {
     out.push(`<text x="${W - M.right + 14}" y="${top + 12}" font-weight="bold">${esc(heading)}</text>`);
     list.forEach((s, i) => {
       const y = top + 30 + i * 20;
-      out.push(`<line x1="${W - M.right + 14}" x2="${W - M.right + 40}" y1="${y - 4}" y2="${y - 4}" stroke="${s.color}" stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+      out.push(
+        `<line x1="${W - M.right + 14}" x2="${W - M.right + 40}" y1="${y - 4}" y2="${y - 4}" stroke="${s.color}" stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
+      );
       out.push(`<text x="${W - M.right + 46}" y="${y}">${esc(s.label)}</text>`);
     });
   };

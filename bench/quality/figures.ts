@@ -64,7 +64,8 @@ export function wakeLatency(samples: readonly Sample[], jobs: readonly JobRecord
     const until = end < samples.length ? samples[end]!.at : Infinity;
     while (next < byArrival.length && byArrival[next]!.enqueuedAt < samples[i]!.at) next++;
     const first = byArrival[next];
-    if (first && first.enqueuedAt < until && first.startedAt !== undefined) worst = Math.max(worst ?? 0, (first.startedAt - first.enqueuedAt) / 1000);
+    if (first && first.enqueuedAt < until && first.startedAt !== undefined)
+      worst = Math.max(worst ?? 0, (first.startedAt - first.enqueuedAt) / 1000);
   }
   return worst;
 }
@@ -78,16 +79,33 @@ export function interruptedJobs(run: Pick<PolicyRun, 'jobs' | 'tally'>): number 
 
 export function referenceFigures(name: string, ref: Reference, demand: Curve, jobs: number, sloS: number): Figures {
   return {
-    policy: name, costS: ref.costS, wait: waitSummary(ref.waitsS, sloS), done: jobs, lost: 0, runTwice: 0, interrupted: 0, scaleActions: 0, elasticity: elasticity(demand, ref.supply),
-    idleCostS: idleCost(demand, ref.supply), wakeS: null,
+    policy: name,
+    costS: ref.costS,
+    wait: waitSummary(ref.waitsS, sloS),
+    done: jobs,
+    lost: 0,
+    runTwice: 0,
+    interrupted: 0,
+    scaleActions: 0,
+    elasticity: elasticity(demand, ref.supply),
+    idleCostS: idleCost(demand, ref.supply),
+    wakeS: null,
   };
 }
 
 /** A policy run's figures, over the window [t0, t0 + windowS] (the trace's common window). */
 export function policyFigures(run: PolicyRun, demand: Curve, sloS: number, windowS = run.windowS): PolicyResult {
   const rel = run.samples.map((s) => ({ t: (s.at - run.t0) / 1000, workers: s.workers, queue: s.queue }));
-  const supply = sampledCurve(rel.map((s) => ({ t: s.t, v: s.workers })), windowS, DT);
-  const queue = sampledCurve(rel.map((s) => ({ t: s.t, v: s.queue })), windowS, DT);
+  const supply = sampledCurve(
+    rel.map((s) => ({ t: s.t, v: s.workers })),
+    windowS,
+    DT,
+  );
+  const queue = sampledCurve(
+    rel.map((s) => ({ t: s.t, v: s.queue })),
+    windowS,
+    DT,
+  );
   const waits = run.jobs.filter((j) => j.startedAt !== undefined).map((j) => (j.startedAt! - j.enqueuedAt) / 1000);
   return {
     policy: run.policy,
@@ -130,7 +148,13 @@ export function commonWindowS(runs: readonly PolicyRun[]): number {
 }
 
 /** One repetition of a trace; `windowS` shared by all repetitions (commonWindowS over every run). */
-export function traceResult(trace: Trace, runs: PolicyRun[], bounds: { min: number; max: number }, sloS: number, windowS = commonWindowS(runs)): TraceResult {
+export function traceResult(
+  trace: Trace,
+  runs: PolicyRun[],
+  bounds: { min: number; max: number },
+  sloS: number,
+  windowS = commonWindowS(runs),
+): TraceResult {
   const demand = demandCurve(trace.jobs, windowS, DT);
   const o = oracle(trace.jobs, bounds, windowS, DT);
   const f = fixedAtMax(trace.jobs, bounds.max, windowS, DT);

@@ -7,13 +7,20 @@ import type { Figures, TraceResult } from './figures.js';
 const seconds = (d: string) => (parsePrometheusDuration(d) ?? Number.NaN) / 1000;
 /** The demo's reaction floor: scrape + evaluation + the up rule's `for:` + Alertmanager group_wait (as bench/reaction.ts). */
 export const REACTION_FLOOR_S =
-  seconds(DEMO_TIMINGS.scrapeInterval) + seconds(DEMO_TIMINGS.evaluationInterval) + seconds(DEMO_TIMINGS.scaleUpFor) + seconds(DEMO_ALERTMANAGER_TIMINGS.groupWait);
+  seconds(DEMO_TIMINGS.scrapeInterval) +
+  seconds(DEMO_TIMINGS.evaluationInterval) +
+  seconds(DEMO_TIMINGS.scaleUpFor) +
+  seconds(DEMO_ALERTMANAGER_TIMINGS.groupWait);
 
 /** Issue 10's goals, checked on one trace's figures. */
 export const GOALS = {
-  p95WaitS: 10, costVsOracle: 1.4, betterBy: 0.2, speedupVsHpa: 1.25,
+  p95WaitS: 10,
+  costVsOracle: 1.4,
+  betterBy: 0.2,
+  speedupVsHpa: 1.25,
   /** predictive vs reactive (shipped), on the ramp trace. */
-  predictiveP95: 0.7, predictiveCost: 1.1,
+  predictiveP95: 0.7,
+  predictiveCost: 1.1,
   /** scale to zero (policy `zero`), on the idle → burst trace: first job started ≤ 2 × the reaction floor. */
   wakeS: 2 * REACTION_FLOOR_S,
 } as const;
@@ -44,8 +51,16 @@ export function checkGoals(r: TraceResult, policy = 'shipped'): GoalCheck[] {
   if (!p) return [];
   const cost = p.costS / r.oracle.costS;
   const checks: GoalCheck[] = [
-    { goal: `p95 queue wait ≤ ${GOALS.p95WaitS} s`, met: p.wait.p95 <= GOALS.p95WaitS, detail: `${p.wait.p95.toFixed(2)} s${p.wait.p95 > GOALS.p95WaitS ? ` (${(p.wait.p95 - GOALS.p95WaitS).toFixed(2)} s over)` : ''}` },
-    { goal: `cost ≤ ${GOALS.costVsOracle} × oracle`, met: cost <= GOALS.costVsOracle, detail: `${x(cost)}${cost > GOALS.costVsOracle ? ` (${(((cost / GOALS.costVsOracle) - 1) * 100).toFixed(0)} % over)` : ''}` },
+    {
+      goal: `p95 queue wait ≤ ${GOALS.p95WaitS} s`,
+      met: p.wait.p95 <= GOALS.p95WaitS,
+      detail: `${p.wait.p95.toFixed(2)} s${p.wait.p95 > GOALS.p95WaitS ? ` (${(p.wait.p95 - GOALS.p95WaitS).toFixed(2)} s over)` : ''}`,
+    },
+    {
+      goal: `cost ≤ ${GOALS.costVsOracle} × oracle`,
+      met: cost <= GOALS.costVsOracle,
+      detail: `${x(cost)}${cost > GOALS.costVsOracle ? ` (${((cost / GOALS.costVsOracle - 1) * 100).toFixed(0)} % over)` : ''}`,
+    },
     { goal: '0 jobs lost, none run twice', met: p.lost === 0 && p.runTwice === 0, detail: `lost ${p.lost}, run twice ${p.runTwice}` },
   ];
   for (const id of ['seed-steps', 'hpa']) {

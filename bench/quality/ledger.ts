@@ -62,7 +62,11 @@ export function startLedger(deps: { redis: Redis; keys: DemoKeys; pm2Home: strin
   const poll = async () => {
     const at = Date.now();
     const processing = await processingLists(redis, keys);
-    const [queue, completions, ...held] = await Promise.all([redis.llen(keys.queue), redis.hkeys(keys.completions), ...processing.map((k) => redis.lrange(k, 0, -1))]);
+    const [queue, completions, ...held] = await Promise.all([
+      redis.llen(keys.queue),
+      redis.hkeys(keys.completions),
+      ...processing.map((k) => redis.lrange(k, 0, -1)),
+    ]);
     for (const raw of held.flat()) {
       const d = decodeJob(raw);
       const rec = d.ok ? jobs.get(d.job.id) : undefined;

@@ -14,7 +14,14 @@ export interface Policy {
   ruleFiles: readonly string[];
   /** Run only when `--policies` names it (a baseline of one question, not of the whole bench). */
   optIn?: true;
-  pool: { min?: number; max?: number; maxStep?: number; cooldown?: { up: string; down: string }; stepInterval?: string; victims?: 'idle-first' | 'executor' };
+  pool: {
+    min?: number;
+    max?: number;
+    maxStep?: number;
+    cooldown?: { up: string; down: string };
+    stepInterval?: string;
+    victims?: 'idle-first' | 'executor';
+  };
 }
 
 /** The demo pool's bounds in alertscale.yml (what `shipped` runs with). */
@@ -23,7 +30,8 @@ export const DEMO_POOL = { min: 1, max: 8 } as const;
 export const POLICIES: readonly Policy[] = [
   {
     id: 'shipped',
-    description: 'the demo\'s compressed rules as shipped (DEMO_RULE_FILES) with alertscale.yml\'s demo pool (maxStep 8, cooldown 2 s up / 5 s down)',
+    description:
+      "the demo's compressed rules as shipped (DEMO_RULE_FILES) with alertscale.yml's demo pool (maxStep 8, cooldown 2 s up / 5 s down)",
     ruleFiles: DEMO_RULE_FILES,
     pool: {},
   },

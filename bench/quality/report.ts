@@ -7,8 +7,8 @@ import type { Figures, TraceResult } from './figures.js';
 export const COMPRESSION = {
   factor: 30,
   text:
-    'every policy runs at the demo\'s timings, 30× faster than production: scrape and rule evaluation every 1 s (production 15 s–30 s), ' +
-    'the shipped scale-up `for:` 2 s (production 1 m), Alertmanager group_wait 0 s / group_interval 1 s; the baselines\' production ' +
+    "every policy runs at the demo's timings, 30× faster than production: scrape and rule evaluation every 1 s (production 15 s–30 s), " +
+    "the shipped scale-up `for:` 2 s (production 1 m), Alertmanager group_wait 0 s / group_interval 1 s; the baselines' production " +
     'durations are divided by 30 (seed-steps `for:` 3 m → 6 s, 15 m → 30 s; HPA stabilization 300 s → 10 s, rate-limit period 15 s → 0.5 s, rounded up to 1 s).',
 };
 
@@ -17,7 +17,10 @@ export function machine(): string {
   return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform} ${execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim()}`;
 }
 
-export const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+export const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
@@ -43,7 +46,9 @@ function speedups(r: TraceResult, baselines: string[]): string[] {
   for (const p of r.policies) {
     const cells = bases.map((b) => {
       const base = r.policies.find((x) => x.policy === b)!;
-      return p.policy === b ? '—' : `${ratio(p.costS, base.costS)} / ${ratio(p.wait.p95, base.wait.p95)} / ε ${elasticSpeedup(p.elasticity, base.elasticity).toFixed(2)}`;
+      return p.policy === b
+        ? '—'
+        : `${ratio(p.costS, base.costS)} / ${ratio(p.wait.p95, base.wait.p95)} / ε ${elasticSpeedup(p.elasticity, base.elasticity).toFixed(2)}`;
     });
     lines.push(`| ${p.policy} | ${cells.join(' | ')} |`);
   }
@@ -76,7 +81,10 @@ function spread(r: TraceResult): string[] {
     '',
     '| policy | cost (worker-s) | p95 wait (s) | first job after wake (s) |',
     '|---|---|---|---|',
-    ...r.policies.map((p) => `| ${p.policy} | ${list(p.perRun?.costS ?? [], (v) => v.toFixed(0))} | ${list(p.perRun?.p95 ?? [], (v) => v.toFixed(2))} | ${list(p.perRun?.wakeS ?? [], (v) => v.toFixed(2))} |`),
+    ...r.policies.map(
+      (p) =>
+        `| ${p.policy} | ${list(p.perRun?.costS ?? [], (v) => v.toFixed(0))} | ${list(p.perRun?.p95 ?? [], (v) => v.toFixed(2))} | ${list(p.perRun?.wakeS ?? [], (v) => v.toFixed(2))} |`,
+    ),
   ];
 }
 
@@ -84,13 +92,13 @@ export const FORMULAS = [
   'Formulas (grid Δt = 1 s over the window T = trace + tail; d = demand, s = supply = live worker processes):',
   '- d(t) = number of trace jobs with at ≤ t < at + duration (each job started on arrival);',
   '- cost = Σ s(t)·Δt (worker-seconds; s from the pm2 pid files of live worker processes, polled every 250 ms);',
-  '- queue wait = start − enqueue per job (start = first 250 ms poll that sees it in a worker\'s processing list), p50/p95/p99 nearest rank;',
+  "- queue wait = start − enqueue per job (start = first 250 ms poll that sees it in a worker's processing list), p50/p95/p99 nearest rank;",
   '- θU = 100/T · Σ max(d − s, 0)/max(d, 1)·Δt, θO = 100/T · Σ max(s − d, 0)/max(d, 1)·Δt (max(d,1): an idle worker while nothing is demanded counts 100 %);',
   '- τU = 100/T · Σ [s < d]·Δt, τO = 100/T · Σ [s > d]·Δt;',
   '- instability υ = 100/(T − Δt) · Σ min(1, |sgn Δs − sgn Δd|)·Δt; jitter = (adaptations of s − adaptations of d)/T, per minute;',
   '- elastic speedup ε(p vs b) = (θU_b/θU_p · θO_b/θO_p · τU_b/τU_p · τO_b/τO_p)^¼ (a metric 0 for both counts 1; 0 for p alone floored at 0.01 %);',
-  '- idle cost = Σ s(t)·Δt over the t where d was 0 for the last 20 s (IDLE_GRACE_S: the 10 s rate windows empty, the down rule\'s 5 s `for:` passes, workers stop); first job after wake = for each stretch of polls with no live worker, start − enqueue of the first job enqueued in it, the worst stretch;',
-  '- interrupted = jobs started more than once (the demo worker\'s starts counter) or seen started and never completed; only a scale-down stops a worker in the bench;',
+  "- idle cost = Σ s(t)·Δt over the t where d was 0 for the last 20 s (IDLE_GRACE_S: the 10 s rate windows empty, the down rule's 5 s `for:` passes, workers stop); first job after wake = for each stretch of polls with no live worker, start − enqueue of the first job enqueued in it, the worst stretch;",
+  "- interrupted = jobs started more than once (the demo worker's starts counter) or seen started and never completed; only a scale-down stops a worker in the bench;",
   '- several repetitions: every figure is the median over the repetitions (lost, run twice and interrupted: the worst), curves in the charts the pointwise median; all repetitions of a trace share one window;',
   '- oracle: s = clamp(d, min, max) with no start-up delay; its waits are FCFS on `max` always-ready workers (non-zero only where d > max); "fixed at max" = max workers for all of T with the same waits.',
 ].join('\n');

@@ -37,11 +37,16 @@ export interface PolicyRun {
 }
 
 async function promReady(stack: Stack): Promise<void> {
-  await waitFor('Prometheus to scrape the demo queue', async () => {
-    const res = await fetch(`${stack.urls.prometheus}/api/v1/query?query=${encodeURIComponent('alertscale_queue_length{pool="demo"}')}`);
-    const body = (await res.json()) as any;
-    return body.status === 'success' && body.data.result.length > 0;
-  }, 60_000, 250);
+  await waitFor(
+    'Prometheus to scrape the demo queue',
+    async () => {
+      const res = await fetch(`${stack.urls.prometheus}/api/v1/query?query=${encodeURIComponent('alertscale_queue_length{pool="demo"}')}`);
+      const body = (await res.json()) as any;
+      return body.status === 'success' && body.data.result.length > 0;
+    },
+    60_000,
+    250,
+  );
 }
 
 /** One policy on one trace, on a fresh stack that is stopped and removed afterwards. */
@@ -78,7 +83,15 @@ export async function runPolicy(policy: Policy, trace: Trace, opts: RunOptions):
     await ledger.stop();
     const tally = await demoTally(redis, QUEUE.queue);
     const { body } = await api(stack)('/v1/audit?pool=demo&outcome=scaled&limit=1000');
-    return { policy: policy.id, t0, windowS, jobs: [...ledger.jobs.values()], samples: ledger.samples, tally, scaleActions: body.entries.length };
+    return {
+      policy: policy.id,
+      t0,
+      windowS,
+      jobs: [...ledger.jobs.values()],
+      samples: ledger.samples,
+      tally,
+      scaleActions: body.entries.length,
+    };
   } finally {
     await redis.del(QUEUE.queue).catch(() => undefined);
     redis.disconnect();

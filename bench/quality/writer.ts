@@ -79,9 +79,17 @@ export function fromJson(text: string): { meta: RunMeta; results: TraceResult[] 
     policies: t.policies.map((p: any) => ({ ...p, supply: curve(p.supply, dt), queue: curve(p.queue, dt) })),
   }));
   const meta: RunMeta = {
-    command: doc.command, date: doc.date ?? '', wallS: doc.wallS ?? Number.NaN, machine: doc.machine, loadStart: doc.loadStart ?? doc.load,
-    loadEnd: doc.loadEnd ?? '–', sloS: doc.sloS, tailS: doc.tailS, runs: doc.runs ?? 1, web: doc.web ?? true, policies: doc.policies ?? [],
+    command: doc.command,
+    date: doc.date ?? '',
+    wallS: doc.wallS ?? Number.NaN,
+    machine: doc.machine,
+    loadStart: doc.loadStart ?? doc.load,
+    loadEnd: doc.loadEnd ?? '–',
+    sloS: doc.sloS,
+    tailS: doc.tailS,
+    runs: doc.runs ?? 1,
+    web: doc.web ?? true,
+    policies: doc.policies ?? [],
   };
   return { meta, results };
 }
-

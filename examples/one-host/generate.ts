@@ -18,23 +18,38 @@ const GiB = 2 ** 30;
 const title = (pool: string) => pool[0]!.toUpperCase() + pool.slice(1);
 const percent = (ratio: number) => `${+(ratio * 100).toFixed(2)}`;
 const fmt = (p: PoolTiers, v: number) => (p.signal === 'cpu' ? percent(v) : String(v));
-const alertName = (p: PoolTiers, dir: 'Above' | 'Below', v: number) => `${title(p.pool)}${p.signal === 'cpu' ? 'Cpu' : 'Queue'}${dir}${fmt(p, v)}`;
+const alertName = (p: PoolTiers, dir: 'Above' | 'Below', v: number) =>
+  `${title(p.pool)}${p.signal === 'cpu' ? 'Cpu' : 'Queue'}${dir}${fmt(p, v)}`;
 const signalExpr = (p: PoolTiers) =>
-  p.signal === 'cpu' ? `alertscale:pool_cpu_per_worker:ratio{pool="${p.pool}"}` : `sum by (pool) (alertscale_queue_length{pool="${p.pool}"})`;
+  p.signal === 'cpu'
+    ? `alertscale:pool_cpu_per_worker:ratio{pool="${p.pool}"}`
+    : `sum by (pool) (alertscale_queue_length{pool="${p.pool}"})`;
 const what = (p: PoolTiers) => (p.signal === 'cpu' ? 'CPU per worker {{ $value | humanizePercentage }}' : '{{ $value }} jobs waiting');
 const unit = (p: PoolTiers) => (p.signal === 'cpu' ? '%' : ' jobs');
 const workers = (n: number) => `${n} worker${n === 1 ? '' : 's'}`;
 
-interface Alert { name: string; comment: string; expr: string; for: string; scale: 'up' | 'down'; target: number; summary: string }
+interface Alert {
+  name: string;
+  comment: string;
+  expr: string;
+  for: string;
+  scale: 'up' | 'down';
+  target: number;
+  summary: string;
+}
 
 function alertsOf(p: PoolTiers): Alert[] {
-  const up = p.up.map((t): Alert => ({
-    name: alertName(p, 'Above', t.over),
-    comment: `Above ${fmt(p, t.over)}${unit(p)} for ${p.upFor} → ${workers(t.target)}, if ${MEMORY_PER_ADDED_WORKER / 2 ** 20} MiB are available per worker it adds (${t.target} − replicas).`,
-    expr: `${signalExpr(p)} > ${t.over}\nand on (pool) (${t.target} - alertscale_pool_replicas{pool="${p.pool}"}) * ${MEMORY_PER_ADDED_WORKER} <= ${AVAILABLE}`,
-    for: p.upFor, scale: 'up', target: t.target,
-    summary: `Pool {{ $labels.pool }}: ${what(p)} above ${fmt(p, t.over)}${unit(p)} for ${p.upFor}, wants ${workers(t.target)}`,
-  }));
+  const up = p.up.map(
+    (t): Alert => ({
+      name: alertName(p, 'Above', t.over),
+      comment: `Above ${fmt(p, t.over)}${unit(p)} for ${p.upFor} → ${workers(t.target)}, if ${MEMORY_PER_ADDED_WORKER / 2 ** 20} MiB are available per worker it adds (${t.target} − replicas).`,
+      expr: `${signalExpr(p)} > ${t.over}\nand on (pool) (${t.target} - alertscale_pool_replicas{pool="${p.pool}"}) * ${MEMORY_PER_ADDED_WORKER} <= ${AVAILABLE}`,
+      for: p.upFor,
+      scale: 'up',
+      target: t.target,
+      summary: `Pool {{ $labels.pool }}: ${what(p)} above ${fmt(p, t.over)}${unit(p)} for ${p.upFor}, wants ${workers(t.target)}`,
+    }),
+  );
   const down = p.down.map((t, i): Alert => {
     const floor = p.down[i + 1]?.under;
     const band = floor === undefined ? `< ${t.under}` : `< ${t.under} >= ${floor}`;
@@ -43,14 +58,20 @@ function alertsOf(p: PoolTiers): Alert[] {
       name: alertName(p, 'Below', t.under),
       comment: `${floor === undefined ? 'Below' : `From ${fmt(p, floor)} up to`} ${fmt(p, t.under)}${unit(p)} for ${p.downFor} → ${workers(t.target)}${guard ? `, while more than ${SCALE_DOWN_FREE_MEMORY / GiB} GiB are available` : ''}. A band: disjoint from the tier below.`,
       expr: `${signalExpr(p)} ${band}${guard}`,
-      for: p.downFor, scale: 'down', target: t.target,
+      for: p.downFor,
+      scale: 'down',
+      target: t.target,
       summary: `Pool {{ $labels.pool }}: ${what(p)} below ${fmt(p, t.under)}${unit(p)} for ${p.downFor}, wants ${workers(t.target)}`,
     };
   });
   return [...up, ...down];
 }
 
-const indent = (text: string, n: number) => text.split('\n').map((l) => ' '.repeat(n) + l).join('\n');
+const indent = (text: string, n: number) =>
+  text
+    .split('\n')
+    .map((l) => ' '.repeat(n) + l)
+    .join('\n');
 
 function renderAlert(a: Alert): string {
   return `      # ${a.comment}
@@ -83,10 +104,19 @@ ${alertsOf(p).map(renderAlert).join('\n')}`;
 const seconds = (d: string) => Number(d.slice(0, -1)) * (d.endsWith('m') ? 60 : 1);
 const at = (s: number) => `${Math.floor(s / 60)}m${s % 60 ? `${s % 60}s` : ''}`;
 
-interface Case { name: string; value: number; memory: number; replicas: number; checks: { alert: Alert; at: number; fires: boolean; value?: number }[] }
+interface Case {
+  name: string;
+  value: number;
+  memory: number;
+  replicas: number;
+  checks: { alert: Alert; at: number; fires: boolean; value?: number }[];
+}
 
 function seriesFor(p: PoolTiers, value: number, memory: number, replicas: number, samples: number): string[] {
-  const signal = p.signal === 'cpu' ? `alertscale:pool_cpu_per_worker:ratio{pool="${p.pool}"}` : `alertscale_queue_length{queue="${p.pool}", pool="${p.pool}", ${EXPORTER}}`;
+  const signal =
+    p.signal === 'cpu'
+      ? `alertscale:pool_cpu_per_worker:ratio{pool="${p.pool}"}`
+      : `alertscale_queue_length{queue="${p.pool}", pool="${p.pool}", ${EXPORTER}}`;
   return [
     `      - series: '${signal}'\n        values: '${value}x${samples}'`,
     `      - series: 'alertscale_host_memory_available_bytes{${EXPORTER}}'\n        values: '${memory}x${samples}'`,
@@ -99,7 +129,12 @@ function renderCase(p: PoolTiers, c: Case): string {
   const checks = c.checks.map((k) => {
     const head = `      - alertname: ${k.alert.name}\n        eval_time: ${at(k.at)}\n`;
     if (!k.fires) return `${head}        exp_alerts: []`;
-    const summary = k.alert.summary.replace('{{ $labels.pool }}', p.pool).replace(/\{\{ \$value[^}]*\}\}/, p.signal === 'cpu' ? `CPU per worker ${percent(c.value)}%`.replace('CPU per worker ', '') : String(c.value));
+    const summary = k.alert.summary
+      .replace('{{ $labels.pool }}', p.pool)
+      .replace(
+        /\{\{ \$value[^}]*\}\}/,
+        p.signal === 'cpu' ? `CPU per worker ${percent(c.value)}%`.replace('CPU per worker ', '') : String(c.value),
+      );
     return `${head}        exp_alerts:\n          - exp_labels: { pool: ${p.pool}, scale: ${k.alert.scale} }\n            exp_annotations:\n              target: "${k.alert.target}"\n              summary: "${summary}"`;
   });
   return `  - name: ${JSON.stringify(c.name)}\n    interval: 15s\n    input_series:\n${seriesFor(p, c.value, c.memory, c.replicas, samples).join('\n')}\n    alert_rule_test:\n${checks.join('\n')}\n`;
@@ -120,7 +155,9 @@ function casesOf(p: PoolTiers): Case[] {
     const value = round(t.over + step(p));
     cases.push({
       name: `${p.pool}: just above ${fmt(p, t.over)} fires ${ups[i]!.name} after ${p.upFor} (target ${t.target}), not the tier above`,
-      value, memory: ROOMY, replicas: p.min,
+      value,
+      memory: ROOMY,
+      replicas: p.min,
       checks: [
         { alert: ups[i]!, at: upFor - 15, fires: false },
         { alert: ups[i]!, at: upFor, fires: true },
@@ -130,33 +167,57 @@ function casesOf(p: PoolTiers): Case[] {
     });
     cases.push({
       name: `${p.pool}: exactly ${fmt(p, t.over)} does not fire ${ups[i]!.name}`,
-      value: t.over, memory: ROOMY, replicas: p.min,
+      value: t.over,
+      memory: ROOMY,
+      replicas: p.min,
       checks: [{ alert: ups[i]!, at: upFor + 60, fires: false }],
     });
   });
   // The memory guard on the top tier: one byte short of 500 MiB per added worker blocks, exactly enough fires.
   const top = p.up.at(-1)!;
   const need = (top.target - p.min) * 500 * 2 ** 20;
-  cases.push({ name: `${p.pool}: ${need - 1} bytes available blocks ${ups.at(-1)!.name} (needs ${need} for ${top.target - p.min} added)`,
-    value: round(top.over + step(p)), memory: need - 1, replicas: p.min, checks: [{ alert: ups.at(-1)!, at: upFor + 60, fires: false }] });
-  cases.push({ name: `${p.pool}: exactly ${need} bytes available lets ${ups.at(-1)!.name} fire`,
-    value: round(top.over + step(p)), memory: need, replicas: p.min, checks: [{ alert: ups.at(-1)!, at: upFor, fires: true }] });
+  cases.push({
+    name: `${p.pool}: ${need - 1} bytes available blocks ${ups.at(-1)!.name} (needs ${need} for ${top.target - p.min} added)`,
+    value: round(top.over + step(p)),
+    memory: need - 1,
+    replicas: p.min,
+    checks: [{ alert: ups.at(-1)!, at: upFor + 60, fires: false }],
+  });
+  cases.push({
+    name: `${p.pool}: exactly ${need} bytes available lets ${ups.at(-1)!.name} fire`,
+    value: round(top.over + step(p)),
+    memory: need,
+    replicas: p.min,
+    checks: [{ alert: ups.at(-1)!, at: upFor, fires: true }],
+  });
   p.down.forEach((t, i) => {
     const value = round(t.under - step(p));
     cases.push({
       name: `${p.pool}: just below ${fmt(p, t.under)} fires ${downs[i]!.name} after ${p.downFor} (target ${t.target}), no other down tier`,
-      value, memory: ROOMY, replicas: p.max,
+      value,
+      memory: ROOMY,
+      replicas: p.max,
       checks: [
         { alert: downs[i]!, at: downFor - 15, fires: false },
         { alert: downs[i]!, at: downFor, fires: true },
         ...downs.filter((_, j) => j !== i).map((d) => ({ alert: d, at: downFor + 60, fires: false })),
       ],
     });
-    cases.push({ name: `${p.pool}: exactly ${fmt(p, t.under)} does not fire ${downs[i]!.name}`,
-      value: t.under, memory: ROOMY, replicas: p.max, checks: [{ alert: downs[i]!, at: downFor + 60, fires: false }] });
+    cases.push({
+      name: `${p.pool}: exactly ${fmt(p, t.under)} does not fire ${downs[i]!.name}`,
+      value: t.under,
+      memory: ROOMY,
+      replicas: p.max,
+      checks: [{ alert: downs[i]!, at: downFor + 60, fires: false }],
+    });
     if (p.signal === 'cpu') {
-      cases.push({ name: `${p.pool}: with only 8 GiB available ${downs[i]!.name} does not fire`,
-        value, memory: SCALE_DOWN_FREE_MEMORY, replicas: p.max, checks: [{ alert: downs[i]!, at: downFor + 60, fires: false }] });
+      cases.push({
+        name: `${p.pool}: with only 8 GiB available ${downs[i]!.name} does not fire`,
+        value,
+        memory: SCALE_DOWN_FREE_MEMORY,
+        replicas: p.max,
+        checks: [{ alert: downs[i]!, at: downFor + 60, fires: false }],
+      });
     }
   });
   return cases;
@@ -172,7 +233,9 @@ rule_files:
 evaluation_interval: 15s
 
 tests:
-${casesOf(p).map((c) => renderCase(p, c)).join('\n')}`;
+${casesOf(p)
+  .map((c) => renderCase(p, c))
+  .join('\n')}`;
 }
 
 // ── the memory-sized variant ─────────────────────────────────────────────────────────────────
@@ -217,7 +280,8 @@ function renderVariantTests(): string {
   const m = MEMORY_SIZED;
   const series = (memory: number, replicas: number) =>
     `      - series: 'alertscale_host_memory_available_bytes{${EXPORTER}}'\n        values: '${memory}x60'\n      - series: 'alertscale_pool_replicas{pool="${m.pool}", ${RECEIVER}}'\n        values: '${replicas}x60'`;
-  const wanted = (memory: number) => Math.min(Math.max(Math.floor((memory - m.reserve) / m.perWorker) - (memory < m.tight ? 1 : 0), m.min), m.max);
+  const wanted = (memory: number) =>
+    Math.min(Math.max(Math.floor((memory - m.reserve) / m.perWorker) - (memory < m.tight ? 1 : 0), m.min), m.max);
   const c = (name: string, memory: number, replicas: number, alert: string, scale: string, forD: string, summary: string) => {
     const t = wanted(memory);
     const s = seconds(forD);
@@ -261,17 +325,46 @@ evaluation_interval: 15s
 
 tests:
 ${[
-    c('8 GiB available: (8 − 4) GiB / 500 MiB = 8.19 → 8 workers', 8 * GiB, 2, 'CelerycoreMemoryRoom', 'up', m.upFor, 'memory for more workers'),
-    c('20 GiB available: 32 capped at max', 20 * GiB, 4, 'CelerycoreMemoryRoom', 'up', m.upFor, 'memory for more workers'),
-    c('just under 6 GiB: 4 workers, one fewer', 6 * GiB - 1, 8, 'CelerycoreMemoryShort', 'down', m.downFor, 'memory for fewer workers'),
-    c('exactly 6 GiB: not below the threshold, 4 workers', 6 * GiB, 8, 'CelerycoreMemoryShort', 'down', m.downFor, 'memory for fewer workers'),
-    c('4 GiB available: nothing above the reserve, at least min', 4 * GiB, 6, 'CelerycoreMemoryShort', 'down', m.downFor, 'memory for fewer workers'),
-    quiet('at the wanted count already: silent', 8 * GiB, 8),
-  ].join('\n')}`;
+  c(
+    '8 GiB available: (8 − 4) GiB / 500 MiB = 8.19 → 8 workers',
+    8 * GiB,
+    2,
+    'CelerycoreMemoryRoom',
+    'up',
+    m.upFor,
+    'memory for more workers',
+  ),
+  c('20 GiB available: 32 capped at max', 20 * GiB, 4, 'CelerycoreMemoryRoom', 'up', m.upFor, 'memory for more workers'),
+  c('just under 6 GiB: 4 workers, one fewer', 6 * GiB - 1, 8, 'CelerycoreMemoryShort', 'down', m.downFor, 'memory for fewer workers'),
+  c(
+    'exactly 6 GiB: not below the threshold, 4 workers',
+    6 * GiB,
+    8,
+    'CelerycoreMemoryShort',
+    'down',
+    m.downFor,
+    'memory for fewer workers',
+  ),
+  c(
+    '4 GiB available: nothing above the reserve, at least min',
+    4 * GiB,
+    6,
+    'CelerycoreMemoryShort',
+    'down',
+    m.downFor,
+    'memory for fewer workers',
+  ),
+  quiet('at the wanted count already: silent', 8 * GiB, 8),
+].join('\n')}`;
 }
 
 const FILES: Record<string, () => string> = {
-  ...Object.fromEntries(POOLS.flatMap((p) => [[`rules/${p.pool}.yml`, () => renderRules(p)], [`tests/${p.pool}.test.yml`, () => renderTests(p)]])),
+  ...Object.fromEntries(
+    POOLS.flatMap((p) => [
+      [`rules/${p.pool}.yml`, () => renderRules(p)],
+      [`tests/${p.pool}.test.yml`, () => renderTests(p)],
+    ]),
+  ),
   'variants/celerycore-memory.yml': renderVariant,
   'tests/celerycore-memory.test.yml': renderVariantTests,
 };

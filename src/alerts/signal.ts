@@ -48,7 +48,9 @@ export function classifyAlert(alert: WebhookAlert): Classified {
   if (pool === undefined) return invalid('has a "scale" label but no "pool" label');
   if (!isPoolName(pool)) return invalid(`label pool=${JSON.stringify(pool)} is not a pool name (^[a-z0-9][a-z0-9_-]{0,63}$)`);
   if (!isScaleDirection(scale)) {
-    return invalid(scale === undefined ? 'has a "pool" label but no "scale" label' : `label scale=${JSON.stringify(scale)} must be "up" or "down"`);
+    return invalid(
+      scale === undefined ? 'has a "pool" label but no "scale" label' : `label scale=${JSON.stringify(scale)} must be "up" or "down"`,
+    );
   }
   const target = parseCount(alert.annotations.target, 'target');
   if (typeof target === 'string') return invalid(target);
@@ -72,7 +74,10 @@ export const MAX_COUNT = 1_000_000;
 export const isScaleDirection = (value: string | undefined): value is ScaleDirection => value === 'up' || value === 'down';
 
 /** An annotation's count: undefined when absent, or why it is unusable. */
-export function readCount(text: string | undefined, name: CountAnnotation): { count?: number } | { problem: 'not_a_number' | 'out_of_range' } {
+export function readCount(
+  text: string | undefined,
+  name: CountAnnotation,
+): { count?: number } | { problem: 'not_a_number' | 'out_of_range' } {
   const { round, min } = COUNT_ANNOTATIONS[name];
   if (text === undefined || text.trim() === '') return {};
   const value = Number(text.trim());

@@ -59,9 +59,7 @@ const targetName = (what: string) =>
   z.string().regex(TARGET_NAME, `${what} must match ${TARGET_NAME} (letters, digits, _ . : @ / -; no leading -)`);
 
 /** A program and its arguments: never a shell line. */
-const argv = z
-  .array(z.string())
-  .min(1, 'an argv array needs at least the program, e.g. ["kubectl", "scale", …]');
+const argv = z.array(z.string()).min(1, 'an argv array needs at least the program, e.g. ["kubectl", "scale", …]');
 
 /** An argv template: only the placeholders in `allowed` may appear (a typo must not reach the program). */
 const argvTemplate = (allowed: readonly string[], what: string) =>
@@ -105,7 +103,11 @@ export const pm2Executor = z.strictObject({
 export const composeExecutor = z.strictObject({
   kind: z.literal('compose'),
   service: targetName('compose service'),
-  file: z.string().min(1).refine((f) => !f.startsWith('-'), 'a compose file path must not start with "-"').optional(),
+  file: z
+    .string()
+    .min(1)
+    .refine((f) => !f.startsWith('-'), 'a compose file path must not start with "-"')
+    .optional(),
   project: targetName('compose project').optional(),
   bin: argv.default(['docker', 'compose']),
   ...common,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { configSchema, type Config } from './schema.js';
@@ -19,7 +19,7 @@ export function parseConfig(text: string, file: string): Config {
       }),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw: unknown = toJS(doc, lineCounter, file) ?? {};
   const result = configSchema.safeParse(raw);
   // Cross-checks read the raw document, so they are reported with the schema's problems: one run shows every mistake.
   const problems = [
@@ -28,6 +28,26 @@ export function parseConfig(text: string, file: string): Config {
   ];
   if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   return resolvePaths(result.data, dirname(file));
+}
+
+/**
+ * The document as plain data. YAML that parses can still fail here (an alias with no anchor, an
+ * alias bomb past the yaml package's maxAliasCount): reported at the first alias, not thrown.
+ */
+function toJS(doc: Document, lc: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS();
+  } catch (err) {
+    let at: number | undefined;
+    visit(doc, {
+      Alias(_, node) {
+        at = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const { line, col } = lc.linePos(at ?? 0);
+    throw new ConfigError(file, [{ file, path: '', message: `YAML: ${(err as Error).message}`, line, column: col }]);
+  }
 }
 
 /** Read, parse and validate alertscale.yml. */
@@ -84,7 +104,8 @@ function position(doc: Document, lc: LineCounter, path: string[]): { line?: numb
       return { line, column: col };
     }
   }
-  return {};
+  // No node at all (an empty file, or only comments): the problem is the whole file, from its top.
+  return { line: 1, column: 1 };
 }
 
 /** A mapping in the raw document, or an empty one when that part is missing or malformed (the schema reports that). */
@@ -120,6 +141,7 @@ function crossCheck(raw: unknown, doc: Document, lc: LineCounter, file: string):
 function resolvePaths(config: Config, base: string): Config {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   if (config.receiver.tokenFile) config.receiver.tokenFile = abs(config.receiver.tokenFile);
+  if (config.redis.passwordFile) config.redis.passwordFile = abs(config.redis.passwordFile);
   for (const pool of Object.values(config.pools)) {
     if (pool.executor.kind === 'gunicorn') pool.executor.pidfile = abs(pool.executor.pidfile);
     if (pool.executor.kind === 'compose' && pool.executor.file) pool.executor.file = abs(pool.executor.file);

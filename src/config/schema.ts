@@ -33,9 +33,7 @@ export const poolSchema = z
     stepInterval: duration.prefault('1m'),
     /** Largest change one action may make, whatever the target says. */
     maxStep: z.int().min(1).optional(),
-    cooldown: z
-      .strictObject({ up: duration.prefault('1m'), down: duration.prefault('5m') })
-      .prefault({}),
+    cooldown: z.strictObject({ up: duration.prefault('1m'), down: duration.prefault('5m') }).prefault({}),
     executor: executorSchema,
     /**
      * A scale-down whose executor can remove chosen workers waits this long for the busy ones it
@@ -51,9 +49,7 @@ export const poolSchema = z
      */
     victims: z.enum(['idle-first', 'executor']).default('idle-first'),
     /** How the exporter finds this pool's processes in /proc. */
-    processes: z
-      .strictObject({ match: regexSource, user: z.string().optional() })
-      .optional(),
+    processes: z.strictObject({ match: regexSource, user: z.string().optional() }).optional(),
   })
   .refine((pool) => pool.min <= pool.max, {
     message: 'min must be ≤ max',
@@ -86,7 +82,23 @@ export const queueSchema = z.discriminatedUnion('kind', [
 export const configSchema = z.strictObject({
   redis: z
     .strictObject({
+      /** A single Redis. Ignored by the receiver when `sentinels` is set. */
       url: z.string().default('redis://127.0.0.1:6379/0'),
+      /** Redis Sentinel: the sentinels to ask where the master `name` is (the receiver follows a failover without a restart). */
+      sentinels: z
+        .array(z.strictObject({ host: z.string().min(1), port: z.int().min(1).max(65_535) }))
+        .min(1)
+        .optional(),
+      /** The master's name in the sentinels' `sentinel monitor` line. */
+      name: z.string().min(1).default('mymaster'),
+      /** The Redis password, read from this file (relative to alertscale.yml); never written inline. */
+      passwordFile: z.string().optional(),
+      /**
+       * After a decision whose command follows is recorded, wait until `replicas` replicas have it
+       * (Redis WAIT) before running the command, so a failover cannot lose the record of a command
+       * that ran. Default: 1 with sentinels, 0 (no wait) with a single Redis.
+       */
+      wait: z.strictObject({ replicas: z.int().min(0).optional(), timeout: duration.prefault('500ms') }).prefault({}),
       /** Prefix of every key alertscale writes (state, locks, audit). Heartbeats use `alertscale:hb:`. */
       keyPrefix: z.string().default('alertscale:'),
     })
@@ -98,40 +110,22 @@ export const configSchema = z.strictObject({
       tokenFile: z.string().optional(),
       /** …or from this environment variable. Never written inline in the config. */
       tokenEnv: z.string().optional(),
-      /** How long a pool lock may be held before another receiver may take it. */
-      lockTimeout: duration.prefault('10m'),
+      /**
+       * A pool lock is a lease of this length, renewed every third of it while its command runs:
+       * a receiver that dies mid-command leaves its pool free again within this.
+       */
+      lease: duration.prefault('5s').refine((ms) => ms >= 1_000, 'lease must be at least 1s (it is renewed every third of it)'),
       /** Audit stream cap (approximate, XADD MAXLEN ~). */
       auditMaxEntries: z.int().min(100).default(100_000),
     })
     .prefault({}),
-  exporter: z
-    .strictObject({ listen: listenAddress.default('127.0.0.1:9464') })
-    .prefault({}),
-  alertmanager: z
-    .strictObject({ url: z.url().default('http://127.0.0.1:9093') })
-    .prefault({}),
+  exporter: z.strictObject({ listen: listenAddress.default('127.0.0.1:9464') }).prefault({}),
+  alertmanager: z.strictObject({ url: z.url().default('http://127.0.0.1:9093') }).prefault({}),
   pools: z.record(poolName, poolSchema),
   queues: z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/), queueSchema).default({}),
-}).superRefine((config, ctx) => {
-  // A command runs under its pool's lock; a lock that expires first lets a second action start beside it.
-  for (const [name, pool] of Object.entries(config.pools)) {
-    if (pool.executor.timeout >= config.receiver.lockTimeout) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['pools', name, 'executor', 'timeout'],
-        message: `must be shorter than receiver.lockTimeout (${config.receiver.lockTimeout / 1000}s): raise lockTimeout or lower the timeout`,
-      });
-    } else if (pool.executor.timeout + pool.drainTimeout >= config.receiver.lockTimeout) {
-      // A scale-down waits for drained workers under the lock, then runs the executor.
-      ctx.addIssue({
-        code: 'custom',
-        path: ['pools', name, 'drainTimeout'],
-        message: `drainTimeout + executor.timeout must be shorter than receiver.lockTimeout (${config.receiver.lockTimeout / 1000}s): raise lockTimeout or lower drainTimeout`,
-      });
-    }
-  }
 });
 
 export type Config = z.infer<typeof configSchema>;
+export type RedisConfig = Config['redis'];
 export type PoolConfig = z.infer<typeof poolSchema>;
 export type QueueConfig = z.infer<typeof queueSchema>;

@@ -6,20 +6,28 @@ import type { Config } from './schema.js';
  * Read from a file or an environment variable; the value itself is never logged.
  */
 export function readToken(receiver: Config['receiver'], env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (receiver.tokenFile) {
-    let token: string;
-    try {
-      token = readFileSync(receiver.tokenFile, 'utf8').trim();
-    } catch (err) {
-      throw new Error(`receiver.tokenFile ${receiver.tokenFile}: ${(err as Error).message}`);
-    }
-    if (!token) throw new Error(`receiver.tokenFile ${receiver.tokenFile} is empty`);
-    return token;
-  }
+  if (receiver.tokenFile) return readSecret(receiver.tokenFile, 'receiver.tokenFile');
   if (receiver.tokenEnv) {
     const token = env[receiver.tokenEnv]?.trim();
     if (!token) throw new Error(`receiver.tokenEnv: environment variable ${receiver.tokenEnv} is not set or empty`);
     return token;
   }
   return undefined;
+}
+
+/** The Redis password of `redis.passwordFile`, or undefined when none is configured. */
+export function readRedisPassword(redis: Config['redis']): string | undefined {
+  return redis.passwordFile ? readSecret(redis.passwordFile, 'redis.passwordFile') : undefined;
+}
+
+/** A secret kept in a file of its own (trimmed); the error names the key, never the value. */
+function readSecret(file: string, key: string): string {
+  let secret: string;
+  try {
+    secret = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`${key} ${file}: ${(err as Error).message}`);
+  }
+  if (!secret) throw new Error(`${key} ${file} is empty`);
+  return secret;
 }

@@ -147,7 +147,12 @@ async function resolveVariables(
           else if (result.length === 0) {
             const missing = await missingMetrics(ctx, expr);
             if (!metricNames(expr).some(ctx.allowed)) {
-              report('empty', expr, 'the variable has no values: every panel filtered by it would be empty', missing.length ? { missingMetrics: missing } : {});
+              report(
+                'empty',
+                expr,
+                'the variable has no values: every panel filtered by it would be empty',
+                missing.length ? { missingMetrics: missing } : {},
+              );
             }
           } else values = [...new Set(result)].sort();
         } catch (err) {
@@ -193,7 +198,13 @@ async function checkQuery(
   }
   const unexcused = missing.filter((m) => !ctx.allowed(m));
   if (unexcused.length > 0) {
-    return { ...base, kind: 'missing-metric', expr, message: `returns data, but ${unexcused.join(', ')} has no series`, missingMetrics: unexcused };
+    return {
+      ...base,
+      kind: 'missing-metric',
+      expr,
+      message: `returns data, but ${unexcused.join(', ')} has no series`,
+      missingMetrics: unexcused,
+    };
   }
   return undefined;
 }
@@ -258,7 +269,5 @@ export async function checkDashboardQueries(
 
 /** One line per problem, for an assertion message. */
 export function formatProblems(problems: QueryProblem[]): string {
-  return problems
-    .map((p) => `${p.kind}: ${p.dashboard} — ${p.where}: ${p.message}\n    ${p.expr}`)
-    .join('\n');
+  return problems.map((p) => `${p.kind}: ${p.dashboard} — ${p.where}: ${p.message}\n    ${p.expr}`).join('\n');
 }

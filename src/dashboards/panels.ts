@@ -47,18 +47,20 @@ function targets(queries: Query[]): DataqueryBuilder[] {
 }
 
 /** Title, description, datasource, size, targets and field defaults every panel kind shares. */
-function common_<P extends {
-  id(id: number): P;
-  title(t: string): P;
-  description(d: string): P;
-  datasource(d: common.DataSourceRef): P;
-  span(w: number): P;
-  height(h: number): P;
-  withTarget(t: DataqueryBuilder): P;
-  unit(u: string): P;
-  min(m: number): P;
-  max(m: number): P;
-}>(panel: P, spec: PanelSpec): P {
+function common_<
+  P extends {
+    id(id: number): P;
+    title(t: string): P;
+    description(d: string): P;
+    datasource(d: common.DataSourceRef): P;
+    span(w: number): P;
+    height(h: number): P;
+    withTarget(t: DataqueryBuilder): P;
+    unit(u: string): P;
+    min(m: number): P;
+    max(m: number): P;
+  },
+>(panel: P, spec: PanelSpec): P {
   let p = panel
     .id(spec.id)
     .title(spec.title)
@@ -80,8 +82,7 @@ const legend = () =>
     .placement(common.LegendPlacement.Bottom)
     .calcs([]);
 
-const tooltip = () =>
-  new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending);
+const tooltip = () => new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending);
 
 export interface TimeseriesSpec extends PanelSpec {
   /** Discrete events (decisions, errors) read better as stacked bars than as lines. */
@@ -99,9 +100,7 @@ export function timeseriesPanel(spec: TimeseriesSpec): timeseries.PanelBuilder {
     .showPoints(common.VisibilityMode.Never)
     .spanNulls(false);
   if (spec.bars) {
-    p = p
-      .drawStyle(common.GraphDrawStyle.Bars)
-      .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group('A'));
+    p = p.drawStyle(common.GraphDrawStyle.Bars).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group('A'));
   }
   if (spec.dashed) {
     p = p.overrideByRegexp(spec.dashed, [

@@ -58,7 +58,11 @@ export function poolsDashboard(): DashboardBuilder {
 }
 
 function poolsCore(): DashboardBuilder {
-  return alertscaleDashboard('alertscale — pools', POOLS_UID, 'Worker pools scaled by alertscale: workers, load, decisions and the alerts behind them')
+  return alertscaleDashboard(
+    'alertscale — pools',
+    POOLS_UID,
+    'Worker pools scaled by alertscale: workers, load, decisions and the alerts behind them',
+  )
     .withVariable(poolVariable())
     .annotation(scaleEvents())
 

@@ -78,27 +78,43 @@ export function createPrometheusApi({ baseUrl, fetch: fetchImpl = fetch, timeout
   return {
     get: (path, params = []) => call(path, params, 'GET'),
     async query(expr, time) {
-      const data = await call<{ resultType: string; result: unknown }>('/api/v1/query', [['query', expr], ['time', s(time)]]);
+      const data = await call<{ resultType: string; result: unknown }>('/api/v1/query', [
+        ['query', expr],
+        ['time', s(time)],
+      ]);
       // Scalars and strings are a single value, not series; count them as one unnamed series.
       return Array.isArray(data.result) ? (data.result as Series[]) : [{ metric: {} }];
     },
     async queryRange(expr, start, end, step) {
       const data = await call<{ result: Series[] }>('/api/v1/query_range', [
-        ['query', expr], ['start', s(start)], ['end', s(end)], ['step', s(step)],
+        ['query', expr],
+        ['start', s(start)],
+        ['end', s(end)],
+        ['step', s(step)],
       ]);
       return data.result;
     },
     async series(match, start, end) {
-      const data = await call<Record<string, string>[]>('/api/v1/series', [['match[]', match], ['start', s(start)], ['end', s(end)]]);
+      const data = await call<Record<string, string>[]>('/api/v1/series', [
+        ['match[]', match],
+        ['start', s(start)],
+        ['end', s(end)],
+      ]);
       return data.map((metric) => ({ metric }));
     },
     labelValues(label, match, start, end) {
-      return call<string[]>(`/api/v1/label/${encodeURIComponent(label)}/values`, [
-        ...(match ? [['match[]', match] as [string, string]] : []), ['start', s(start)], ['end', s(end)],
-      ], 'GET');
+      return call<string[]>(
+        `/api/v1/label/${encodeURIComponent(label)}/values`,
+        [...(match ? [['match[]', match] as [string, string]] : []), ['start', s(start)], ['end', s(end)]],
+        'GET',
+      );
     },
     labelNames(match, start, end) {
-      return call<string[]>('/api/v1/labels', [...(match ? [['match[]', match] as [string, string]] : []), ['start', s(start)], ['end', s(end)]]);
+      return call<string[]>('/api/v1/labels', [
+        ...(match ? [['match[]', match] as [string, string]] : []),
+        ['start', s(start)],
+        ['end', s(end)],
+      ]);
     },
   };
 }

@@ -70,20 +70,25 @@ function valuesOf(v: unknown): string[] {
 
 export function templateVariables(dashboard: unknown): TemplateVariable[] {
   if (!isObject(dashboard) || !isObject(dashboard.templating)) return [];
-  return asArray(dashboard.templating.list).filter(isObject).map((v) => {
-    const current = isObject(v.current) ? valuesOf(v.current.value).filter((x) => x !== '$__all') : [];
-    const options = asArray(v.options).filter(isObject).flatMap((o) => valuesOf(o.value)).filter((x) => x !== '$__all');
-    const query = variableQueryText(v.query);
-    return {
-      name: str(v.name) ?? '',
-      type: str(v.type) ?? 'query',
-      ...(query !== undefined ? { query } : {}),
-      multi: v.multi === true,
-      includeAll: v.includeAll === true,
-      ...(typeof v.allValue === 'string' && v.allValue !== '' ? { allValue: v.allValue } : {}),
-      stored: current.length > 0 ? current : options,
-    };
-  });
+  return asArray(dashboard.templating.list)
+    .filter(isObject)
+    .map((v) => {
+      const current = isObject(v.current) ? valuesOf(v.current.value).filter((x) => x !== '$__all') : [];
+      const options = asArray(v.options)
+        .filter(isObject)
+        .flatMap((o) => valuesOf(o.value))
+        .filter((x) => x !== '$__all');
+      const query = variableQueryText(v.query);
+      return {
+        name: str(v.name) ?? '',
+        type: str(v.type) ?? 'query',
+        ...(query !== undefined ? { query } : {}),
+        multi: v.multi === true,
+        includeAll: v.includeAll === true,
+        ...(typeof v.allValue === 'string' && v.allValue !== '' ? { allValue: v.allValue } : {}),
+        stored: current.length > 0 ? current : options,
+      };
+    });
 }
 
 /** Every Prometheus query in a dashboard: panel targets, annotations, query variables. */

@@ -13,7 +13,11 @@ const quantile = (q: number) => ({
 });
 
 export function serviceDashboard(): DashboardBuilder {
-  return alertscaleDashboard('alertscale — receiver & exporter', SERVICE_UID, 'Health of the alertscale receiver and exporter, and of the host they measure')
+  return alertscaleDashboard(
+    'alertscale — receiver & exporter',
+    SERVICE_UID,
+    'Health of the alertscale receiver and exporter, and of the host they measure',
+  )
     .withRow(row('Receiver', 100))
     .withPanel(
       timeseriesPanel({
@@ -24,9 +28,7 @@ export function serviceDashboard(): DashboardBuilder {
         width: 12,
         unit: 'reqps',
         min: 0,
-        queries: [
-          { expr: 'sum by (status) (rate(alertscale_webhook_requests_total[$__rate_interval]))', legend: '{{status}}' },
-        ],
+        queries: [{ expr: 'sum by (status) (rate(alertscale_webhook_requests_total[$__rate_interval]))', legend: '{{status}}' }],
       }),
     )
     .withPanel(

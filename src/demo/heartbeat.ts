@@ -39,7 +39,18 @@ export interface HeartbeatDeps {
 /** Unix seconds with millisecond precision, as the protocol writes times. */
 export const unixSeconds = (ms: number): string => (ms / 1000).toFixed(3);
 
-export function createHeartbeat({ redis, key, drainKey, ttlS, everyMs, pid, host, now = Date.now, onError = () => {}, onDrain = () => {} }: HeartbeatDeps): Heartbeat {
+export function createHeartbeat({
+  redis,
+  key,
+  drainKey,
+  ttlS,
+  everyMs,
+  pid,
+  host,
+  now = Date.now,
+  onError = () => {},
+  onDrain = () => {},
+}: HeartbeatDeps): Heartbeat {
   let job: { id: string; startedMs: number } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let draining = false;

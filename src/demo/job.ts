@@ -32,7 +32,8 @@ export function decodeJob(raw: string): Decoded {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not a JSON object' };
   const { id, ms, cpuMs } = value as Record<string, unknown>;
-  if (typeof id !== 'string' || id.length === 0 || id.length > 200) return { ok: false, reason: 'id must be a non-empty string (≤ 200 chars)' };
+  if (typeof id !== 'string' || id.length === 0 || id.length > 200)
+    return { ok: false, reason: 'id must be a non-empty string (≤ 200 chars)' };
   if (!isDuration(ms)) return { ok: false, reason: `ms must be an integer in [0, ${MAX_JOB_MS}]` };
   if (cpuMs !== undefined && !isDuration(cpuMs)) return { ok: false, reason: `cpuMs must be an integer in [0, ${MAX_JOB_MS}]` };
   // CPU time is part of the job's duration, never added to it.

@@ -36,7 +36,8 @@ export function demoKeys(queueKey: string, pool: string): DemoKeys {
     queue: queueKey,
     processing: (workerId) => `${processingPrefix}${workerId}`,
     processingPattern: `${globEscape(processingPrefix)}*`,
-    workerOf: (key) => (key.startsWith(processingPrefix) && key.length > processingPrefix.length ? key.slice(processingPrefix.length) : undefined),
+    workerOf: (key) =>
+      key.startsWith(processingPrefix) && key.length > processingPrefix.length ? key.slice(processingPrefix.length) : undefined,
     completions: `${queueKey}:completions`,
     starts: `${queueKey}:starts`,
     counters: `${queueKey}:counters`,

@@ -44,7 +44,10 @@ export async function runDemoWorkerProcess(settings: WorkerSettings): Promise<nu
     }
     const job = worker.current;
     if (job && Number.isFinite(killTimeoutMs) && job.ms > killTimeoutMs) {
-      log.warn({ job: job.id, jobMs: job.ms, killTimeoutMs }, 'pm2 kill_timeout is shorter than this job; it may be killed and the job run again');
+      log.warn(
+        { job: job.id, jobMs: job.ms, killTimeoutMs },
+        'pm2 kill_timeout is shorter than this job; it may be killed and the job run again',
+      );
     }
     worker.stop();
   };

@@ -26,7 +26,8 @@ export interface DemoPm2Options {
  */
 export function demoPm2StartArgs(repoRoot: string, opts: DemoPm2Options = {}): string[] {
   const { name = 'demo', instances = 1, killTimeoutMs = 30_000 } = opts;
-  if (!Number.isInteger(instances) || instances < 1) throw new Error(`demo pm2 app "${name}": instances must be a positive integer, got ${instances}`);
+  if (!Number.isInteger(instances) || instances < 1)
+    throw new Error(`demo pm2 app "${name}": instances must be a positive integer, got ${instances}`);
   const workerArgs = [
     ...(opts.redisUrl ? ['--redis', opts.redisUrl] : []),
     ...(opts.queueKey ? ['--queue', opts.queueKey] : []),

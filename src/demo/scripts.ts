@@ -124,7 +124,11 @@ export function createQueueOps(redis: Redis, keys: DemoKeys): QueueOps {
   return {
     complete: async (workerId, raw, id, seconds) =>
       Number(
-        await complete(redis, [keys.processing(workerId), keys.completions, keys.counters, keys.heartbeat(workerId), keys.poolJobs], [raw, id, seconds.toFixed(3)]),
+        await complete(
+          redis,
+          [keys.processing(workerId), keys.completions, keys.counters, keys.heartbeat(workerId), keys.poolJobs],
+          [raw, id, seconds.toFixed(3)],
+        ),
       ),
     failed: async (workerId, seconds) => {
       await failed(redis, [keys.heartbeat(workerId), keys.poolJobs], [seconds.toFixed(3)]);

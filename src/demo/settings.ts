@@ -65,9 +65,12 @@ export function resolveWorkerSettings({ flags = {}, env = {}, config = {}, host,
     pool: pick('pool') ?? WORKER_DEFAULTS.pool,
     workerId: pick('workerId') ?? defaultWorkerId(env, host, pid),
   };
-  if (!isPoolName(settings.pool)) throw new Error(`demo worker: pool "${settings.pool}" is not a valid pool name (lowercase letters, digits, _ and -)`);
-  if (!WORKER_ID.test(settings.workerId)) throw new Error(`demo worker: worker id "${settings.workerId}" must match ${WORKER_ID} (it becomes part of Redis keys)`);
-  if (!/^rediss?:\/\//.test(settings.redisUrl)) throw new Error(`demo worker: redis URL "${settings.redisUrl}" must start with redis:// or rediss://`);
+  if (!isPoolName(settings.pool))
+    throw new Error(`demo worker: pool "${settings.pool}" is not a valid pool name (lowercase letters, digits, _ and -)`);
+  if (!WORKER_ID.test(settings.workerId))
+    throw new Error(`demo worker: worker id "${settings.workerId}" must match ${WORKER_ID} (it becomes part of Redis keys)`);
+  if (!/^rediss?:\/\//.test(settings.redisUrl))
+    throw new Error(`demo worker: redis URL "${settings.redisUrl}" must start with redis:// or rediss://`);
   return settings;
 }
 

@@ -38,7 +38,10 @@ const BATCH = 500;
  * rate is given. Each batch and its `enqueued` counter increment are one MULTI, so the counter
  * always equals what was pushed.
  */
-export async function enqueueJobs({ redis, queueKey, onProgress = () => {}, now = Date.now }: StressDeps, plan: StressPlan): Promise<StressResult> {
+export async function enqueueJobs(
+  { redis, queueKey, onProgress = () => {}, now = Date.now }: StressDeps,
+  plan: StressPlan,
+): Promise<StressResult> {
   const keys = demoKeys(queueKey, 'demo');
   const start = now();
   let sent = 0;
@@ -51,8 +54,13 @@ export async function enqueueJobs({ redis, queueKey, onProgress = () => {}, now 
       continue;
     }
     const raws: string[] = [];
-    for (let n = sent + 1; n <= due; n++) raws.push(encodeJob({ id: jobId(plan.runId, n), ms: plan.jobMs, ...(plan.cpuMs ? { cpuMs: plan.cpuMs } : {}) }));
-    const res = await redis.multi().lpush(keys.queue, ...raws).hincrby(keys.counters, 'enqueued', raws.length).exec();
+    for (let n = sent + 1; n <= due; n++)
+      raws.push(encodeJob({ id: jobId(plan.runId, n), ms: plan.jobMs, ...(plan.cpuMs ? { cpuMs: plan.cpuMs } : {}) }));
+    const res = await redis
+      .multi()
+      .lpush(keys.queue, ...raws)
+      .hincrby(keys.counters, 'enqueued', raws.length)
+      .exec();
     const failed = res?.find(([err]) => err);
     if (!res || failed) throw new Error(`enqueue to ${keys.queue} failed: ${String(failed?.[0] ?? 'transaction aborted')}`);
     queueLength = Number(res[0]?.[1]);
@@ -74,5 +82,8 @@ export function formatStressSummary(plan: StressPlan, result: StressResult, wher
 
 /** Never print a Redis password. */
 export function redactUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/)([^@/]*)@/, (_m, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`);
+  return url.replace(
+    /^(rediss?:\/\/)([^@/]*)@/,
+    (_m, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`,
+  );
 }

@@ -192,7 +192,11 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     stop,
     async run() {
       // The heartbeat goes first: an orphan scan treats a processing list without one as dead.
-      await persist('first heartbeat', () => heartbeat.start(), () => stopping);
+      await persist(
+        'first heartbeat',
+        () => heartbeat.start(),
+        () => stopping,
+      );
       if (stopping) {
         // Stopped before Redis ever answered: nothing was taken, nothing to clean up.
         log.info({}, 'demo worker stopped before it started');
@@ -200,7 +204,11 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
       }
       // Anything left under this id (a reused WORKER_ID after a crash) goes back first.
       let sweep = true;
-      const id = await persist('blocking client id', () => blocking.client('ID'), () => stopping);
+      const id = await persist(
+        'blocking client id',
+        () => blocking.client('ID'),
+        () => stopping,
+      );
       blockingId = id === undefined ? undefined : Number(id);
       const scanning = scanLoop();
       log.info({ queue: keys.queue, processing }, 'demo worker started');
@@ -208,7 +216,7 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
         try {
           if (sweep) {
             const n = await ops.requeueOwn(me);
-            if (n > 0) log.warn({ jobs: n }, 'requeued jobs left in this worker\'s processing list');
+            if (n > 0) log.warn({ jobs: n }, "requeued jobs left in this worker's processing list");
             sweep = false;
           }
           const raw = await blocking.blmove(keys.queue, processing, 'RIGHT', 'LEFT', settings.blockTimeoutS);

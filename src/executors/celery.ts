@@ -47,7 +47,9 @@ export function celeryRefusal(output: string): string | undefined {
   }
   if (!Array.isArray(replies) || replies.length === 0) return 'no Celery worker replied';
   const refused = (replies as ControlReply[]).flatMap((reply) =>
-    Object.entries(reply).filter(([, answer]) => answer?.ok === undefined).map(([node, answer]) => `${node}: ${String(answer?.error ?? 'no ok in reply')}`),
+    Object.entries(reply)
+      .filter(([, answer]) => answer?.ok === undefined)
+      .map(([node, answer]) => `${node}: ${String(answer?.error ?? 'no ok in reply')}`),
   );
   return refused.length > 0 ? `Celery worker(s) refused: ${refused.join('; ')}` : undefined;
 }

@@ -7,11 +7,7 @@ export type ComposeExecutorConfig = ExecutorConfigOf<'compose'>;
 
 /** `docker compose [-f FILE] [-p PROJECT]`: the part every compose command starts with. */
 function composePrefix(config: ComposeExecutorConfig): string[] {
-  return [
-    ...config.bin,
-    ...(config.file ? ['-f', config.file] : []),
-    ...(config.project ? ['-p', config.project] : []),
-  ];
+  return [...config.bin, ...(config.file ? ['-f', config.file] : []), ...(config.project ? ['-p', config.project] : [])];
 }
 
 /** `--no-recreate` so scaling never restarts the containers that already run. */

@@ -7,11 +7,7 @@ export type KubernetesExecutorConfig = ExecutorConfigOf<'kubernetes'>;
 
 /** `kubectl [--context C] [-n NS]`: global flags first, as kubectl documents them. */
 function kubectlPrefix(config: KubernetesExecutorConfig): string[] {
-  return [
-    config.bin,
-    ...(config.context ? ['--context', config.context] : []),
-    ...(config.namespace ? ['-n', config.namespace] : []),
-  ];
+  return [config.bin, ...(config.context ? ['--context', config.context] : []), ...(config.namespace ? ['-n', config.namespace] : [])];
 }
 
 export function argvForKubernetes(config: KubernetesExecutorConfig, request: ScaleRequest): string[] {

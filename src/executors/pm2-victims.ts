@@ -40,7 +40,10 @@ export function locatePm2(victims: readonly Locatable[], ids: ReadonlyMap<number
  * pm2Steps needs for the app to be at `replicas` (nothing, when the victims were all there were to
  * remove). pm2 has no "scale down removing these": `pm2 scale` removes the highest ids.
  */
-export function createPm2Remover(config: Pm2ExecutorConfig, opts: { host?: string; run?: (argv: readonly string[], s: RunSettings) => Promise<ExecutionResult> } = {}) {
+export function createPm2Remover(
+  config: Pm2ExecutorConfig,
+  opts: { host?: string; run?: (argv: readonly string[], s: RunSettings) => Promise<ExecutionResult> } = {},
+) {
   const settings = runSettings(config);
   const list = [config.bin, 'jlist'];
   const host = opts.host ?? hostname();

@@ -65,7 +65,8 @@ export function countOnline(stdout: string, app: string): number {
  */
 export function pm2Steps(config: Pm2ExecutorConfig, replicas: number, instances: readonly Pm2Instance[]): string[][] {
   const { bin, app } = config;
-  if (instances.length === 0) throw new Error(`pm2 has no process named ${JSON.stringify(app)}: start the app once (pm2 start … --name ${app}) so it can be scaled`);
+  if (instances.length === 0)
+    throw new Error(`pm2 has no process named ${JSON.stringify(app)}: start the app once (pm2 start … --name ${app}) so it can be scaled`);
   if (replicas === 0) {
     return [
       ...(instances.length > 1 ? [[bin, 'scale', app, '1']] : []),
@@ -105,7 +106,10 @@ export function createPm2Executor(pool: string, config: Pm2ExecutorConfig): Exec
       } catch (err) {
         return notRun(list, `pool ${pool}: ${(err as Error).message}`);
       }
-      if (steps.length === 0) return nothingToDo(`pool ${pool}: pm2 app ${config.app} already has ${request.replicas} ${request.replicas === 0 ? '(stopped)' : 'online'}; nothing to run`);
+      if (steps.length === 0)
+        return nothingToDo(
+          `pool ${pool}: pm2 app ${config.app} already has ${request.replicas} ${request.replicas === 0 ? '(stopped)' : 'online'}; nothing to run`,
+        );
       return runSteps(steps, settings);
     },
     current: () => probeCount(pool, list, settings, (stdout) => countOnline(stdout, config.app)),

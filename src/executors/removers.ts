@@ -37,14 +37,19 @@ async function runAll(steps: readonly string[][], settings: ReturnType<typeof ru
   return results;
 }
 
-const byHost = async (victims: readonly PlacedWorker[]) => new Map(victims.flatMap((v) => (v.host ? [[v.id, v.host] as [string, string]] : [])));
+const byHost = async (victims: readonly PlacedWorker[]) =>
+  new Map(victims.flatMap((v) => (v.host ? [[v.id, v.host] as [string, string]] : [])));
 
 /**
  * The remover of a pool's executor, or undefined when the executor cannot choose (then a
  * scale-down runs the executor's own scale, as before). `command` chooses when its `scale` argv
  * has a `{victims}` or `{victim_pids}` element.
  */
-export function createRemover(pool: string, config: ExecutorConfig, opts: { procRoot?: string; host?: string } = {}): InstanceRemover | undefined {
+export function createRemover(
+  pool: string,
+  config: ExecutorConfig,
+  opts: { procRoot?: string; host?: string } = {},
+): InstanceRemover | undefined {
   const settings = runSettings(config);
   const here = opts.host ?? hostname();
   const procRoot = opts.procRoot ?? '/proc';
@@ -81,13 +86,19 @@ export function createRemover(pool: string, config: ExecutorConfig, opts: { proc
     case 'command': {
       if (!choosesVictims(config.scale)) return undefined;
       // The instance is "id pid": the template takes either.
-      const split = (instances: readonly string[]) => ({ ids: instances.map((i) => i.split(' ')[0]!), pids: instances.map((i) => i.split(' ')[1] ?? '').filter(Boolean) });
+      const split = (instances: readonly string[]) => ({
+        ids: instances.map((i) => i.split(' ')[0]!),
+        pids: instances.map((i) => i.split(' ')[1] ?? '').filter(Boolean),
+      });
       return {
         locate: async (victims) => new Map(victims.map((v) => [v.id, `${v.id} ${v.pid ?? ''}`.trim()])),
         // With no victim to name there is nothing for the template to do.
         remove: async (instances, replicas) => {
           if (instances.length === 0) return [];
-          const argv = fillTemplate(expandVictims(config.scale, split(instances)), templateValues({ pool, replicas, current: replicas + instances.length }));
+          const argv = fillTemplate(
+            expandVictims(config.scale, split(instances)),
+            templateValues({ pool, replicas, current: replicas + instances.length }),
+          );
           return runAll([argv], settings);
         },
       };

@@ -32,7 +32,10 @@ const MAX_BUFFER = 8 * 1024 * 1024;
 export function tailOf(text: string, bytes = OUTPUT_TAIL_BYTES): string {
   const buffer = Buffer.from(text, 'utf8');
   if (buffer.length <= bytes) return text;
-  return buffer.subarray(buffer.length - bytes).toString('utf8').replace(/^\uFFFD+/, '');
+  return buffer
+    .subarray(buffer.length - bytes)
+    .toString('utf8')
+    .replace(/^\uFFFD+/, '');
 }
 
 /** Run `argv` (never through a shell) and report what happened. Never throws. */
@@ -63,7 +66,9 @@ export async function runForOutput(argv: readonly string[], settings: RunSetting
     const drain = stopReadingAfterExit(subprocess);
     const run = await subprocess;
     drain.cancel();
-    const note = drain.abandoned() ? `\n[alertscale: stopped reading ${DRAIN_MS} ms after exit: a background process still holds stdout/stderr]` : '';
+    const note = drain.abandoned()
+      ? `\n[alertscale: stopped reading ${DRAIN_MS} ms after exit: a background process still holds stdout/stderr]`
+      : '';
     const timedOut = run.timedOut;
     const result: ExecutionResult = {
       ok: !run.failed,

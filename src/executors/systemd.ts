@@ -61,7 +61,8 @@ export function createSystemdExecutor(pool: string, config: SystemdExecutorConfi
         return { ...listed.result, error: `pool ${pool}: could not list the active ${config.unit}@ instances: ${listed.result.error}` };
       }
       const argv = argvForSystemd(config, request.replicas, activeInstances(config.unit, listed.stdout));
-      if (argv === null) return nothingToDo(`pool ${pool} already has ${request.replicas} active ${config.unit}@ instances; nothing to run`);
+      if (argv === null)
+        return nothingToDo(`pool ${pool} already has ${request.replicas} active ${config.unit}@ instances; nothing to run`);
       return runArgv(argv, settings);
     },
     current: () => probeCount(pool, currentArgvForSystemd(config), settings, parse),

@@ -15,7 +15,8 @@ export function systemdUnitOfCgroup(text: string, unit: string): string | undefi
   for (const line of text.split('\n')) {
     const path = line.slice(line.lastIndexOf(':') + 1);
     for (const part of path.split('/').reverse()) {
-      if (part.startsWith(prefix) && part.endsWith('.service') && /^\d{1,9}$/.test(part.slice(prefix.length, -'.service'.length))) return part;
+      if (part.startsWith(prefix) && part.endsWith('.service') && /^\d{1,9}$/.test(part.slice(prefix.length, -'.service'.length)))
+        return part;
     }
   }
   return undefined;
@@ -47,11 +48,19 @@ export function kubernetesVictimSteps(config: ExecutorConfigOf<'kubernetes'>, po
  */
 export function composeVictimSteps(config: ExecutorConfigOf<'compose'>, containers: readonly string[], replicas: number): string[][] {
   const up = argvForCompose(config, { pool: '', replicas, current: replicas });
-  const remove = containers.length === 0 ? [] : [['docker', 'stop', ...containers], ['docker', 'rm', ...containers]];
+  const remove =
+    containers.length === 0
+      ? []
+      : [
+          ['docker', 'stop', ...containers],
+          ['docker', 'rm', ...containers],
+        ];
   return [...remove, up];
 }
 
 /** `{victims}` / `{victim_pids}` elements (config/executor-schema.ts) → one element per victim. */
 export function expandVictims(argv: readonly string[], victims: { ids: readonly string[]; pids: readonly string[] }): string[] {
-  return argv.flatMap((element) => (element === '{victims}' ? [...victims.ids] : element === '{victim_pids}' ? [...victims.pids] : [element]));
+  return argv.flatMap((element) =>
+    element === '{victims}' ? [...victims.ids] : element === '{victim_pids}' ? [...victims.pids] : [element],
+  );
 }

@@ -57,7 +57,8 @@ export function heartbeatsSource(deps: { metrics: ExporterMetrics; redis: Redis;
 
       const list = [...keys];
       const all = [...list, ...poolList.map((p) => POOL_JOBS_PREFIX + p)];
-      const reply = all.length === 0 ? [] : ((await script(redis).alertscaleExporterHeartbeats(all.length, ...all, String(list.length))) as unknown[]);
+      const reply =
+        all.length === 0 ? [] : ((await script(redis).alertscaleExporterHeartbeats(all.length, ...all, String(list.length))) as unknown[]);
       const alive = new Map<string, number>(poolList.map((p) => [p, 0]));
       const busy = new Map(alive);
       list.forEach((key, i) => {
@@ -71,9 +72,18 @@ export function heartbeatsSource(deps: { metrics: ExporterMetrics; redis: Redis;
         m.workersBusy.set({ pool }, busy.get(pool)!);
       }
       const counters = poolList.map((pool, i) => ({ pool, values: (reply[list.length + i] as string[]).map(Number) }));
-      setCounter(m.poolJobsDone, counters.map(({ pool, values }) => [{ pool }, values[0]!]));
-      setCounter(m.poolJobsFailed, counters.map(({ pool, values }) => [{ pool }, values[1]!]));
-      setCounter(m.poolBusySeconds, counters.map(({ pool, values }) => [{ pool }, values[2]!]));
+      setCounter(
+        m.poolJobsDone,
+        counters.map(({ pool, values }) => [{ pool }, values[0]!]),
+      );
+      setCounter(
+        m.poolJobsFailed,
+        counters.map(({ pool, values }) => [{ pool }, values[1]!]),
+      );
+      setCounter(
+        m.poolBusySeconds,
+        counters.map(({ pool, values }) => [{ pool }, values[2]!]),
+      );
     },
     clear() {
       for (const metric of [m.workersAlive, m.workersBusy, m.poolJobsDone, m.poolJobsFailed, m.poolBusySeconds]) metric.reset();

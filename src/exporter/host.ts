@@ -15,7 +15,10 @@ export function hostSource(deps: { metrics: ExporterMetrics; procRoot: string; c
       const cpu = parseProcStat(read('stat'));
       const mem = parseMeminfo(read('meminfo'));
       const [l1, l5, l15] = parseLoadavg(read('loadavg'));
-      setCounter(m.hostCpuSeconds, CPU_MODES.map((mode) => [{ mode }, cpu.ticks[mode] / clkTck]));
+      setCounter(
+        m.hostCpuSeconds,
+        CPU_MODES.map((mode) => [{ mode }, cpu.ticks[mode] / clkTck]),
+      );
       m.hostCpus.set(cpu.cpus);
       m.hostMemoryTotal.set(mem.totalBytes);
       m.hostMemoryAvailable.set(mem.availableBytes);

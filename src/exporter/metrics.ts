@@ -25,20 +25,42 @@ export function createMetrics(registry: Registry, refresh: () => Promise<void>) 
     hostLoad15: gauge('alertscale_host_load15', '15-minute load average.'),
 
     poolProcesses: gauge('alertscale_pool_processes', "Processes matching the pool's processes.match (and user).", ['pool']),
-    poolCpuSeconds: counter('alertscale_pool_cpu_seconds_total', "CPU seconds of the pool's processes; never goes down when one exits.", ['pool']),
+    poolCpuSeconds: counter('alertscale_pool_cpu_seconds_total', "CPU seconds of the pool's processes; never goes down when one exits.", [
+      'pool',
+    ]),
     poolRss: gauge('alertscale_pool_resident_memory_bytes', "Summed resident memory of the pool's processes.", ['pool']),
 
-    queueLength: gauge('alertscale_queue_length', 'Jobs waiting: LLEN (list), consumer-group lag (stream), waiting + prioritized (bullmq).', ['queue', 'pool']),
-    queuePending: gauge('alertscale_queue_pending', 'Jobs taken, not finished: stream delivered-not-acked, bullmq active.', ['queue', 'pool']),
+    queueLength: gauge(
+      'alertscale_queue_length',
+      'Jobs waiting: LLEN (list), consumer-group lag (stream), waiting + prioritized (bullmq).',
+      ['queue', 'pool'],
+    ),
+    queuePending: gauge('alertscale_queue_pending', 'Jobs taken, not finished: stream delivered-not-acked, bullmq active.', [
+      'queue',
+      'pool',
+    ]),
     queueDelayed: gauge('alertscale_queue_delayed', 'BullMQ delayed jobs.', ['queue', 'pool']),
-    queueAdded: counter('alertscale_queue_added_total', 'Jobs ever added: stream entries-added, bullmq job id counter; absent for lists.', ['queue', 'pool']),
-    queueOldestAge: gauge('alertscale_queue_oldest_job_age_seconds', 'Age of the oldest waiting job (stream ids, bullmq timestamps); 0 when none waits.', ['queue', 'pool']),
+    queueAdded: counter('alertscale_queue_added_total', 'Jobs ever added: stream entries-added, bullmq job id counter; absent for lists.', [
+      'queue',
+      'pool',
+    ]),
+    queueOldestAge: gauge(
+      'alertscale_queue_oldest_job_age_seconds',
+      'Age of the oldest waiting job (stream ids, bullmq timestamps); 0 when none waits.',
+      ['queue', 'pool'],
+    ),
 
     workersAlive: gauge('alertscale_workers_alive', 'Worker heartbeats present (alertscale:hb:<pool>:<worker>).', ['pool']),
     workersBusy: gauge('alertscale_workers_busy', 'Worker heartbeats with busy 1.', ['pool']),
     poolJobsDone: counter('alertscale_pool_jobs_done_total', "Jobs the pool's workers finished (alertscale:jobs:<pool> done).", ['pool']),
-    poolJobsFailed: counter('alertscale_pool_jobs_failed_total', "Jobs the pool's workers gave up on (alertscale:jobs:<pool> failed).", ['pool']),
-    poolBusySeconds: counter('alertscale_pool_busy_seconds_total', "Seconds the pool's workers spent on finished and failed jobs (alertscale:jobs:<pool> busy_seconds).", ['pool']),
+    poolJobsFailed: counter('alertscale_pool_jobs_failed_total', "Jobs the pool's workers gave up on (alertscale:jobs:<pool> failed).", [
+      'pool',
+    ]),
+    poolBusySeconds: counter(
+      'alertscale_pool_busy_seconds_total',
+      "Seconds the pool's workers spent on finished and failed jobs (alertscale:jobs:<pool> busy_seconds).",
+      ['pool'],
+    ),
 
     sourceUp: gauge('alertscale_exporter_source_up', '1 when the last read of a source worked.', ['source']),
     collectorErrors: counter('alertscale_exporter_collector_errors_total', 'Failed reads of a source.', ['source']),

@@ -56,7 +56,8 @@ export function parseMeminfo(text: string): HostMemory {
 /** /proc/loadavg → the 1, 5 and 15 minute load averages. */
 export function parseLoadavg(text: string): [number, number, number] {
   const [a, b, c] = text.trim().split(/\s+/).map(Number);
-  if (![a, b, c].every((v) => Number.isFinite(v))) throw new Error(`/proc/loadavg is not "l1 l5 l15 …": ${JSON.stringify(text.slice(0, 60))}`);
+  if (![a, b, c].every((v) => Number.isFinite(v)))
+    throw new Error(`/proc/loadavg is not "l1 l5 l15 …": ${JSON.stringify(text.slice(0, 60))}`);
   return [a!, b!, c!];
 }
 

@@ -99,7 +99,13 @@ export async function readQueues(redis: Redis, queues: ReadonlyArray<[string, Qu
     if (q.kind === 'list') return { length: n(r[1]) };
     if (q.kind === 'stream') return { length: n(r[1]), pending: n(r[2]), oldestMs: id(r[3]), added: n(r[4]) };
     const ts = r[4];
-    return { length: n(r[1]), pending: n(r[2]), delayed: n(r[3]), oldestMs: ts === null || ts === undefined ? null : n(ts) + n(r[5]), added: n(r[6]) };
+    return {
+      length: n(r[1]),
+      pending: n(r[2]),
+      delayed: n(r[3]),
+      oldestMs: ts === null || ts === undefined ? null : n(ts) + n(r[5]),
+      added: n(r[6]),
+    };
   });
 }
 

@@ -1,4 +1,4 @@
-import type { Decision } from './types.js';
+import type { Decision, Outcome } from './types.js';
 
 /** What a `scaled` decision's command ending means for the pool. */
 export type Completion =
@@ -10,4 +10,50 @@ export type Completion =
 export function completion(decision: Decision, ok: boolean): Completion {
   if (!ok) return { outcome: 'failed' };
   return { outcome: 'scaled', replicas: decision.to, scale: decision.scale, steppedFingerprints: decision.steppedFingerprints };
+}
+
+/**
+ * A decision whose record did not reach `need` replicas (redis.wait) is `failed` without running:
+ * a failover could lose the record of a command that ran, and the next decision would scale again.
+ * undefined when it did reach them (the command may run).
+ */
+export function unreplicated(acked: number, need: number, timeoutMs: number): { outcome: 'failed'; error: string } | undefined {
+  if (acked >= need) return undefined;
+  return {
+    outcome: 'failed',
+    error: `not run: the decision's record reached ${acked} of ${need} replica(s) within ${timeoutMs} ms (redis.wait), so a failover could have lost it`,
+  };
+}
+
+/** What is known of a decision left `running` by a holder whose lease expired. */
+export interface Interrupted {
+  /** Its audit entry, when the holder recorded the end there (but not the pool's mark). */
+  ended?: { outcome: Outcome; to: number };
+  /** Its target, when it is still the pool's last decision. */
+  target?: number;
+  /** The executor's live count, when it has a probe that answered. */
+  live?: number;
+}
+
+/**
+ * How such a decision is completed, and the count the decision in hand starts from. An end that was
+ * recorded stands; otherwise it is `interrupted` (never run again), and without a live count the
+ * command is assumed to have reached its target (it was started; scale commands set an absolute count).
+ */
+export function completeInterruption({ ended, target, live }: Interrupted): {
+  outcome: Outcome;
+  replicas: number | undefined;
+  error?: string;
+} {
+  if (ended) return { outcome: ended.outcome, replicas: ended.outcome === 'scaled' ? (live ?? ended.to) : live };
+  const assumed = live ?? target;
+  const count =
+    live !== undefined
+      ? `live count ${live} (read by the executor's probe)`
+      : `no live count (the executor has no probe, or it failed)${assumed === undefined ? '' : `; assuming it reached ${assumed}`}`;
+  return {
+    outcome: 'interrupted',
+    replicas: assumed,
+    error: `the receiver running this command stopped before its end was seen (its pool lease expired); ${count}`,
+  };
 }

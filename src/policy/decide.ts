@@ -24,7 +24,15 @@ export function decide(input: DecideInput): Decision {
   const { pool, signals, state, policy, now } = input;
   const alerts = alertRefs(signals);
   const make: Make = (scale, to, outcome, reason, extra = {}) => ({
-    pool, scale, from: state.replicas, to, outcome, reason, alerts, steppedFingerprints: [], ...extra,
+    pool,
+    scale,
+    from: state.replicas,
+    to,
+    outcome,
+    reason,
+    alerts,
+    steppedFingerprints: [],
+    ...extra,
   });
   const sorted = sortSignals(signals, policy.stepInterval, now);
   // Up wins over down: running short of workers costs more than running a few idle ones.
@@ -37,7 +45,13 @@ export function decide(input: DecideInput): Decision {
 export function decideUnknownPool(pool: string, signals: readonly ScaleSignal[]): Decision {
   const alerts = alertRefs(signals);
   return {
-    pool, scale: signals[0]!.scale, from: 0, to: 0, outcome: 'rejected', alerts, steppedFingerprints: [],
+    pool,
+    scale: signals[0]!.scale,
+    from: 0,
+    to: 0,
+    outcome: 'rejected',
+    alerts,
+    steppedFingerprints: [],
     reason: `pool "${pool}" is not defined in alertscale.yml (alerts: ${alerts.map((a) => a.alertname).join(', ')})`,
   };
 }
@@ -49,7 +63,9 @@ function hold({ policy, state, now }: DecideInput, { ignored, upStillFiring, dup
   const waitMs = repeated ? cooldownRemaining(repeated, policy, state, now) : 0;
   if (repeated && waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
-    return make(repeated, current, 'cooldown', `${ignored.join('; ')}; cooldown.${repeated} has ${seconds}s left`, { cooldownRemainingSeconds: seconds });
+    return make(repeated, current, 'cooldown', `${ignored.join('; ')}; cooldown.${repeated} has ${seconds}s left`, {
+      cooldownRemainingSeconds: seconds,
+    });
   }
   if (upStillFiring) return make('up', current, 'no_change', `an up alert still fires, so nothing shrinks: ${ignored.join('; ')}`);
   return make(null, current, 'no_change', `nothing to act on: ${ignored.join('; ') || 'no firing scaling alert'}`);
@@ -74,11 +90,15 @@ function act({ policy, state, now }: DecideInput, direction: ScaleDirection, act
   const waitMs = cooldownRemaining(direction, policy, state, now);
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
-    return make(direction, current, 'cooldown', `asked ${asked}${boundedBy}; cooldown.${direction} has ${seconds}s left`, { cooldownRemainingSeconds: seconds });
+    return make(direction, current, 'cooldown', `asked ${asked}${boundedBy}; cooldown.${direction} has ${seconds}s left`, {
+      cooldownRemainingSeconds: seconds,
+    });
   }
   const steppedFingerprints = acting.filter((s) => s.target === undefined).map((s) => s.fingerprint);
   if (!policy.enabled) {
-    return make(direction, to, 'dry_run', `would scale ${current} → ${to}: asked ${asked}${boundedBy}; pool is not enabled (dry run)`, { steppedFingerprints });
+    return make(direction, to, 'dry_run', `would scale ${current} → ${to}: asked ${asked}${boundedBy}; pool is not enabled (dry run)`, {
+      steppedFingerprints,
+    });
   }
   return make(direction, to, 'scaled', `scale ${current} → ${to}: asked ${asked}${boundedBy}`, { steppedFingerprints });
 }

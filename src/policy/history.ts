@@ -28,7 +28,12 @@ export function withHistory(signals: readonly ScaleSignal[], history: ReadonlyMa
 }
 
 /** What one decision changes in the alerts' history, by fingerprint (the receiver writes it; replay keeps it). */
-export function historyUpdates(signals: readonly ScaleSignal[], decision: Decision, history: ReadonlyMap<string, AlertHistory>, now: number): Map<string, AlertHistory> {
+export function historyUpdates(
+  signals: readonly ScaleSignal[],
+  decision: Decision,
+  history: ReadonlyMap<string, AlertHistory>,
+  now: number,
+): Map<string, AlertHistory> {
   const updates = new Map<string, AlertHistory>();
   for (const signal of signals) {
     const next = nextHistory(updates.get(signal.fingerprint) ?? history.get(signal.fingerprint), signal, decision, now);

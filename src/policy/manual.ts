@@ -20,6 +20,12 @@ export function decideManual({ pool, policy, state, replicas, reason }: ManualIn
     return { ...base, to: from, outcome: 'rejected', reason: `manual: ${replicas} is outside [${policy.min}, ${policy.max}] (${reason})` };
   }
   if (replicas === from) return { ...base, to: from, outcome: 'no_change', reason: `manual: already ${from} (${reason})` };
-  if (!policy.enabled) return { ...base, to: replicas, outcome: 'dry_run', reason: `manual: would scale ${from} → ${replicas}; pool is not enabled (dry run) (${reason})` };
+  if (!policy.enabled)
+    return {
+      ...base,
+      to: replicas,
+      outcome: 'dry_run',
+      reason: `manual: would scale ${from} → ${replicas}; pool is not enabled (dry run) (${reason})`,
+    };
   return { ...base, to: replicas, outcome: 'scaled', reason: `manual: scale ${from} → ${replicas} (${reason})` };
 }

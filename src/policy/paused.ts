@@ -27,7 +27,13 @@ export function pausedDecision(pool: string, replicas: number, signals: readonly
   if (firing.length === 0 || !firing.every((s) => muted.has(s))) return undefined;
   const scale = firing.some((s) => s.scale === 'up') ? 'up' : 'down';
   return {
-    pool, scale, from: replicas, to: replicas, outcome: 'paused', alerts: alertRefs(signals), steppedFingerprints: [],
+    pool,
+    scale,
+    from: replicas,
+    to: replicas,
+    outcome: 'paused',
+    alerts: alertRefs(signals),
+    steppedFingerprints: [],
     reason: `paused: ${describeMuting(firing, muted)}; the notification left Alertmanager before the silence began`,
   };
 }
@@ -51,7 +57,10 @@ function describeMuting(signals: readonly ScaleSignal[], muted: Muted): string {
     bySilence.set(silence, [...(bySilence.get(silence) ?? []), s.alertname]);
   }
   return [...bySilence]
-    .map(([s, names]) => `${names.join(', ')} by silence ${s.id} {${s.matchers.map(matcherText).join(', ')}} from ${s.createdBy} until ${s.endsAt} (${s.comment})`)
+    .map(
+      ([s, names]) =>
+        `${names.join(', ')} by silence ${s.id} {${s.matchers.map(matcherText).join(', ')}} from ${s.createdBy} until ${s.endsAt} (${s.comment})`,
+    )
     .join('; ');
 }
 

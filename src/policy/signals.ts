@@ -3,7 +3,13 @@ import type { SignalInput } from './types.js';
 
 /** The alerts a decision names: each signal as the audit log keeps it. */
 export function alertRefs(signals: readonly AlertRef[]): AlertRef[] {
-  return signals.map(({ alertname, fingerprint, status, startsAt, generatorURL }) => ({ alertname, fingerprint, status, startsAt, generatorURL }));
+  return signals.map(({ alertname, fingerprint, status, startsAt, generatorURL }) => ({
+    alertname,
+    fingerprint,
+    status,
+    startsAt,
+    generatorURL,
+  }));
 }
 
 /** Why a firing signal of this notification is not acted on; undefined = it counts. */

@@ -1,7 +1,18 @@
 import type { AlertRef, ScaleDirection, ScaleSignal } from '../alerts/signal.js';
 
 /** Why a decision came out as it did: closed, so it can be a metric label and an audit filter. */
-export const OUTCOMES = ['scaled', 'no_change', 'at_max', 'at_min', 'cooldown', 'dry_run', 'paused', 'failed', 'rejected'] as const;
+export const OUTCOMES = [
+  'scaled',
+  'no_change',
+  'at_max',
+  'at_min',
+  'cooldown',
+  'dry_run',
+  'paused',
+  'failed',
+  'interrupted',
+  'rejected',
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 /** The bounds and pacing of one pool (milliseconds for durations). */

@@ -51,7 +51,8 @@ function orderKey(w: VictimCandidate, tier: VictimTier): number {
   return w.idleSince ?? Infinity;
 }
 
-const ago = (nowS: number, t: number | undefined) => (t === undefined ? 'for an unknown time' : `for ${Math.max(0, Math.round(nowS - t))} s`);
+const ago = (nowS: number, t: number | undefined) =>
+  t === undefined ? 'for an unknown time' : `for ${Math.max(0, Math.round(nowS - t))} s`;
 
 function whyOf(w: VictimCandidate, tier: VictimTier, nowS: number): string {
   if (tier === 'draining') return w.busy ? `already draining (busy with job ${w.job ?? '?'})` : 'already draining';
@@ -63,7 +64,12 @@ export function chooseVictims(workers: readonly VictimCandidate[], k: number, no
   if (!Number.isInteger(k) || k < 0) throw new Error(`chooseVictims: k must be a non-negative integer, got ${k}`);
   const ranked = workers
     .map((w) => ({ w, tier: tierOf(w) }))
-    .sort((a, b) => TIER_RANK[a.tier] - TIER_RANK[b.tier] || orderKey(a.w, a.tier) - orderKey(b.w, b.tier) || (a.w.id < b.w.id ? -1 : a.w.id > b.w.id ? 1 : 0));
+    .sort(
+      (a, b) =>
+        TIER_RANK[a.tier] - TIER_RANK[b.tier] ||
+        orderKey(a.w, a.tier) - orderKey(b.w, b.tier) ||
+        (a.w.id < b.w.id ? -1 : a.w.id > b.w.id ? 1 : 0),
+    );
   const victims = ranked.slice(0, k).map(({ w, tier }) => ({ id: w.id, tier, why: whyOf(w, tier, nowS) }));
   return { victims, missing: k - victims.length };
 }

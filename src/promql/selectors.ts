@@ -38,8 +38,10 @@ export function selectors(expr: string): Selector[] {
       const matchers: Matcher[] = [];
       let metric = node.getChild('Identifier') ? text(node.getChild('Identifier')!) : undefined;
       for (const child of node.getChild('LabelMatchers')?.getChildren('QuotedLabelName') ?? []) metric ??= unquote(text(child)); // `{"my.metric"}`
-      for (const m of node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? []) matchers.push(matcher(m, m.getChild('LabelName')!, text(m.getChild('LabelName')!)));
-      for (const m of node.getChild('LabelMatchers')?.getChildren('QuotedLabelMatcher') ?? []) matchers.push(matcher(m, m.getChild('QuotedLabelName')!, unquote(text(m.getChild('QuotedLabelName')!))));
+      for (const m of node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? [])
+        matchers.push(matcher(m, m.getChild('LabelName')!, text(m.getChild('LabelName')!)));
+      for (const m of node.getChild('LabelMatchers')?.getChildren('QuotedLabelMatcher') ?? [])
+        matchers.push(matcher(m, m.getChild('QuotedLabelName')!, unquote(text(m.getChild('QuotedLabelName')!))));
       matchers.sort((a, b) => a.offset - b.offset);
       metric ??= matchers.find((m) => m.label === '__name__' && m.op === '=')?.value;
       found.push({ ...(metric ? { metric } : {}), matchers, offset: node.from });

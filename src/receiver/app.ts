@@ -34,7 +34,13 @@ export function createReceiver(input: ReceiverOptions): Receiver {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    const fields = { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) };
+    const fields = {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    };
     if (c.req.path === '/v1/alertmanager') metrics.webhookRequests.inc({ status: String(c.res.status) });
     if (c.res.status >= 500) logger.warn(fields, 'request failed');
     else logger.info(fields, 'request');

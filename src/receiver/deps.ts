@@ -4,7 +4,15 @@ import type { Config } from '../config/schema.js';
 import { createRemover, type InstanceRemover } from '../executors/removers.js';
 import type { Executor } from '../executors/types.js';
 import { createSilenceCache, createSilencesClient, type SilenceCache, type SilencesClient } from '../silences/index.js';
-import { createAuditLog, createDecisionStore, createPoolStore, stateKeys, type AuditLog, type DecisionStore, type PoolStore } from '../state/index.js';
+import {
+  createAuditLog,
+  createDecisionStore,
+  createPoolStore,
+  stateKeys,
+  type AuditLog,
+  type DecisionStore,
+  type PoolStore,
+} from '../state/index.js';
 import { createWorkersReader, type WorkersReader } from '../workers/read.js';
 import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
 import { createPoolQueue, type PoolQueue } from './pool-queue.js';

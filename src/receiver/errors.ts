@@ -33,9 +33,13 @@ export function httpErrorOf(err: unknown, what: string): HttpError | undefined {
 export const poolBusy = (pool: string) =>
   new HttpError(503, 'pool_busy', `pool ${pool} is busy with another scaling action; retry shortly`);
 
-/** A `:pool` route parameter, known to alertscale.yml or answered 404 with the known pools. */
+export const notReplicated = (pool: string, why: string) =>
+  new HttpError(503, 'not_replicated', `pool ${pool}: ${why}; Alertmanager will retry`);
+
+/** A `:pool` route parameter, known to alertscale.yml or answered 404 with the known pools (own keys only: `toString` is not a pool). */
 export function knownPool(config: Pick<Config, 'pools'>, name: string): string {
-  if (!(name in config.pools)) throw new HttpError(404, 'unknown_pool', `pool "${name}" is not defined in alertscale.yml`, { known: Object.keys(config.pools) });
+  if (!Object.hasOwn(config.pools, name))
+    throw new HttpError(404, 'unknown_pool', `pool "${name}" is not defined in alertscale.yml`, { known: Object.keys(config.pools) });
   return name;
 }
 

@@ -41,7 +41,9 @@ export type NotificationDeps = ActionDeps & Pick<Deps, 'silences'>;
 /** One Alertmanager notification: every pool in it decided (and its command started) independently. */
 export async function handleNotification(deps: NotificationDeps, payload: WebhookPayload, requestId: string): Promise<NotificationResult> {
   const classified = payload.alerts.map(classifyAlert);
-  const invalid = classified.flatMap((c) => (c.kind === 'invalid' ? [{ alertname: c.alert.alertname, fingerprint: c.alert.fingerprint, problem: c.problem }] : []));
+  const invalid = classified.flatMap((c) =>
+    c.kind === 'invalid' ? [{ alertname: c.alert.alertname, fingerprint: c.alert.fingerprint, problem: c.problem }] : [],
+  );
   const signals = classified.flatMap((c) => (c.kind === 'signal' ? [c.signal] : []));
   const ignoredAlerts = classified.filter((c) => c.kind === 'other').length;
   deps.metrics.alertsReceived.inc({ kind: 'other' }, ignoredAlerts);
@@ -55,7 +57,7 @@ export async function handleNotification(deps: NotificationDeps, payload: Webhoo
   for (const signal of signals) byPool.set(signal.pool, [...(byPool.get(signal.pool) ?? []), signal]);
   const settled = await Promise.allSettled(
     [...byPool].map(([pool, poolSignals]) =>
-      pool in deps.config.pools
+      Object.hasOwn(deps.config.pools, pool)
         ? actOnPool(deps, alertAction(deps, pool, poolSignals, requestId, muted))
         : rejectUnknownPool(deps, decideUnknownPool(pool, poolSignals), requestId),
     ),
@@ -72,11 +74,17 @@ export async function handleNotification(deps: NotificationDeps, payload: Webhoo
 const NOTHING_MUTED: Muted = new Map();
 
 /** Firing signals of known pools that an active silence matches (see silences/muted.ts). */
-async function findMuted(deps: Pick<Deps, 'config' | 'silences' | 'now'>, payload: WebhookPayload, classified: ReturnType<typeof classifyAlert>[]): Promise<Muted> {
+async function findMuted(
+  deps: Pick<Deps, 'config' | 'silences' | 'now'>,
+  payload: WebhookPayload,
+  classified: ReturnType<typeof classifyAlert>[],
+): Promise<Muted> {
   const { silences } = deps;
   if (!silences) return NOTHING_MUTED;
   const firing = classified.flatMap((c, i) =>
-    c.kind === 'signal' && c.signal.status === 'firing' && c.signal.pool in deps.config.pools ? [{ signal: c.signal, labels: payload.alerts[i]!.labels }] : [],
+    c.kind === 'signal' && c.signal.status === 'firing' && Object.hasOwn(deps.config.pools, c.signal.pool)
+      ? [{ signal: c.signal, labels: payload.alerts[i]!.labels }]
+      : [],
   );
   if (firing.length === 0) return NOTHING_MUTED;
   const remembered = await silences.peek(SILENCE_WAIT_MS);
@@ -106,10 +114,24 @@ function alertAction(deps: Pick<Deps, 'config'>, pool: string, signals: ScaleSig
 }
 
 /** An alert naming a pool alertscale.yml does not define: audited, nothing runs. */
-async function rejectUnknownPool(deps: Pick<Deps, 'audit' | 'metrics' | 'now'>, decision: Decision, requestId: string): Promise<ActionResult> {
+async function rejectUnknownPool(
+  deps: Pick<Deps, 'audit' | 'metrics' | 'now'>,
+  decision: Decision,
+  requestId: string,
+): Promise<ActionResult> {
   const { pool, scale, from, to, outcome, reason, alerts } = decision;
   const auditId = await deps.audit.append({
-    time: new Date(deps.now()).toISOString(), pool, scale, from, to, outcome, reason, alerts, actor: 'alertmanager', requestId, executing: false,
+    time: new Date(deps.now()).toISOString(),
+    pool,
+    scale,
+    from,
+    to,
+    outcome,
+    reason,
+    alerts,
+    actor: 'alertmanager',
+    requestId,
+    executing: false,
   });
   // Not a pool label value of ours: keep it out of metric labels (unbounded cardinality).
   deps.metrics.decisions.inc({ pool: '', scale: scale ?? 'none', outcome });
@@ -118,5 +140,14 @@ async function rejectUnknownPool(deps: Pick<Deps, 'audit' | 'metrics' | 'now'>, 
 
 function summarise({ decision, auditId }: { decision: Decision; auditId: string }): DecisionSummary {
   const { pool, outcome, scale, from, to, reason, cooldownRemainingSeconds } = decision;
-  return { pool, auditId, outcome, scale, from, to, reason, ...(cooldownRemainingSeconds !== undefined ? { cooldownRemainingSeconds } : {}) };
+  return {
+    pool,
+    auditId,
+    outcome,
+    scale,
+    from,
+    to,
+    reason,
+    ...(cooldownRemainingSeconds !== undefined ? { cooldownRemainingSeconds } : {}),
+  };
 }

@@ -110,9 +110,11 @@ export const notificationResultSchema = z
 export const auditVictimSchema = z
   .object({
     worker: z.string().describe('the worker id of its heartbeat'),
-    tier: z.enum(['draining', 'idle', 'busy']).describe('why it was chosen before others: already draining, idle (longest first), busy (youngest job first)'),
+    tier: z
+      .enum(['draining', 'idle', 'busy'])
+      .describe('why it was chosen before others: already draining, idle (longest first), busy (youngest job first)'),
     why: z.string(),
-    instance: z.string().nullable().describe('the executor\'s name for it: pm2 id, unit@N.service, container, pod; null when not found'),
+    instance: z.string().nullable().describe("the executor's name for it: pm2 id, unit@N.service, container, pod; null when not found"),
     outcome: z.enum(['removed', 'stopped', 'left', 'not_found']),
   })
   .meta({ id: 'AuditVictim' });
@@ -130,7 +132,9 @@ export const auditEntrySchema = z
     alerts: z.array(alertRefSchema),
     actor: z.enum(['alertmanager', 'api']),
     requestId: z.string(),
-    status: z.enum(['running', 'done']).describe('running while the scale command runs'),
+    status: z
+      .enum(['running', 'done'])
+      .describe('running while the scale command runs (an interrupted one is completed by the next action on its pool)'),
     argv: z.array(z.string()).nullable(),
     exitCode: z.int().nullable(),
     durationMs: count.nullable(),
@@ -141,7 +145,14 @@ export const auditEntrySchema = z
       .array(auditVictimSchema)
       .nullable()
       .describe('a scale-down whose executor chose its workers: which ones, why, and what became of each; null otherwise'),
-    drain: z.enum(['complete', 'partial']).nullable().describe('partial: chosen busy workers were still draining at drainTimeout and were left to finish'),
+    drain: z
+      .enum(['complete', 'partial'])
+      .nullable()
+      .describe('partial: chosen busy workers were still draining at drainTimeout and were left to finish'),
+    leaseLost: z
+      .string()
+      .optional()
+      .describe('when lease renewal failed while the command ran (Redis away): the pool may have been taken meanwhile'),
   })
   .meta({ id: 'AuditEntry' });
 
@@ -157,7 +168,9 @@ export const workerViewSchema = z
   .object({
     id: z.string(),
     state: z.enum(['idle', 'busy']),
-    drain: z.enum(['no', 'requested', 'draining']).describe('requested: the receiver asked it to drain; draining: it says it is on its way out'),
+    drain: z
+      .enum(['no', 'requested', 'draining'])
+      .describe('requested: the receiver asked it to drain; draining: it says it is on its way out'),
     job: z.object({ id: z.string(), forSeconds: seconds.nullable() }).nullable().describe('the job in hand and how long it has run'),
     idleForSeconds: seconds.nullable(),
     done: count,
@@ -166,7 +179,11 @@ export const workerViewSchema = z
     host: z.string().nullable(),
     beatSecondsAgo: seconds.nullable(),
     upSeconds: seconds.nullable(),
-    cpu: z.number().min(0).nullable().describe('CPU cores in use over 200 ms (1 = one core); null when the process is not visible from the receiver\'s host'),
+    cpu: z
+      .number()
+      .min(0)
+      .nullable()
+      .describe("CPU cores in use over 200 ms (1 = one core); null when the process is not visible from the receiver's host"),
     rssBytes: count.nullable(),
     load: z.number().min(0).max(1).describe('0.5 for holding a job + 0.5 × CPU (capped at one core; without CPU, as busy says)'),
   })
@@ -183,7 +200,7 @@ export const poolWorkersSchema = z
       idle: count,
       draining: count,
       jobsInProgress: count,
-      done: count.describe('the pool\'s counter alertscale:jobs:<pool>: every job its workers ever finished'),
+      done: count.describe("the pool's counter alertscale:jobs:<pool>: every job its workers ever finished"),
       failed: count,
       meanCpu: z.number().min(0).nullable(),
       meanLoad: z.number().min(0).max(1).nullable(),

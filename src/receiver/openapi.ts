@@ -12,7 +12,15 @@ import { z } from 'zod';
 import { webhookSchema } from '../alerts/webhook-schema.js';
 import { POOL_NAME } from '../config/names.js';
 import {
-  anyObject, auditEntrySchema, auditPageSchema, decisionSummarySchema, errorSchema, notificationResultSchema, poolListSchema, poolViewSchema, poolWorkersSchema,
+  anyObject,
+  auditEntrySchema,
+  auditPageSchema,
+  decisionSummarySchema,
+  errorSchema,
+  notificationResultSchema,
+  poolListSchema,
+  poolViewSchema,
+  poolWorkersSchema,
 } from './openapi-schemas.js';
 import { auditQuerySchema } from './routes/audit.js';
 import { pauseRequestSchema, pauseResponseSchema, resumeResponseSchema } from './routes/pause.js';
@@ -23,7 +31,9 @@ const json = (schema: z.ZodType, description: string): ResponseConfig => ({ desc
 const failure = (description: string) => json(errorSchema, description);
 
 const UNAUTHORIZED = failure('missing or wrong bearer token');
-const REDIS_DOWN = failure('Redis unreachable (state_unavailable) or the pool busy with another action (pool_busy); nothing was run, retry');
+const REDIS_DOWN = failure(
+  'Redis unreachable (state_unavailable) or the pool busy with another action (pool_busy); nothing was run, retry',
+);
 const NO_POOL = failure('unknown_pool: the pool is not in alertscale.yml (details.known lists the pools)');
 const INVALID = failure('invalid_request: the input failed validation; details lists every problem with its path');
 const ALERTMANAGER = failure('Alertmanager unreachable or refused (alertmanager_unreachable, alertmanager_error); nothing was changed');
@@ -46,7 +56,9 @@ const ROUTES: RouteConfig[] = [
       400: failure('invalid_json: the body is not JSON'),
       401: UNAUTHORIZED,
       413: failure('body_too_large: over 1 MiB; lower max_alerts in alertmanager.yml'),
-      422: failure('invalid_request (not a webhook v4 body), invalid_alert (an alert breaks the scaling-alert contract) or unknown_pool (every pool in it is unknown); not retried'),
+      422: failure(
+        'invalid_request (not a webhook v4 body), invalid_alert (an alert breaks the scaling-alert contract) or unknown_pool (every pool in it is unknown); not retried',
+      ),
       503: REDIS_DOWN,
     },
   },
@@ -69,7 +81,8 @@ const ROUTES: RouteConfig[] = [
     method: 'get',
     path: '/v1/pools/{pool}/workers',
     tags: ['pools'],
-    summary: 'Every worker of a pool (from its heartbeat, docs/HEARTBEATS.md): idle/busy, job and for how long, done/failed, CPU, RSS, load; and the pool summary',
+    summary:
+      'Every worker of a pool (from its heartbeat, docs/HEARTBEATS.md): idle/busy, job and for how long, done/failed, CPU, RSS, load; and the pool summary',
     request: { params: poolParam },
     responses: { 200: json(poolWorkersSchema, 'the workers with a live heartbeat'), 401: UNAUTHORIZED, 404: NO_POOL, 503: REDIS_DOWN },
   },
@@ -78,7 +91,10 @@ const ROUTES: RouteConfig[] = [
     path: '/v1/pools/{pool}/scale',
     tags: ['pools'],
     summary: 'Scale a pool by hand (same lock, bounds, executor and audit as alerts; works while paused)',
-    request: { params: poolParam, body: { required: true, content: { 'application/json': { schema: manualScaleSchema.meta({ id: 'ManualScaleRequest' }) } } } },
+    request: {
+      params: poolParam,
+      body: { required: true, content: { 'application/json': { schema: manualScaleSchema.meta({ id: 'ManualScaleRequest' }) } } },
+    },
     responses: {
       200: json(decisionSummarySchema, 'nothing to run (already at that count, or dry run): see outcome'),
       202: json(decisionSummarySchema, 'scaled: the command is running; the audit entry completes when it ends'),
@@ -97,7 +113,10 @@ const ROUTES: RouteConfig[] = [
     description:
       'Scaling alerts of the pool stop at Alertmanager for the duration. Manual scaling still works. ' +
       'duration: as Prometheus writes it (30m, 2h, 1h30m), 1s to 7d; createdBy defaults to alertscale.',
-    request: { params: poolParam, body: { required: true, content: { 'application/json': { schema: pauseRequestSchema.meta({ id: 'PauseRequest' }) } } } },
+    request: {
+      params: poolParam,
+      body: { required: true, content: { 'application/json': { schema: pauseRequestSchema.meta({ id: 'PauseRequest' }) } } },
+    },
     responses: {
       201: json(pauseResponseSchema.meta({ id: 'PauseResponse' }), 'the silence was created'),
       400: failure('invalid_json'),
@@ -114,7 +133,12 @@ const ROUTES: RouteConfig[] = [
     summary: 'Resume: expire the silences on exactly pool="<pool>"',
     description: 'Broader silences (regex, other labels) are left alone and listed in `left`.',
     request: { params: poolParam },
-    responses: { 200: json(resumeResponseSchema.meta({ id: 'ResumeResponse' }), 'what was expired and what still pauses the pool'), 401: UNAUTHORIZED, 404: NO_POOL, 502: ALERTMANAGER },
+    responses: {
+      200: json(resumeResponseSchema.meta({ id: 'ResumeResponse' }), 'what was expired and what still pauses the pool'),
+      401: UNAUTHORIZED,
+      404: NO_POOL,
+      502: ALERTMANAGER,
+    },
   },
   {
     method: 'get',
@@ -131,7 +155,13 @@ const ROUTES: RouteConfig[] = [
     tags: ['audit'],
     summary: 'One audit entry by id (e.g. the auditId of a decision), with its command result once it has one',
     request: { params: z.object({ id: z.string().describe('stream id such as 1795414460737-0') }) },
-    responses: { 200: json(auditEntrySchema, 'the entry'), 401: UNAUTHORIZED, 404: failure('not_found: no such entry (or trimmed)'), 422: INVALID, 503: REDIS_DOWN },
+    responses: {
+      200: json(auditEntrySchema, 'the entry'),
+      401: UNAUTHORIZED,
+      404: failure('not_found: no such entry (or trimmed)'),
+      422: INVALID,
+      503: REDIS_DOWN,
+    },
   },
   {
     method: 'get',
@@ -181,7 +211,8 @@ export function buildOpenApiDocument() {
   const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'The token of receiver.tokenFile / receiver.tokenEnv in alertscale.yml (the one Alertmanager sends). A receiver started without one accepts any request.',
+    description:
+      'The token of receiver.tokenFile / receiver.tokenEnv in alertscale.yml (the one Alertmanager sends). A receiver started without one accepts any request.',
   });
   for (const route of ROUTES) registry.registerPath(route);
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
@@ -207,4 +238,3 @@ let cached: OpenApiDocument | undefined;
 export function openApiDocument(): OpenApiDocument {
   return (cached ??= buildOpenApiDocument());
 }
-

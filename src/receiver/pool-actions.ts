@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../executors/types.js';
 import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
-import { toPoolState, type Actor, type Begun, type PoolLock } from '../state/index.js';
+import { replicasToWaitFor, toPoolState, type Actor, type Begun } from '../state/index.js';
+import { unreplicated } from '../policy/completion.js';
 import type { Deps } from './deps.js';
-import { poolBusy } from './errors.js';
-import { runExecution, type ExecutionDeps } from './execution.js';
+import { notReplicated, poolBusy } from './errors.js';
+import { completeInterrupted, runExecution, type ExecutionDeps, type PoolLock } from './execution.js';
 
 /** What deciding on a pool reaches: its config, the decision store, the executor, the queue; then what the execution records. */
 export type ActionDeps = Pick<Deps, 'config' | 'decisions' | 'executors' | 'lockWaitMs' | 'queue' | 'running'> & ExecutionDeps;
@@ -25,27 +26,35 @@ export interface ActionResult {
 }
 
 /**
- * One pool, one decision, serialised by the pool's lock: lock and read (one Redis call), decide,
+ * One pool, one decision, serialised by the pool's lease: lock and read (one Redis call), decide,
  * record and — when nothing runs — unlock (one call), answer; a command runs after the answer,
- * still under the lock.
+ * still under the lease. A decision whose holder died mid-command is completed `interrupted`
+ * first, and this one starts from the live count.
  */
 export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<ActionResult> {
   const { pool } = action;
-  const { begun, lock, leave, token } = await takePool(deps, action);
+  const { begun, lock, token } = await takePool(deps, action);
   let handedOff = false;
   try {
     const executor = deps.executors.get(pool)!;
-    const live = await probe(deps, pool, executor);
+    const probed = await probe(deps, pool, executor);
+    const live = begun.stored.running ? await completeInterrupted(deps, pool, begun.stored, probed) : probed;
     const now = deps.now();
     const decision = action.decide(toPoolState(begun.stored, deps.config.pools[pool]!.min, live), begun.history, now);
     const executing = decision.outcome === 'scaled';
-    const auditId = await commit(deps, action, decision, now, { token, live: live !== begun.stored.replicas ? live : undefined, history: begun.history });
+    const auditId = await commit(deps, action, decision, now, {
+      token,
+      live: live !== begun.stored.replicas ? live : undefined,
+      history: begun.history,
+    });
     count(deps, decision);
-    handedOff = true;
     if (!executing) {
-      leave(); // the commit released the Redis lock
+      handedOff = true;
+      lock.released(); // the commit released the Redis lock
       return { decision, auditId };
     }
+    await confirmReplicated(deps, decision, auditId);
+    handedOff = true;
     // Fork after this turn of the event loop, once the answer is written: a spawn never delays it.
     const run = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => runExecution(deps, { decision, auditId, executor, lock }))
@@ -53,19 +62,26 @@ export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<A
     deps.running.add(run);
     return { decision, auditId };
   } finally {
-    if (!handedOff) await lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
+    if (!handedOff)
+      await lock.release().catch((err) => deps.logger.warn({ err, pool }, 'could not release pool lock; it expires on its own'));
   }
 }
 
-/** This process's turn at the pool, then the Redis lock and the decision's inputs in one call. */
-async function takePool(deps: ActionDeps, { pool, fingerprints }: PoolAction): Promise<{ begun: Begun; lock: PoolLock; leave: () => void; token: string }> {
+/** This process's turn at the pool, then the Redis lease and the decision's inputs in one call. */
+async function takePool(deps: ActionDeps, { pool, fingerprints }: PoolAction): Promise<{ begun: Begun; lock: PoolLock; token: string }> {
   const started = Date.now();
   const leave = await deps.queue.enter(pool, deps.lockWaitMs);
   if (!leave) throw poolBusy(pool);
   const token = randomUUID();
   let begun: Begun | undefined;
   try {
-    begun = await deps.decisions.begin(pool, fingerprints, token, deps.config.receiver.lockTimeout, Math.max(0, deps.lockWaitMs - (Date.now() - started)));
+    begun = await deps.decisions.begin(
+      pool,
+      fingerprints,
+      token,
+      deps.config.receiver.lease,
+      Math.max(0, deps.lockWaitMs - (Date.now() - started)),
+    );
   } catch (err) {
     leave();
     throw err;
@@ -74,12 +90,28 @@ async function takePool(deps: ActionDeps, { pool, fingerprints }: PoolAction): P
     leave();
     throw poolBusy(pool);
   }
-  const lock: PoolLock = { release: () => deps.decisions.lock(pool, token).release().finally(leave) };
-  return { begun, lock, leave, token };
+  const lease = deps.decisions.lease(pool, token, deps.config.receiver.lease, (reason) =>
+    deps.logger.warn({ pool, reason }, 'pool lease not renewed; a running command goes on, and another receiver may take the pool'),
+  );
+  const lock: PoolLock = {
+    release: () => lease.release().finally(leave),
+    released: () => {
+      lease.stop();
+      leave();
+    },
+    lost: lease.lost,
+  };
+  return { begun, lock, token };
 }
 
 /** The audit entry (before any command runs), the pool's last decision, the alerts' histories. */
-function commit(deps: Pick<Deps, 'decisions'>, action: PoolAction, decision: Decision, now: number, read: { token: string; live?: number; history: Map<string, AlertHistory> }): Promise<string> {
+function commit(
+  deps: Pick<Deps, 'decisions'>,
+  action: PoolAction,
+  decision: Decision,
+  now: number,
+  read: { token: string; live?: number; history: Map<string, AlertHistory> },
+): Promise<string> {
   const { pool, scale, from, to, outcome, reason, alerts } = decision;
   const time = new Date(now).toISOString();
   const executing = outcome === 'scaled';
@@ -92,6 +124,35 @@ function commit(deps: Pick<Deps, 'decisions'>, action: PoolAction, decision: Dec
     release: !executing,
     token: read.token,
   });
+}
+
+/**
+ * A command runs only once its decision's record is on `redis.wait.replicas` replicas (the outcome
+ * if not: policy/completion.ts `unreplicated`). If not, nothing runs: the entry says why (when
+ * Redis still takes writes) and the answer is 503.
+ */
+async function confirmReplicated(deps: ActionDeps, { pool, scale }: Decision, auditId: string): Promise<void> {
+  const need = replicasToWaitFor(deps.config.redis);
+  if (need === 0) return;
+  const timeoutMs = deps.config.redis.wait.timeout;
+  const failed = unreplicated(await deps.decisions.replicated(need, timeoutMs), need, timeoutMs);
+  if (!failed) return;
+  try {
+    await deps.audit.complete(auditId, {
+      outcome: failed.outcome,
+      argv: null,
+      exitCode: null,
+      durationMs: null,
+      timedOut: false,
+      outputTail: null,
+      error: failed.error,
+    });
+    await deps.pools.completeDecision(pool, auditId, failed.outcome);
+  } catch (err) {
+    deps.logger.warn({ pool, auditId, err }, 'could not record that a decision was not replicated');
+  }
+  deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome: failed.outcome });
+  throw notReplicated(pool, failed.error);
 }
 
 function count(deps: Pick<Deps, 'metrics'>, { pool, scale, to, outcome }: Decision): void {

@@ -34,7 +34,10 @@ export function installPoolGauges(deps: GaugeDeps): void {
  */
 function sharedRefresh(read: () => Promise<unknown>): () => Promise<void> {
   let inflight: Promise<void> | undefined;
-  return () => (inflight ??= read().then(() => undefined).finally(() => (inflight = undefined)));
+  return () =>
+    (inflight ??= read()
+      .then(() => undefined)
+      .finally(() => (inflight = undefined)));
 }
 
 function onScrape(metric: unknown, refresh: () => Promise<void>): void {
@@ -61,7 +64,8 @@ async function refreshPools(deps: GaugeDeps, down: Set<string>): Promise<void> {
         metrics.replicas.remove({ pool });
         metrics.desired.remove({ pool });
         for (const scale of ['up', 'down'] as const) metrics.cooldownRemaining.remove({ pool, scale });
-        if (!down.has(pool)) logger.warn({ pool, err: (err as Error).message }, 'pool gauges not refreshed: cannot read the pool from Redis');
+        if (!down.has(pool))
+          logger.warn({ pool, err: (err as Error).message }, 'pool gauges not refreshed: cannot read the pool from Redis');
         down.add(pool);
       }
     }),

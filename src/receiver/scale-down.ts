@@ -25,20 +25,27 @@ export async function scaleDownChoosing(deps: ScaleDownDeps, decision: Decision)
   let report: Awaited<ReturnType<typeof scaleDownWithVictims>>;
   try {
     report = await scaleDownWithVictims({
-    redis: deps.redis,
-    reader: deps.workers,
-    remover,
-    pool: decision.pool,
-    from: decision.from,
-    to: decision.to,
-    drainTimeoutMs: pool.drainTimeout,
-    onDrainTimeout: pool.afterDrainTimeout,
+      redis: deps.redis,
+      reader: deps.workers,
+      remover,
+      pool: decision.pool,
+      from: decision.from,
+      to: decision.to,
+      drainTimeoutMs: pool.drainTimeout,
+      onDrainTimeout: pool.afterDrainTimeout,
     });
   } catch (err) {
     // Heartbeats unreadable or the instances not listable: nothing was removed; audited failed.
-    return { result: notRun([], `pool ${decision.pool}: scale-down choosing workers: ${(err as Error).message}`), victims: [], drain: 'complete' };
+    return {
+      result: notRun([], `pool ${decision.pool}: scale-down choosing workers: ${(err as Error).message}`),
+      victims: [],
+      drain: 'complete',
+    };
   }
   const victims = report.victims.map((v) => ({ worker: v.id, tier: v.tier, why: v.why, instance: v.instance ?? null, outcome: v.outcome }));
-  const result = report.runs.length > 0 ? combineResults(report.runs) : nothingToDo(`pool ${decision.pool}: the chosen workers were left draining; nothing removed yet`);
+  const result =
+    report.runs.length > 0
+      ? combineResults(report.runs)
+      : nothingToDo(`pool ${decision.pool}: the chosen workers were left draining; nothing removed yet`);
   return { result, victims, drain: report.partial ? 'partial' : 'complete' };
 }

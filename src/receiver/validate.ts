@@ -17,5 +17,10 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown, what: s
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw new HttpError(422, 'invalid_request', `invalid ${what}: ${details.map((d) => `${d.path || what}: ${d.message}`).join('; ')}`, details);
+  throw new HttpError(
+    422,
+    'invalid_request',
+    `invalid ${what}: ${details.map((d) => `${d.path || what}: ${d.message}`).join('; ')}`,
+    details,
+  );
 }

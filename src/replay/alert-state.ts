@@ -44,7 +44,8 @@ interface Active {
 }
 
 /** Sorted, so equal label sets have equal keys. */
-export const labelKey = (labels: Readonly<Record<string, string>>) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+export const labelKey = (labels: Readonly<Record<string, string>>) =>
+  JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
 const DECISION_ANNOTATIONS = new Set(['target', 'step']);
 
@@ -75,13 +76,21 @@ export function alertOf(rule: AlertRule, series: Record<string, string>, value: 
   // Only target and step steer a decision; an annotation for people (a summary that runs a query,
   // say) keeps its raw text rather than stopping the replay.
   const annotations = Object.fromEntries(
-    Object.entries(rule.annotations).map(([k, v]) => [k, DECISION_ANNOTATIONS.has(k) ? expand(`annotation ${k}`, v) : expandOrRaw(v, data)]),
+    Object.entries(rule.annotations).map(([k, v]) => [
+      k,
+      DECISION_ANNOTATIONS.has(k) ? expand(`annotation ${k}`, v) : expandOrRaw(v, data),
+    ]),
   );
   return { labels, annotations };
 }
 
 /** What Prometheus sends for one rule over the evaluations `times` (ascending ms). */
-export function evaluateRule(rule: AlertRule, series: readonly RuleSeries[], times: readonly number[], opts: EvaluationOptions): AlertSend[] {
+export function evaluateRule(
+  rule: AlertRule,
+  series: readonly RuleSeries[],
+  times: readonly number[],
+  opts: EvaluationOptions,
+): AlertSend[] {
   const active = new Map<string, Active>();
   const sends: AlertSend[] = [];
   for (const t of times) {
@@ -107,7 +116,8 @@ export function evaluateRule(rule: AlertRule, series: readonly RuleSeries[], tim
           }
         }
         active.delete(key);
-        if (a.state === 'firing') sends.push({ at: t, rule: rule.name, labels: a.labels, annotations: a.annotations, firedAt: a.firedAt!, resolvedAt: t });
+        if (a.state === 'firing')
+          sends.push({ at: t, rule: rule.name, labels: a.labels, annotations: a.annotations, firedAt: a.firedAt!, resolvedAt: t });
         continue;
       }
       a.keepFiringSince = undefined;

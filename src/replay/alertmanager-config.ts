@@ -51,12 +51,19 @@ export function parseAlertmanagerConfig(text: string, file: string): Alertmanage
   const scalingReceivers = new Map<string, { sendResolved: boolean }>();
   for (const r of (doc.receivers ?? []) as Json[]) {
     for (const hook of (r.webhook_configs ?? []) as Json[]) {
-      if (/\/v1\/alertmanager\/?$/.test(String(hook.url ?? ''))) scalingReceivers.set(String(r.name), { sendResolved: hook.send_resolved !== false });
+      if (/\/v1\/alertmanager\/?$/.test(String(hook.url ?? '')))
+        scalingReceivers.set(String(r.name), { sendResolved: hook.send_resolved !== false });
     }
   }
   const inhibitRules = ((doc.inhibit_rules ?? []) as Json[]).map((r, i) => ({
-    source: [...matchersOf(r.source_matchers, `${file}: inhibit_rules[${i}].source_matchers`), ...legacy(r.source_match, r.source_match_re)],
-    target: [...matchersOf(r.target_matchers, `${file}: inhibit_rules[${i}].target_matchers`), ...legacy(r.target_match, r.target_match_re)],
+    source: [
+      ...matchersOf(r.source_matchers, `${file}: inhibit_rules[${i}].source_matchers`),
+      ...legacy(r.source_match, r.source_match_re),
+    ],
+    target: [
+      ...matchersOf(r.target_matchers, `${file}: inhibit_rules[${i}].target_matchers`),
+      ...legacy(r.target_match, r.target_match_re),
+    ],
     equal: ((r.equal ?? []) as unknown[]).map(String),
   }));
   return { route, inhibitRules, scalingReceivers };

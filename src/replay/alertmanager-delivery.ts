@@ -157,7 +157,11 @@ export function deliver(sends: readonly AlertSend[], model: AlertmanagerModel, o
       const notification = { at: now, receiver: group.receiver, groupKey: key, alerts: sent.map((a) => webhookAlert(a, now)) };
       out.push(notification);
       const answered = Math.max(now, answer(notification));
-      log.set(key, { firing: new Set(firing.map((a) => a.fingerprint)), resolved: new Set(resolved.map((a) => a.fingerprint)), at: answered });
+      log.set(key, {
+        firing: new Set(firing.map((a) => a.fingerprint)),
+        resolved: new Set(resolved.map((a) => a.fingerprint)),
+        at: answered,
+      });
       // The timer fired while the flush waited: the next flush runs on its return, and the timer
       // restarts a moment after the log entry (1 ms here), so a repeat due then is not a tie.
       if (answered >= group.next) group.next = answered + 1;
@@ -186,7 +190,14 @@ export function deliver(sends: readonly AlertSend[], model: AlertmanagerModel, o
 const nextMaintenance = (emptySince: number) => emptySince + MAINTENANCE_MS;
 
 /** notify.DedupStage.needsUpdate. */
-function needsUpdate(entry: LogEntry | undefined, firing: HeldAlert[], resolved: HeldAlert[], sendResolved: boolean, repeatMs: number, now: number): boolean {
+function needsUpdate(
+  entry: LogEntry | undefined,
+  firing: HeldAlert[],
+  resolved: HeldAlert[],
+  sendResolved: boolean,
+  repeatMs: number,
+  now: number,
+): boolean {
   if (!entry) return firing.length > 0;
   if (!firing.every((a) => entry.firing.has(a.fingerprint))) return true;
   if (firing.length === 0) return entry.firing.size > 0;

@@ -22,7 +22,8 @@ function panel(p: PoolResult, { from, to }: { from: number; to: number }, y0: nu
     steps.push(`${x(t).toFixed(1)},${yN(n).toFixed(1)}`);
   });
   steps.push(`${x(to).toFixed(1)},${yN(p.replicas.at(-1)![1]).toFixed(1)}`);
-  const line = (samples: readonly (readonly [number, number])[], y: (v: number) => number) => samples.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  const line = (samples: readonly (readonly [number, number])[], y: (v: number) => number) =>
+    samples.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
   const axisY = y0 + H - PAD.bottom;
   const clock = (t: number) => new Date(t).toISOString().slice(11, 19);
   return [

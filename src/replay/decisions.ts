@@ -47,7 +47,12 @@ export interface PoolReplayer {
 }
 
 /** The receiver for one pool, from `replicas` at `from`: fed the notifications in time order. */
-export function createPoolReplayer(pool: string, policy: PoolPolicy, start: { at: number; replicas: number }, timing: ReceiverTiming = INSTANT): PoolReplayer {
+export function createPoolReplayer(
+  pool: string,
+  policy: PoolPolicy,
+  start: { at: number; replicas: number },
+  timing: ReceiverTiming = INSTANT,
+): PoolReplayer {
   const state: PoolState = { replicas: start.replicas };
   const history = new Map<string, AlertHistory>();
   const decisions: ReplayedDecision[] = [];
@@ -58,11 +63,22 @@ export function createPoolReplayer(pool: string, policy: PoolPolicy, start: { at
     receive(n) {
       if (!n.alerts.some((a) => a.labels.pool === pool)) return undefined;
       const classified = n.alerts.map(classifyAlert);
-      const invalid = classified.flatMap((c, i) => (c.kind === 'invalid' && n.alerts[i]!.labels.pool === pool ? [`${c.alert.alertname}: ${c.problem}`] : []));
+      const invalid = classified.flatMap((c, i) =>
+        c.kind === 'invalid' && n.alerts[i]!.labels.pool === pool ? [`${c.alert.alertname}: ${c.problem}`] : [],
+      );
       const signals = classified.flatMap((c) => (c.kind === 'signal' && c.signal.pool === pool ? [c.signal] : []));
       if (invalid.length > 0) {
         // The receiver refuses the whole notification (HTTP 422) before it looks at the pool, and runs nothing.
-        decisions.push({ time: n.at, pool, scale: null, from: state.replicas, to: state.replicas, outcome: 'rejected', reason: `refused: ${invalid.join('; ')}`, alerts: [] });
+        decisions.push({
+          time: n.at,
+          pool,
+          scale: null,
+          from: state.replicas,
+          to: state.replicas,
+          outcome: 'rejected',
+          reason: `refused: ${invalid.join('; ')}`,
+          alerts: [],
+        });
         return n.at;
       }
       if (signals.length === 0) return undefined;
@@ -84,7 +100,13 @@ export function createPoolReplayer(pool: string, policy: PoolPolicy, start: { at
 }
 
 /** Replay the decisions of one pool over notifications already delivered (their answers change nothing). */
-export function replayPool(pool: string, policy: PoolPolicy, start: { at: number; replicas: number }, notifications: readonly Notification[], timing: ReceiverTiming = INSTANT): PoolReplay {
+export function replayPool(
+  pool: string,
+  policy: PoolPolicy,
+  start: { at: number; replicas: number },
+  notifications: readonly Notification[],
+  timing: ReceiverTiming = INSTANT,
+): PoolReplay {
   const replayer = createPoolReplayer(pool, policy, start, timing);
   for (const n of notifications) replayer.receive(n);
   return replayer.result();

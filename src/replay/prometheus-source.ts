@@ -77,7 +77,10 @@ async function readSettings(api: PrometheusApi): Promise<PrometheusSettings> {
     api.get<{ storageRetention?: string }>('/api/v1/status/runtimeinfo'),
     api.get<{ groups: { name: string; interval: number; lastEvaluation: string }[] }>('/api/v1/rules', [['type', 'alert']]),
   ]);
-  const parsed = (parse(config.yaml) ?? {}) as { global?: { evaluation_interval?: string; external_labels?: Record<string, string> }; rule_files?: string[] };
+  const parsed = (parse(config.yaml) ?? {}) as {
+    global?: { evaluation_interval?: string; external_labels?: Record<string, string> };
+    rule_files?: string[];
+  };
   const ms = (text: string | undefined, fallback: number) => (text ? (parsePrometheusDuration(text) ?? fallback) : fallback);
   const phases = new Map<string, number>();
   for (const g of rules.groups) {
@@ -101,7 +104,9 @@ function explain(url: string, what: string, err: unknown): Error {
   if (err instanceof PromqlError) return new CliError(`Prometheus at ${url} refused ${what}: ${err.message}`);
   const message = (err as Error).message ?? String(err);
   if (/unreachable/.test(message)) {
-    return new CliError(`cannot reach Prometheus at ${url} (${networkReason((err as { cause?: unknown }).cause ?? err)}); start it (alertscale stack) or pass --prometheus URL`);
+    return new CliError(
+      `cannot reach Prometheus at ${url} (${networkReason((err as { cause?: unknown }).cause ?? err)}); start it (alertscale stack) or pass --prometheus URL`,
+    );
   }
   return new CliError(`Prometheus at ${url} failed on ${what}: ${message}`);
 }

@@ -26,7 +26,11 @@ export interface TimingRequest {
 const DECISION = 'alertmanager_notification_latency_seconds_%s{integration="webhook"}';
 const COMMAND = 'alertscale_executor_duration_seconds_%s{outcome="scaled"}';
 
-export async function receiverTiming(prometheus: PrometheusSource, req: TimingRequest, notes: string[]): Promise<{ decisionMs: number; byPool: Map<string, ReceiverTiming> }> {
+export async function receiverTiming(
+  prometheus: PrometheusSource,
+  req: TimingRequest,
+  notes: string[],
+): Promise<{ decisionMs: number; byPool: Map<string, ReceiverTiming> }> {
   const [decision, command] = await Promise.all([
     req.decisionMs === undefined ? meanInWindow(prometheus, DECISION, '', req) : Promise.resolve(undefined),
     req.commandMs === undefined ? meanInWindow(prometheus, COMMAND, 'pool', req) : Promise.resolve(undefined),
@@ -71,11 +75,13 @@ async function meanInWindow(prometheus: PrometheusSource, metric: string, by: st
       prometheus.instant(`sum by (${by}) (${selector})`, req.from),
     ]);
     const before = new Map(start.map((s) => [s.labels[by] ?? '', s.value]));
-    return new Map(end.map((s) => {
-      const key = s.labels[by] ?? '';
-      const was = before.get(key) ?? 0;
-      return [key, s.value >= was ? s.value - was : s.value];
-    }));
+    return new Map(
+      end.map((s) => {
+        const key = s.labels[by] ?? '';
+        const was = before.get(key) ?? 0;
+        return [key, s.value >= was ? s.value - was : s.value];
+      }),
+    );
   };
   const [sum, count] = await Promise.all([grown('sum'), grown('count')]);
   const means = new Map<string, number>();

@@ -9,11 +9,22 @@ import type { ReplayResult } from './run.js';
 export const OPEN_LOOP =
   'Replay is open loop: the metrics are what happened with the pool at its real size, so a replayed scale-up does not shorten the replayed queue.';
 
-const COLUMNS: Column[] = [{ header: 'TIME' }, { header: 'POOL', shrink: true, min: 4 }, { header: 'ALERTS', shrink: true, min: 6 }, { header: 'OUTCOME' }, { header: 'CHANGE' }, { header: 'REASON', shrink: true, min: 10 }];
+const COLUMNS: Column[] = [
+  { header: 'TIME' },
+  { header: 'POOL', shrink: true, min: 4 },
+  { header: 'ALERTS', shrink: true, min: 6 },
+  { header: 'OUTCOME' },
+  { header: 'CHANGE' },
+  { header: 'REASON', shrink: true, min: 10 },
+];
 
 export function renderReplay(result: ReplayResult, opts: { now: number; width: number; style: Style }): string[] {
   const { now, width, style } = opts;
-  const lines = [`replay ${formatClock(result.from, now)} → ${formatClock(result.to, now)} (${formatDuration(result.to - result.from)}, evaluation every ${formatDuration(result.evaluationIntervalMs)})`, ...result.notes.map((n) => style.dim(`  ${n}`)), ''];
+  const lines = [
+    `replay ${formatClock(result.from, now)} → ${formatClock(result.to, now)} (${formatDuration(result.to - result.from)}, evaluation every ${formatDuration(result.evaluationIntervalMs)})`,
+    ...result.notes.map((n) => style.dim(`  ${n}`)),
+    '',
+  ];
   const decisions = result.pools.flatMap((p) => p.decisions).sort((a, b) => a.time - b.time);
   if (decisions.length === 0) lines.push('no notification would have reached the receiver in this window');
   else {
@@ -57,8 +68,19 @@ export function replayJson(result: ReplayResult) {
     decisions: result.pools
       .flatMap((p) => p.decisions)
       .sort((a, b) => a.time - b.time)
-      .map(({ time, pool, outcome, scale, from, to, reason, alerts }) => ({ time: iso(time), pool, outcome, scale, from, to, reason, alerts })),
+      .map(({ time, pool, outcome, scale, from, to, reason, alerts }) => ({
+        time: iso(time),
+        pool,
+        outcome,
+        scale,
+        from,
+        to,
+        reason,
+        alerts,
+      })),
     replicas: Object.fromEntries(result.pools.map((p) => [p.pool, p.replicas.map(([t, n]) => [t / 1000, n])])),
-    summary: Object.fromEntries(result.pools.map((p) => [p.pool, { ...p.summary, startReplicas: p.start.replicas, startSource: p.start.source, rules: p.rules }])),
+    summary: Object.fromEntries(
+      result.pools.map((p) => [p.pool, { ...p.summary, startReplicas: p.start.replicas, startSource: p.start.source, rules: p.rules }]),
+    ),
   };
 }

@@ -43,7 +43,10 @@ export async function loadAlertRules(files: readonly string[], path = process.en
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new RuleFileError(file, `cannot read the rule file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the --rules path`);
+      throw new RuleFileError(
+        file,
+        `cannot read the rule file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the --rules path`,
+      );
     }
     if (promtool) {
       const run = await promtoolCheckRules(promtool, file);
@@ -65,7 +68,8 @@ const duration = (file: string, what: string, text: Located | undefined): number
   return ms;
 };
 
-const values = (located: Record<string, Located>): Record<string, string> => Object.fromEntries(Object.entries(located).map(([k, v]) => [k, v.value]));
+const values = (located: Record<string, Located>): Record<string, string> =>
+  Object.fromEntries(Object.entries(located).map(([k, v]) => [k, v.value]));
 
 /** The alerting rules of one file's text (recording rules are Prometheus' business: their series are stored). Pure. */
 export function parseAlertRules(text: string, file: string): AlertRule[] {

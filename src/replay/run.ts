@@ -60,18 +60,24 @@ const FALLBACK_ALERTMANAGER = 'alertmanager/alertmanager.yml';
 
 export async function runReplay(req: ReplayRequest): Promise<ReplayResult> {
   const pools = choosePools(req);
-  if (req.from >= req.to) throw new CliError(`--from (${iso(req.from)}) is not before --to (${iso(req.to)}); give a window that starts before it ends`);
+  if (req.from >= req.to)
+    throw new CliError(`--from (${iso(req.from)}) is not before --to (${iso(req.to)}); give a window that starts before it ends`);
   const notes: string[] = [];
   const prometheus = createPrometheusSource(req.prometheusUrl);
   const settings = await prometheus.settings();
   if (settings.retentionMs !== undefined && req.from < req.now - settings.retentionMs) {
-    throw new CliError(`--from ${iso(req.from)} is past Prometheus' retention (${settings.retentionMs / 3_600_000}h: data from ${iso(req.now - settings.retentionMs)} on); start the window later`);
+    throw new CliError(
+      `--from ${iso(req.from)} is past Prometheus' retention (${settings.retentionMs / 3_600_000}h: data from ${iso(req.now - settings.retentionMs)} on); start the window later`,
+    );
   }
   const ruleFiles = req.ruleFiles ?? defaultRuleFiles(settings.ruleFiles, notes);
   const rules = await loadRulesOrExplain(ruleFiles);
   const byPool = new Map(pools.map((p) => [p, rules.filter((r) => isScalingRule(r) && coveredPools(r.source, [p]).length > 0)]));
   const relevant = [...new Set([...byPool.values()].flat())];
-  if (relevant.length === 0) throw new CliError(`no scaling rule in ${ruleFiles.join(', ')} reaches pool ${pools.join(', ')}; pass the pool's rule files with --rules`);
+  if (relevant.length === 0)
+    throw new CliError(
+      `no scaling rule in ${ruleFiles.join(', ')} reaches pool ${pools.join(', ')}; pass the pool's rule files with --rules`,
+    );
   const alertmanager = await alertmanagerModel(req, notes);
   const silences = await pastSilences(req.config.alertmanager.url, notes);
 
@@ -81,18 +87,31 @@ export async function runReplay(req: ReplayRequest): Promise<ReplayResult> {
   const [processes, queue, timing, starts] = await Promise.all([
     samplesByPool(prometheus, 'sum by (pool) (alertscale_pool_processes)', req, stepMs),
     samplesByPool(prometheus, 'sum by (pool) (alertscale_queue_length)', req, stepMs),
-    receiverTiming(prometheus, { pools, from: req.from, to: req.to, decisionMs: req.decisionLatencyMs, commandMs: req.commandDurationMs }, notes),
+    receiverTiming(
+      prometheus,
+      { pools, from: req.from, to: req.to, decisionMs: req.decisionLatencyMs, commandMs: req.commandDurationMs },
+      notes,
+    ),
     Promise.all(pools.map((pool) => startingReplicas(prometheus, pool, req.from, req.config.pools[pool]!.min))),
   ]);
-  const replayed = replayDecisions(req, sends, { model: alertmanager, silences }, pools.map((pool, i) => ({ pool, start: starts[i]!, timing: timing.byPool.get(pool) })), timing.decisionMs, notes);
-  const results = replayed.map(({ pool, policy, start, replay }): PoolResult => ({
-    ...replay,
-    start,
-    rules: byPool.get(pool)!.map((r) => r.name),
-    processes: processes.get(pool) ?? [],
-    queue: queue.get(pool) ?? [],
-    summary: summarise(replay, policy, req, { processes: processes.get(pool), queue: queue.get(pool), stepMs }),
-  }));
+  const replayed = replayDecisions(
+    req,
+    sends,
+    { model: alertmanager, silences },
+    pools.map((pool, i) => ({ pool, start: starts[i]!, timing: timing.byPool.get(pool) })),
+    timing.decisionMs,
+    notes,
+  );
+  const results = replayed.map(
+    ({ pool, policy, start, replay }): PoolResult => ({
+      ...replay,
+      start,
+      rules: byPool.get(pool)!.map((r) => r.name),
+      processes: processes.get(pool) ?? [],
+      queue: queue.get(pool) ?? [],
+      summary: summarise(replay, policy, req, { processes: processes.get(pool), queue: queue.get(pool), stepMs }),
+    }),
+  );
   return { from: req.from, to: req.to, evaluationIntervalMs, notes, pools: results };
 }
 
@@ -124,20 +143,27 @@ function replayDecisions(
 }
 
 /** What Prometheus would have sent Alertmanager: each rule at its group's evaluations (one query_range per rule). */
-async function evaluateRules(prometheus: PrometheusSource, settings: PrometheusSettings, rules: AlertRule[], req: ReplayRequest): Promise<{ sends: AlertSend[]; evaluationIntervalMs: number }> {
+async function evaluateRules(
+  prometheus: PrometheusSource,
+  settings: PrometheusSettings,
+  rules: AlertRule[],
+  req: ReplayRequest,
+): Promise<{ sends: AlertSend[]; evaluationIntervalMs: number }> {
   const sends: AlertSend[] = [];
   let evaluationIntervalMs = settings.evaluationIntervalMs;
-  await Promise.all(rules.map(async (rule) => {
-    const interval = rule.intervalMs ?? settings.evaluationIntervalMs;
-    evaluationIntervalMs = Math.min(evaluationIntervalMs, interval);
-    const phase = settings.phases.get(rule.group) ?? 0;
-    const first = Math.ceil((req.from - phase) / interval) * interval + phase;
-    const times: number[] = [];
-    for (let t = first; t <= req.to; t += interval) times.push(t);
-    if (times.length === 0) return;
-    const series = await prometheus.range(rule.expr, times[0]!, times.at(-1)!, interval);
-    sends.push(...evaluateRule(rule, series, times, { resendDelayMs: settings.resendDelayMs, externalLabels: settings.externalLabels }));
-  }));
+  await Promise.all(
+    rules.map(async (rule) => {
+      const interval = rule.intervalMs ?? settings.evaluationIntervalMs;
+      evaluationIntervalMs = Math.min(evaluationIntervalMs, interval);
+      const phase = settings.phases.get(rule.group) ?? 0;
+      const first = Math.ceil((req.from - phase) / interval) * interval + phase;
+      const times: number[] = [];
+      for (let t = first; t <= req.to; t += interval) times.push(t);
+      if (times.length === 0) return;
+      const series = await prometheus.range(rule.expr, times[0]!, times.at(-1)!, interval);
+      sends.push(...evaluateRule(rule, series, times, { resendDelayMs: settings.resendDelayMs, externalLabels: settings.externalLabels }));
+    }),
+  );
   return { sends, evaluationIntervalMs };
 }
 
@@ -146,7 +172,10 @@ const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 function choosePools(req: ReplayRequest): string[] {
   const known = Object.keys(req.config.pools);
   const unknown = req.pools.filter((p) => !Object.hasOwn(req.config.pools, p));
-  if (unknown.length > 0) throw new CliError(`unknown pool ${unknown.join(', ')} (pools in ${req.configFile}: ${known.join(', ') || 'none'}); pick one of those or pass the right --config`);
+  if (unknown.length > 0)
+    throw new CliError(
+      `unknown pool ${unknown.join(', ')} (pools in ${req.configFile}: ${known.join(', ') || 'none'}); pick one of those or pass the right --config`,
+    );
   return req.pools.length > 0 ? [...new Set(req.pools)] : known;
 }
 
@@ -165,8 +194,18 @@ function defaultRuleFiles(configured: string[], notes: string[]): string[] {
 function expandGlob(pattern: string): string[] {
   if (!pattern.includes('*')) return [pattern];
   const dir = dirname(pattern);
-  const re = new RegExp(`^${basename(pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).sort().map((f) => join(dir, f)) : [];
+  const re = new RegExp(
+    `^${basename(pattern)
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => re.test(f))
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
 }
 
 async function loadRulesOrExplain(files: string[]): Promise<AlertRule[]> {
@@ -183,7 +222,9 @@ async function alertmanagerModel(req: ReplayRequest, notes: string[]): Promise<A
     try {
       return parseAlertmanagerConfig(readFileSync(file, 'utf8'), file);
     } catch (err) {
-      throw new CliError(`${(err as NodeJS.ErrnoException).code === 'ENOENT' ? `${file}: not found` : (err as Error).message}; check --alertmanager-config`);
+      throw new CliError(
+        `${(err as NodeJS.ErrnoException).code === 'ENOENT' ? `${file}: not found` : (err as Error).message}; check --alertmanager-config`,
+      );
     }
   };
   if (req.alertmanagerConfig) return fromFile(req.alertmanagerConfig);
@@ -213,11 +254,16 @@ async function pastSilences(url: string, notes: string[]): Promise<PastSilence[]
   }
 }
 
-const selectorText = (s: Selector) => `${s.metric ?? ''}{${s.matchers.map((m) => `${m.label}${m.op}${JSON.stringify(m.value)}`).join(',')}}`;
+const selectorText = (s: Selector) =>
+  `${s.metric ?? ''}{${s.matchers.map((m) => `${m.label}${m.op}${JSON.stringify(m.value)}`).join(',')}}`;
 
 /** Every series a rule reads must exist in the window, or its silence there means nothing. */
 async function requireSeries(prometheus: PrometheusSource, rules: AlertRule[], pools: string[], req: ReplayRequest): Promise<void> {
-  const checks = rules.flatMap((rule) => selectors(rule.expr).filter((s) => s.metric || s.matchers.length > 0).map((s) => ({ rule, selector: selectorText(s) })));
+  const checks = rules.flatMap((rule) =>
+    selectors(rule.expr)
+      .filter((s) => s.metric || s.matchers.length > 0)
+      .map((s) => ({ rule, selector: selectorText(s) })),
+  );
   const unique = [...new Map(checks.map((c) => [c.selector, c])).values()];
   const found = await Promise.all(unique.map((c) => prometheus.hasSeries(c.selector, req.from, req.to)));
   const missing = unique.filter((_, i) => !found[i]);
@@ -229,15 +275,28 @@ async function requireSeries(prometheus: PrometheusSource, rules: AlertRule[], p
   );
 }
 
-async function samplesByPool(prometheus: PrometheusSource, expr: string, req: ReplayRequest, stepMs: number): Promise<Map<string, [number, number][]>> {
+async function samplesByPool(
+  prometheus: PrometheusSource,
+  expr: string,
+  req: ReplayRequest,
+  stepMs: number,
+): Promise<Map<string, [number, number][]>> {
   const series = await prometheus.range(expr, req.from, req.to, stepMs);
   return new Map(series.map((s) => [s.labels.pool ?? '', [...s.points].sort((a, b) => a[0] - b[0])]));
 }
 
 /** The pool's size at --from: its processes, else the receiver's replicas gauge, else min. */
-async function startingReplicas(prometheus: PrometheusSource, pool: string, at: number, min: number): Promise<{ replicas: number; source: string }> {
+async function startingReplicas(
+  prometheus: PrometheusSource,
+  pool: string,
+  at: number,
+  min: number,
+): Promise<{ replicas: number; source: string }> {
   const sel = `{pool=${JSON.stringify(pool)}}`;
-  for (const [expr, source] of [[`sum(alertscale_pool_processes${sel})`, 'alertscale_pool_processes'], [`max(alertscale_pool_replicas${sel})`, 'alertscale_pool_replicas']] as const) {
+  for (const [expr, source] of [
+    [`sum(alertscale_pool_processes${sel})`, 'alertscale_pool_processes'],
+    [`max(alertscale_pool_replicas${sel})`, 'alertscale_pool_replicas'],
+  ] as const) {
     const [value] = await prometheus.instant(expr, at);
     if (value && Number.isFinite(value.value)) return { replicas: Math.round(value.value), source };
   }

@@ -27,7 +27,12 @@ export interface PoolSummary {
 /** Samples of a gauge at a fixed step: [ms, value]. */
 export type Samples = readonly (readonly [number, number])[];
 
-export function summarise(replay: PoolReplay, policy: Pick<PoolPolicy, 'min' | 'max'>, window: { from: number; to: number }, real: { processes?: Samples; queue?: Samples; stepMs: number }): PoolSummary {
+export function summarise(
+  replay: PoolReplay,
+  policy: Pick<PoolPolicy, 'min' | 'max'>,
+  window: { from: number; to: number },
+  real: { processes?: Samples; queue?: Samples; stepMs: number },
+): PoolSummary {
   const scaled = replay.decisions.filter((d) => d.outcome === 'scaled');
   let atMaxMs = 0;
   let atMinMs = 0;
@@ -45,8 +50,16 @@ export function summarise(replay: PoolReplay, policy: Pick<PoolPolicy, 'min' | '
     atMaxMs,
     atMinMs,
     replayedWorkerSeconds: Math.round(workerMs / 1000),
-    realWorkerSeconds: real.processes && real.processes.length > 0 ? Math.round(integrate(real.processes, real.stepMs, window.to) / 1000) : null,
-    longestBacklogWithoutScaleUp: real.queue && real.queue.length > 0 ? longestBacklog(real.queue, real.stepMs, scaled.filter((d) => d.scale === 'up').map((d) => d.time)) : null,
+    realWorkerSeconds:
+      real.processes && real.processes.length > 0 ? Math.round(integrate(real.processes, real.stepMs, window.to) / 1000) : null,
+    longestBacklogWithoutScaleUp:
+      real.queue && real.queue.length > 0
+        ? longestBacklog(
+            real.queue,
+            real.stepMs,
+            scaled.filter((d) => d.scale === 'up').map((d) => d.time),
+          )
+        : null,
   };
 }
 
@@ -66,7 +79,8 @@ export function longestBacklog(queue: Samples, stepMs: number, scaleUps: readonl
   };
   for (const [t, v] of queue) {
     // A missing sample (no data) or an empty queue ends a stretch, and so does a scale-up within it.
-    if (start !== undefined && (t - last > stepMs * 1.5 || scaleUps.some((u) => u > last && u <= t))) close(scaleUps.find((u) => u > last && u <= t) ?? last + stepMs);
+    if (start !== undefined && (t - last > stepMs * 1.5 || scaleUps.some((u) => u > last && u <= t)))
+      close(scaleUps.find((u) => u > last && u <= t) ?? last + stepMs);
     if (v > 0) {
       start ??= t;
       last = t;

@@ -63,7 +63,9 @@ function operand(text: string, data: TemplateData): Value {
   if (/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i.test(text)) return Number(text);
   const printf = /^printf\s+"([^"]*)"\s+(.+)$/.exec(text);
   if (printf) return sprintf(printf[1]!, operand(printf[2]!.trim(), data));
-  throw new TemplateError(`replay cannot expand {{ ${text} }}; it knows $value, $labels.NAME, .Value, .Labels.NAME and the humanize functions`);
+  throw new TemplateError(
+    `replay cannot expand {{ ${text} }}; it knows $value, $labels.NAME, .Value, .Labels.NAME and the humanize functions`,
+  );
 }
 
 function call(name: string, value: Value): Value {

@@ -48,25 +48,28 @@ export function createSilenceCache({ client, freshMs = 2_000, clock = () => perf
   const ask = (): Promise<Silence[]> => {
     const started = clock();
     const gen = generation;
-    const request: Promise<Silence[]> = client.list().then(
-      (silences) => {
-        if (gen === generation && (!remembered || remembered.at <= started)) {
-          remembered = { at: started, silences };
-          failed = undefined;
-        }
-        return silences;
-      },
-      (error: unknown) => {
-        // The newest news is "unknown": an older list must not stand in for it.
-        if (gen === generation) {
-          failed = { at: clock(), error };
-          remembered = undefined;
-        }
-        throw error;
-      },
-    ).finally(() => {
-      if (inflight === request) inflight = undefined;
-    });
+    const request: Promise<Silence[]> = client
+      .list()
+      .then(
+        (silences) => {
+          if (gen === generation && (!remembered || remembered.at <= started)) {
+            remembered = { at: started, silences };
+            failed = undefined;
+          }
+          return silences;
+        },
+        (error: unknown) => {
+          // The newest news is "unknown": an older list must not stand in for it.
+          if (gen === generation) {
+            failed = { at: clock(), error };
+            remembered = undefined;
+          }
+          throw error;
+        },
+      )
+      .finally(() => {
+        if (inflight === request) inflight = undefined;
+      });
     inflight = request;
     inflightSince = started;
     return request;

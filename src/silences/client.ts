@@ -27,7 +27,12 @@ export function createSilencesClient({ url, fetch = globalThis.fetch, timeoutMs 
     url: endpoint.base,
     list: () => request(endpoint, fetch, timeoutMs, { method: 'GET', path: '/api/v2/silences', schema: silenceListSchema }),
     create: async (silence) => {
-      const answer = await request(endpoint, fetch, timeoutMs, { method: 'POST', path: '/api/v2/silences', body: silence, schema: postSilenceResponseSchema });
+      const answer = await request(endpoint, fetch, timeoutMs, {
+        method: 'POST',
+        path: '/api/v2/silences',
+        body: silence,
+        schema: postSilenceResponseSchema,
+      });
       return answer.silenceID;
     },
     expire: async (id) => {

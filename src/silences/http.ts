@@ -57,11 +57,26 @@ export async function request<T extends z.ZodType>(
     text = await res.text();
   } catch (err) {
     const reason = describeFetchError(err, timeoutMs);
-    throw new AlertmanagerError('unreachable', spec.method, url, `Alertmanager at ${endpoint.base} is unreachable (${spec.method} ${spec.path}: ${reason})`, undefined, undefined, { cause: err });
+    throw new AlertmanagerError(
+      'unreachable',
+      spec.method,
+      url,
+      `Alertmanager at ${endpoint.base} is unreachable (${spec.method} ${spec.path}: ${reason})`,
+      undefined,
+      undefined,
+      { cause: err },
+    );
   }
   if (!res.ok) {
     const body = excerpt(text);
-    throw new AlertmanagerError('http', spec.method, url, `Alertmanager answered ${spec.method} ${spec.path} with ${res.status}: ${body || '(empty body)'}`, res.status, body);
+    throw new AlertmanagerError(
+      'http',
+      spec.method,
+      url,
+      `Alertmanager answered ${spec.method} ${spec.path} with ${res.status}: ${body || '(empty body)'}`,
+      res.status,
+      body,
+    );
   }
   if (!spec.schema) return undefined as z.infer<T>;
   let json: unknown;
@@ -72,14 +87,24 @@ export async function request<T extends z.ZodType>(
   }
   const parsed = spec.schema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const problems = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     throw invalid(spec, url, res.status, text, problems);
   }
   return parsed.data;
 }
 
 function invalid(spec: RequestSpec<z.ZodType>, url: string, status: number, text: string, problem: string): AlertmanagerError {
-  return new AlertmanagerError('invalid_response', spec.method, url, `Alertmanager's answer to ${spec.method} ${spec.path} is not API v2 (${problem}); is alertmanager.url really Alertmanager?`, status, excerpt(text));
+  return new AlertmanagerError(
+    'invalid_response',
+    spec.method,
+    url,
+    `Alertmanager's answer to ${spec.method} ${spec.path} is not API v2 (${problem}); is alertmanager.url really Alertmanager?`,
+    status,
+    excerpt(text),
+  );
 }
 
 function describeFetchError(err: unknown, timeoutMs: number): string {

@@ -7,7 +7,11 @@ import type { Silence } from './schema.js';
  * silences come from the receiver's short-lived cache, and without them (Alertmanager down, slow)
  * nothing is muted. What a muted signal means for the decision is policy/paused.ts.
  */
-export function mutedSignals(signals: readonly { signal: ScaleSignal; labels: Readonly<Record<string, string>> }[], silences: readonly Silence[], now: number): Map<ScaleSignal, Silence> {
+export function mutedSignals(
+  signals: readonly { signal: ScaleSignal; labels: Readonly<Record<string, string>> }[],
+  silences: readonly Silence[],
+  now: number,
+): Map<ScaleSignal, Silence> {
   const muted = new Map<ScaleSignal, Silence>();
   for (const { signal, labels } of signals) {
     if (signal.status !== 'firing') continue; // resolved signals execute nothing and keep their history

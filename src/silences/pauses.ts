@@ -49,8 +49,14 @@ export function pausesOf(pool: string, silences: readonly Silence[], now: number
     const partial = silence.matchers.some((m) => m.name !== 'pool' && m.name !== 'scale');
     const resumable = !partial && poolMatchers.length > 0 && poolMatchers.every((m) => isExactly(m, pool));
     pauses.push({
-      silenceId: silence.id, until: silence.endsAt, comment: silence.comment, createdBy: silence.createdBy,
-      matchers: silence.matchers, scale, partial, resumable,
+      silenceId: silence.id,
+      until: silence.endsAt,
+      comment: silence.comment,
+      createdBy: silence.createdBy,
+      matchers: silence.matchers,
+      scale,
+      partial,
+      resumable,
     });
   }
   return pauses.sort(byCoverage);

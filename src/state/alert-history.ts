@@ -8,4 +8,3 @@ export function parseHistory(h: Record<string, string>): AlertHistory | undefine
   if (!h.startsAt) return undefined;
   return { startsAt: h.startsAt, resolved: h.resolved === '1', lastStepAt: h.lastStepAt ? Number(h.lastStepAt) : undefined };
 }
-

@@ -22,9 +22,17 @@ export interface AuditVictim {
   outcome: 'removed' | 'stopped' | 'left' | 'not_found';
 }
 
-/** How the command of a `scaled` decision ended. */
-export type ExecutionRecord = Pick<ExecutionResult, 'argv' | 'exitCode' | 'durationMs' | 'timedOut' | 'outputTail' | 'error'> & {
-  outcome: Extract<Outcome, 'scaled' | 'failed'>;
+/**
+ * How the command of a `scaled` decision ended; `interrupted` when its receiver died before the
+ * end was seen (then argv, durationMs and outputTail are unknown: null).
+ */
+export type ExecutionRecord = Pick<ExecutionResult, 'exitCode' | 'timedOut' | 'error'> & {
+  outcome: Extract<Outcome, 'scaled' | 'failed' | 'interrupted'>;
+  argv: string[] | null;
+  durationMs: number | null;
+  outputTail: string | null;
+  /** When lease renewal failed while the command ran (Redis away): the pool may have been taken meanwhile. */
+  leaseLost?: string;
   /** A scale-down that chose its workers: which, why, and what became of each. */
   victims?: AuditVictim[];
   /** `partial`: some chosen busy workers were still draining at drainTimeout and were left to finish. */
@@ -44,6 +52,8 @@ export interface AuditEntry extends Omit<AuditRecord, 'executing'> {
   error: string | null;
   victims: AuditVictim[] | null;
   drain: 'complete' | 'partial' | null;
+  /** Present when lease renewal failed while the command ran. */
+  leaseLost?: string;
 }
 
 export function toEntry(id: string, record: AuditRecord, execution: ExecutionRecord | undefined): AuditEntry {
@@ -61,5 +71,6 @@ export function toEntry(id: string, record: AuditRecord, execution: ExecutionRec
     error: execution?.error ?? null,
     victims: execution?.victims ?? null,
     drain: execution?.drain ?? null,
+    ...(execution?.leaseLost ? { leaseLost: execution.leaseLost } : {}),
   };
 }

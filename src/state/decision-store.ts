@@ -3,7 +3,7 @@ import type { AlertHistory } from '../policy/types.js';
 import { HISTORY_TTL_SECONDS, parseHistory } from './alert-history.js';
 import type { AuditRecord } from './audit-entry.js';
 import type { StateKeys } from './keys.js';
-import { heldLock, type PoolLock } from './lock.js';
+import { holdLease, type PoolLease } from './lock.js';
 import { parseStoredPool, type StoredDecision, type StoredPool } from './pool-state.js';
 
 /**
@@ -42,7 +42,8 @@ const historyArgs = (values: Record<(typeof HISTORY_ARGV)[number], string | numb
 /**
  * Record a decision in one step: the audit entry (whose id the pool's last decision carries), the
  * pool hash, the alerts' histories, and, when no command follows, the lock's release (only if it
- * is still ours).
+ * is still ours); when a command follows, the pool's `running` mark, so whoever takes the pool
+ * after a holder died knows which entry was left unfinished.
  */
 const COMMIT = `
 local id = redis.call('xadd', ${COMMIT_KEYS.lua.audit}, 'MAXLEN', '~', ${COMMIT_ARGV.lua.maxEntries}, '*', 'e', ${COMMIT_ARGV.lua.record})
@@ -55,7 +56,11 @@ for i = ${COMMIT_KEYS.count + 1}, #KEYS do
   if ${historyArg('lastStepAt')} ~= '' then redis.call('hset', KEYS[i], 'lastStepAt', ${historyArg('lastStepAt')}) end
   redis.call('expire', KEYS[i], ${COMMIT_ARGV.lua.historyTtl})
 end
-if ${COMMIT_ARGV.lua.release} == '1' and redis.call('get', ${COMMIT_KEYS.lua.lock}) == ${COMMIT_ARGV.lua.token} then redis.call('del', ${COMMIT_KEYS.lua.lock}) end
+if ${COMMIT_ARGV.lua.release} == '1' then
+  if redis.call('get', ${COMMIT_KEYS.lua.lock}) == ${COMMIT_ARGV.lua.token} then redis.call('del', ${COMMIT_KEYS.lua.lock}) end
+else
+  redis.call('hset', ${COMMIT_KEYS.lua.pool}, 'running', id)
+end
 return id`;
 
 const STEPPED_ARGV = argPositions(['at']); // KEYS: the alert-history hashes
@@ -106,7 +111,10 @@ export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntri
     /** Lock + read within `waitMs` (polling another process's lock); undefined when the pool stays busy. */
     async begin(pool: string, fingerprints: string[], token: string, ttlMs: number, waitMs: number): Promise<Begun | undefined> {
       const unique = [...new Set(fingerprints.filter(Boolean))];
-      const keyList = [...BEGIN_KEYS.fill({ lock: keys.lock(pool), pool: keys.pool(pool) }), ...unique.map((fp) => keys.alertHistory(pool, fp))];
+      const keyList = [
+        ...BEGIN_KEYS.fill({ lock: keys.lock(pool), pool: keys.pool(pool) }),
+        ...unique.map((fp) => keys.alertHistory(pool, fp)),
+      ];
       const args = BEGIN_ARGV.fill({ token, ttlMs });
       const deadline = Date.now() + waitMs;
       for (;;) {
@@ -127,26 +135,46 @@ export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntri
     /** Write the decision; returns its audit id. */
     async commit(c: Commit): Promise<string> {
       const entries = [...c.history];
-      const keyList = [...COMMIT_KEYS.fill({ audit: keys.audit, pool: keys.pool(c.pool), lock: keys.lock(c.pool) }), ...entries.map(([fp]) => keys.alertHistory(c.pool, fp))];
+      const keyList = [
+        ...COMMIT_KEYS.fill({ audit: keys.audit, pool: keys.pool(c.pool), lock: keys.lock(c.pool) }),
+        ...entries.map(([fp]) => keys.alertHistory(c.pool, fp)),
+      ];
       const args = [
         ...COMMIT_ARGV.fill({
-          record: JSON.stringify(c.record), maxEntries: auditMaxEntries, lastDecision: JSON.stringify(c.lastDecision), desired: c.lastDecision.to,
-          replicas: c.replicas ?? '', release: c.release ? '1' : '0', token: c.token, historyTtl: HISTORY_TTL_SECONDS,
+          record: JSON.stringify(c.record),
+          maxEntries: auditMaxEntries,
+          lastDecision: JSON.stringify(c.lastDecision),
+          desired: c.lastDecision.to,
+          replicas: c.replicas ?? '',
+          release: c.release ? '1' : '0',
+          token: c.token,
+          historyTtl: HISTORY_TTL_SECONDS,
         }),
-        ...entries.flatMap(([, h]) => historyArgs({ startsAt: h.startsAt, resolved: h.resolved ? '1' : '0', lastStepAt: h.lastStepAt ?? '' })),
+        ...entries.flatMap(([, h]) =>
+          historyArgs({ startsAt: h.startsAt, resolved: h.resolved ? '1' : '0', lastStepAt: h.lastStepAt ?? '' }),
+        ),
       ];
       return (await commitScript(keyList, args)) as string;
     },
 
-    /** The lock `begin` took with `token`, released only while it is still ours. */
-    lock(pool: string, token: string): PoolLock {
-      return heldLock(redis, keys.lock(pool), token);
+    /** Redis WAIT: how many replicas hold every write of this connection so far, waiting at most `timeoutMs` for `replicas`. */
+    async replicated(replicas: number, timeoutMs: number): Promise<number> {
+      return Number(await redis.call('WAIT', replicas, timeoutMs));
+    },
+
+    /** The lease `begin` took with `token`: renewed while its holder lives, released only while it is still ours. */
+    lease(pool: string, token: string, ttlMs: number, onLost: (reason: string) => void): PoolLease {
+      return holdLease(redis, keys.lock(pool), token, ttlMs, onLost);
     },
 
     /** After a step's command succeeded: its alerts stepped at `at` (repeats within stepInterval are duplicates). */
     async recordSteps(pool: string, fingerprints: readonly string[], at: number): Promise<void> {
       const unique = [...new Set(fingerprints.filter(Boolean))];
-      if (unique.length > 0) await steppedScript(unique.map((fp) => keys.alertHistory(pool, fp)), STEPPED_ARGV.fill({ at }));
+      if (unique.length > 0)
+        await steppedScript(
+          unique.map((fp) => keys.alertHistory(pool, fp)),
+          STEPPED_ARGV.fill({ at }),
+        );
     },
   };
 }

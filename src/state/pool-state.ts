@@ -11,6 +11,8 @@ export interface StoredPool {
   lastDownAt?: number;
   desired?: number;
   lastDecision?: StoredDecision;
+  /** Audit id of the decision whose command runs, from the commit until its end is recorded. */
+  running?: string;
 }
 
 /** The pool's last decision, as `GET /v1/pools` shows it. */
@@ -29,6 +31,7 @@ export function parseStoredPool(hash: Record<string, string>): StoredPool {
     lastDownAt: int(hash.lastDownAt),
     desired: int(hash.desired),
     lastDecision: hash.lastDecision ? (JSON.parse(hash.lastDecision) as StoredDecision) : undefined,
+    running: hash.running || undefined,
   };
 }
 
@@ -38,9 +41,10 @@ export function createPoolStore(redis: Redis, keys: StateKeys) {
       return parseStoredPool(await redis.hgetall(keys.pool(pool)));
     },
 
-    /** How the last decision's command ended, if that decision is still the pool's last one. */
+    /** How a decision's command ended: no longer `running`, and the outcome of the pool's last decision if it still is that one. */
     async completeDecision(pool: string, auditId: string, outcome: StoredDecision['outcome']): Promise<void> {
-      const raw = await redis.hget(keys.pool(pool), 'lastDecision');
+      const [raw, running] = await redis.hmget(keys.pool(pool), 'lastDecision', 'running');
+      if (running === auditId) await redis.hdel(keys.pool(pool), 'running');
       const last = raw ? (JSON.parse(raw) as StoredDecision) : undefined;
       if (last?.id !== auditId) return;
       await redis.hset(keys.pool(pool), { lastDecision: JSON.stringify({ ...last, outcome }) });

@@ -1,11 +1,14 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisConfig } from '../config/schema.js';
 
 /**
  * A client that fails fast while Redis is away (so the receiver answers 503 and runs nothing)
- * and reconnects on its own (so it works again without a restart).
+ * and reconnects on its own (so it works again without a restart). With `sentinels`, it asks them
+ * for the master and asks again after a failover (Sentinel disconnects the clients of a demoted
+ * master, so the reconnect lands on the new one).
  */
-export function createRedis(url: string, name = 'alertscale'): Redis {
-  return new Redis(url, {
+export function createRedis(redis: Pick<RedisConfig, 'url' | 'sentinels' | 'name'>, name = 'alertscale', password?: string): Redis {
+  const options: RedisOptions = {
     connectionName: name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -13,10 +16,27 @@ export function createRedis(url: string, name = 'alertscale'): Redis {
     commandTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(200 * attempt, 1_000),
     lazyConnect: false,
+    ...(password ? { password } : {}),
+  };
+  if (!redis.sentinels) return new Redis(redis.url, options);
+  return new Redis({
+    ...options,
+    sentinels: redis.sentinels,
+    name: redis.name,
+    role: 'master',
+    sentinelRetryStrategy: (attempt) => Math.min(200 * attempt, 1_000),
   });
 }
 
-const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|Stream isn't writeable|Command timed out|connect ETIMEDOUT|LOADING/;
+/** How many replicas must hold a decision's record before its command runs (redis.wait). */
+export function replicasToWaitFor(redis: Pick<RedisConfig, 'sentinels' | 'wait'>): number {
+  return redis.wait.replicas ?? (redis.sentinels ? 1 : 0);
+}
+
+// MISCONF (a master that cannot persist refuses writes), READONLY and UNBLOCKED (a master demoted
+// under us), NOREPLICAS, and no sentinel or master to be found: all "not now", so 503 and a retry.
+const UNAVAILABLE =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|Stream isn't writeable|Command timed out|connect ETIMEDOUT|LOADING|MISCONF|READONLY|UNBLOCKED|NOREPLICAS|All sentinels are unreachable|Failed to connect to any sentinel/;
 
 /** True when an error means "Redis is not reachable now", as opposed to a bug or a bad reply. */
 export function isRedisUnavailable(err: unknown): boolean {

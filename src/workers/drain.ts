@@ -13,13 +13,20 @@ export const heartbeatKey = (pool: string, worker: string): string => `${HEARTBE
  * a beat the worker writes at the same moment. The TTL bounds a request nobody acted on (a
  * worker that died first). The value is when it was asked, for the per-worker view.
  */
-export async function requestDrain(redis: Redis, pool: string, workers: readonly string[], ttlS: number, nowMs = Date.now()): Promise<void> {
+export async function requestDrain(
+  redis: Redis,
+  pool: string,
+  workers: readonly string[],
+  ttlS: number,
+  nowMs = Date.now(),
+): Promise<void> {
   if (workers.length === 0) return;
   const tx = redis.multi();
   for (const w of workers) tx.set(drainKey(pool, w), (nowMs / 1000).toFixed(3), 'EX', Math.max(1, Math.ceil(ttlS)));
   const res = await tx.exec();
   const failed = res?.find(([err]) => err);
-  if (!res || failed) throw new Error(`pool ${pool}: could not ask ${workers.join(', ')} to drain: ${String(failed?.[0] ?? 'transaction aborted')}`);
+  if (!res || failed)
+    throw new Error(`pool ${pool}: could not ask ${workers.join(', ')} to drain: ${String(failed?.[0] ?? 'transaction aborted')}`);
 }
 
 /**

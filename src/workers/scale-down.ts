@@ -60,23 +60,46 @@ export async function scaleDownWithVictims(input: ScaleDownInput): Promise<Scale
   const outcomes: VictimOutcome[] = choice.victims.map((v) => ({ ...v, instance: located.get(v.id), outcome: 'not_found' }));
   const runs: ExecutionResult[] = [];
   const found = outcomes.filter((v) => v.instance !== undefined);
-  await requestDrain(redis, pool, found.map((v) => v.id), input.drainTimeoutMs / 1000 + 60, startedAt);
+  await requestDrain(
+    redis,
+    pool,
+    found.map((v) => v.id),
+    input.drainTimeoutMs / 1000 + 60,
+    startedAt,
+  );
 
   // Pending victims still count toward the pool until they are removed.
   let pending = found;
   const removeNow = async (batch: VictimOutcome[], outcome: VictimOutcome['outcome']) => {
     if (batch.length === 0) return;
     pending = pending.filter((v) => !batch.includes(v));
-    runs.push(...(await remover.remove(batch.map((v) => v.instance!), to + pending.length)));
+    runs.push(
+      ...(await remover.remove(
+        batch.map((v) => v.instance!),
+        to + pending.length,
+      )),
+    );
     for (const v of batch) v.outcome = outcome;
   };
   // Idle victims hold nothing: removing them now interrupts nothing (they are draining too, so
   // one that takes a job in this moment gives it back).
-  await removeNow(pending.filter((v) => !byId.get(v.id)!.busy), 'removed');
+  await removeNow(
+    pending.filter((v) => !byId.get(v.id)!.busy),
+    'removed',
+  );
   const deadline = startedAt + input.drainTimeoutMs;
   while (pending.length > 0 && now() < deadline) {
-    const gone = new Set(await goneWorkers(redis, pool, pending.map((v) => v.id)));
-    await removeNow(pending.filter((v) => gone.has(v.id)), 'removed');
+    const gone = new Set(
+      await goneWorkers(
+        redis,
+        pool,
+        pending.map((v) => v.id),
+      ),
+    );
+    await removeNow(
+      pending.filter((v) => gone.has(v.id)),
+      'removed',
+    );
     if (pending.length > 0) await sleep(Math.min(pollMs, Math.max(0, deadline - now())));
   }
   const partial = pending.length > 0 && input.onDrainTimeout === 'leave';

@@ -46,9 +46,13 @@ export async function startAlertmanagerPair(dir: string, configs: [string, strin
       await programs[i]!.supervisor.start({
         name: peer.name,
         argv: [
-          '/usr/bin/prometheus-alertmanager', `--config.file=${file}`, `--storage.path=${join(dir, peer.name)}`,
-          `--web.listen-address=${peer.address}`, `--web.external-url=${peer.url}`,
-          `--cluster.listen-address=${peer.clusterAddress}`, `--cluster.peer=${peers[1 - i]!.clusterAddress}`,
+          '/usr/bin/prometheus-alertmanager',
+          `--config.file=${file}`,
+          `--storage.path=${join(dir, peer.name)}`,
+          `--web.listen-address=${peer.address}`,
+          `--web.external-url=${peer.url}`,
+          `--cluster.listen-address=${peer.clusterAddress}`,
+          `--cluster.peer=${peers[1 - i]!.clusterAddress}`,
           // 200 ms by default: gossip (and so the notification log the peers dedup on) settles in ~10 s; 50 ms in ~2.6 s.
           '--cluster.gossip-interval=50ms',
         ],
@@ -89,8 +93,12 @@ export async function startPrometheus(dir: string, port: number, configText: str
   const started = supervisor.start({
     name: 'prometheus',
     argv: [
-      'prometheus', `--config.file=${file}`, `--storage.tsdb.path=${join(dir, 'prometheus')}`,
-      `--web.listen-address=${loop(port)}`, `--web.external-url=http://${loop(port)}`, ...DEMO_PROMETHEUS_FLAGS,
+      'prometheus',
+      `--config.file=${file}`,
+      `--storage.tsdb.path=${join(dir, 'prometheus')}`,
+      `--web.listen-address=${loop(port)}`,
+      `--web.external-url=http://${loop(port)}`,
+      ...DEMO_PROMETHEUS_FLAGS,
     ],
     ready: httpReady(`http://${loop(port)}/-/ready`),
   });

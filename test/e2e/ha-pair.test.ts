@@ -7,7 +7,16 @@ import { renderDemoPrometheus } from '../../prometheus/demo.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 import { startTestReceiver, TOKEN, type TestReceiver } from '../helpers/receiver.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
-import { startAlertmanagerPair, startGauge, startPrometheus, startTap, stopPrograms, waitForCluster, type Delivery, type HaPeer } from './ha-helpers.js';
+import {
+  startAlertmanagerPair,
+  startGauge,
+  startPrometheus,
+  startTap,
+  stopPrograms,
+  waitForCluster,
+  type Delivery,
+  type HaPeer,
+} from './ha-helpers.js';
 
 // An Alertmanager HA pair for real: Prometheus sends to both peers, both deliver to the receiver.
 // Duplicates (repeats, the other peer's copies, a stale `firing` after the `resolved`) must never
@@ -54,7 +63,13 @@ const setLoad = (value: number) => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Each executed scale command left one line: "<unix ms> <replicas>". */
-const runs = () => (existsSync(join(dir, 'runs')) ? readFileSync(join(dir, 'runs'), 'utf8').trim().split('\n').map((l) => l.split(' ')) : []);
+const runs = () =>
+  existsSync(join(dir, 'runs'))
+    ? readFileSync(join(dir, 'runs'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '))
+    : [];
 const replicasRun = () => runs().map(([, replicas]) => replicas);
 const auditLog = async () => {
   const res = await rx.get('/v1/audit?pool=ha&limit=1000');
@@ -89,7 +104,10 @@ pools:
   for (const peer of ['am1', 'am2', 'replay']) taps.push(await startTap(peer, rx.url, deliveries));
   const pair = await startAlertmanagerPair(
     dir,
-    taps.slice(0, 2).map((tap) => renderDemoAlertmanager({ webhookUrl: `${tap.url}/v1/alertmanager`, credentialsFile: tokenFile })) as [string, string],
+    taps.slice(0, 2).map((tap) => renderDemoAlertmanager({ webhookUrl: `${tap.url}/v1/alertmanager`, credentialsFile: tokenFile })) as [
+      string,
+      string,
+    ],
   );
   programs.push(...pair.programs);
   await waitForCluster(pair.peers);
@@ -151,7 +169,10 @@ describe('Alertmanager HA pair → receiver', () => {
     // Both peers hold the alert (Prometheus sent it to each): either could deliver it.
     for (const peer of peers) {
       const alerts = (await (await fetch(`${peer.url}/api/v2/alerts?filter=alertname%3D%22HaStep%22`)).json()) as any[];
-      expect(alerts.map((a) => ({ fingerprint: a.fingerprint, state: a.status.state })), peer.name).toEqual([{ fingerprint, state: 'active' }]);
+      expect(
+        alerts.map((a) => ({ fingerprint: a.fingerprint, state: a.status.state })),
+        peer.name,
+      ).toEqual([{ fingerprint, state: 'active' }]);
     }
 
     // Repeats every 5s (and any copy from the other peer) did arrive, and were answered.
@@ -169,9 +190,21 @@ describe('Alertmanager HA pair → receiver', () => {
     for (const d of decided) expect(entries.map((e) => e.id)).toContain(d.auditId);
     const scaled = entries.filter((e) => e.outcome === 'scaled');
     expect(scaled).toHaveLength(1);
-    expect(scaled[0]).toMatchObject({ from: 1, to: 2, status: 'done', exitCode: 0, alerts: [{ fingerprint, status: 'firing', startsAt: firstStartsAt }] });
+    expect(scaled[0]).toMatchObject({
+      from: 1,
+      to: 2,
+      status: 'done',
+      exitCode: 0,
+      alerts: [{ fingerprint, status: 'firing', startsAt: firstStartsAt }],
+    });
     for (const e of entries.filter((e) => e.outcome !== 'scaled')) {
-      expect(e).toMatchObject({ outcome: 'no_change', from: 2, to: 2, reason: expect.stringContaining('duplicate'), alerts: [{ fingerprint, status: 'firing' }] });
+      expect(e).toMatchObject({
+        outcome: 'no_change',
+        from: 2,
+        to: 2,
+        reason: expect.stringContaining('duplicate'),
+        alerts: [{ fingerprint, status: 'firing' }],
+      });
     }
   }, 60_000);
 
@@ -200,7 +233,10 @@ describe('Alertmanager HA pair → receiver', () => {
 
     expect(replicasRun()).toEqual(['2']);
     const after = (await auditLog()).filter((e) => Date.parse(e.time) >= resolvedAt);
-    expect(after.find((e) => e.id === replayed.decisions[0]!.auditId)).toMatchObject({ outcome: 'no_change', reason: expect.stringContaining('stale') });
+    expect(after.find((e) => e.id === replayed.decisions[0]!.auditId)).toMatchObject({
+      outcome: 'no_change',
+      reason: expect.stringContaining('stale'),
+    });
     expect(after.filter((e) => e.outcome === 'scaled' || e.outcome === 'failed')).toEqual([]);
     const stale = firingsOf(firstStartsAt).filter((d) => d.at > resolvedAt);
     expect(stale).toContain(replayed);
@@ -211,7 +247,9 @@ describe('Alertmanager HA pair → receiver', () => {
       expect(d.decisions[0]).toMatchObject({ outcome: 'no_change', reason: said });
       expect(after.find((e) => e.id === d.decisions[0]!.auditId)).toMatchObject({ outcome: 'no_change', reason: said });
     }
-    console.log(`[ha-pair] stale firings after the resolved: ${stale.map((d) => `${d.peer} +${((d.at - resolvedAt) / 1000).toFixed(1)}s`).join(', ')}`);
+    console.log(
+      `[ha-pair] stale firings after the resolved: ${stale.map((d) => `${d.peer} +${((d.at - resolvedAt) / 1000).toFixed(1)}s`).join(', ')}`,
+    );
   }, 60_000);
 
   it('a new firing of the same alert (new startsAt) steps exactly once more', async () => {
@@ -258,8 +296,11 @@ describe('Alertmanager HA pair → receiver', () => {
     expect(entries.filter((e) => e.outcome === 'scaled').map((e) => e.to)).toEqual([2, 3]);
     // It was an HA pair: each peer delivered (while firing one peer sends; the other's copies come
     // after a resolve, its notification log having not yet seen the first peer's send).
-    for (const peer of peers) expect(seen.filter((d) => d.peer === peer.name).length, `deliveries from ${peer.name}`).toBeGreaterThanOrEqual(1);
-    console.log(`[ha-pair] ${total} webhook deliveries (${peers.map((p) => `${seen.filter((d) => d.peer === p.name).length} from ${p.name}`).join(', ')}, 1 replayed), ${runs().length} commands`);
+    for (const peer of peers)
+      expect(seen.filter((d) => d.peer === peer.name).length, `deliveries from ${peer.name}`).toBeGreaterThanOrEqual(1);
+    console.log(
+      `[ha-pair] ${total} webhook deliveries (${peers.map((p) => `${seen.filter((d) => d.peer === p.name).length} from ${p.name}`).join(', ')}, 1 replayed), ${runs().length} commands`,
+    );
   });
 });
 
@@ -273,7 +314,10 @@ function printTimeline() {
       const alert = d.alerts[0];
       const decision = d.decisions[0];
       const said = decision ? `${decision.outcome}: ${decision.reason.slice(0, 90)}` : '';
-      return { at: d.at, line: `${when(d.at)} ${d.peer}  ${(alert?.status ?? '?').padEnd(8)} ${alert ? label(alert.startsAt) : ''} → ${d.answer} ${said}` };
+      return {
+        at: d.at,
+        line: `${when(d.at)} ${d.peer}  ${(alert?.status ?? '?').padEnd(8)} ${alert ? label(alert.startsAt) : ''} → ${d.answer} ${said}`,
+      };
     }),
   ].sort((a, b) => a.at - b.at);
   console.log(`[ha-pair] timeline (since the file started):\n${lines.map((l) => l.line).join('\n')}`);

@@ -30,7 +30,12 @@ describe('the loop', () => {
     await waitFor('a scale-up executed by the receiver', async () => (await replicas()) > 1, 45_000, 250);
     const reactionMs = Date.now() - loadStart;
     await waitFor('pm2 to run more than one worker', async () => (await pm2Online()) > 1, 20_000, 250);
-    await waitFor('the exporter to count more than one worker process', async () => ((await metricValue(stack.urls.exporter, 'alertscale_pool_processes', 'pool="demo"')) ?? 0) > 1, 20_000, 250);
+    await waitFor(
+      'the exporter to count more than one worker process',
+      async () => ((await metricValue(stack.urls.exporter, 'alertscale_pool_processes', 'pool="demo"')) ?? 0) > 1,
+      20_000,
+      250,
+    );
     await waitFor('the queue to drain', async () => (await redis.llen(keys.queue)) === 0, 60_000, 250);
     await waitFor('the pool back at min', async () => (await replicas()) === 1 && (await pm2Online()) === 1, 90_000, 500);
     await waitFor('every job completed', async () => (await redis.hlen(keys.completions)) === enqueued, 30_000, 250);
@@ -41,23 +46,43 @@ describe('the loop', () => {
 
   it('the audit API shows the timeline with alert names', async () => {
     const { body } = await call('/v1/audit?pool=demo&outcome=scaled&limit=50');
-    const scaled = body.entries.map((e: any) => ({ scale: e.scale, alerts: e.alerts.map((a: any) => a.alertname), actor: e.actor, exitCode: e.exitCode }));
+    const scaled = body.entries.map((e: any) => ({
+      scale: e.scale,
+      alerts: e.alerts.map((a: any) => a.alertname),
+      actor: e.actor,
+      exitCode: e.exitCode,
+    }));
     expect(scaled).toContainEqual({ scale: 'up', alerts: ['DemoQueueBacklog'], actor: 'alertmanager', exitCode: 0 });
     expect(scaled).toContainEqual({ scale: 'down', alerts: ['DemoWorkersIdle'], actor: 'alertmanager', exitCode: 0 });
-    expect(body.entries[0].argv).toEqual([expect.stringMatching(/pm2$/), 'scale', 'demo', '1']);
+    // The last action is the shrink to min: idle-first, pm2 deletes the chosen (idle) workers by id.
+    const shrink = body.entries[0];
+    expect(shrink.to).toBe(1);
+    expect(shrink.argv.slice(0, 2)).toEqual([expect.stringMatching(/pm2$/), 'delete']);
+    expect(shrink.victims.map((v: any) => v.tier)).toEqual(Array(shrink.from - 1).fill('idle'));
+    expect(shrink.argv.slice(2)).toHaveLength(shrink.from - 1);
   });
 
   it('pausing the pool (an Alertmanager silence) stops scaling under load; resuming lets it scale', async () => {
-    const paused = await call('/v1/pools/demo/pause', { method: 'POST', body: JSON.stringify({ duration: '10m', comment: 'deploy in progress', createdBy: 'e2e' }) });
+    const paused = await call('/v1/pools/demo/pause', {
+      method: 'POST',
+      body: JSON.stringify({ duration: '10m', comment: 'deploy in progress', createdBy: 'e2e' }),
+    });
     expect(paused.status).toBe(201);
     const silenceID: string = paused.body.silenceId;
     // The pause is Alertmanager's own silence, and the pool view reads it back from there.
     const silence = (await (await fetch(`${stack.urls.alertmanager}/api/v2/silence/${silenceID}`)).json()) as any;
-    expect(silence).toMatchObject({ status: { state: 'active' }, createdBy: 'e2e', comment: 'deploy in progress', matchers: [{ name: 'pool', value: 'demo' }] });
+    expect(silence).toMatchObject({
+      status: { state: 'active' },
+      createdBy: 'e2e',
+      comment: 'deploy in progress',
+      matchers: [{ name: 'pool', value: 'demo' }],
+    });
     expect((await call('/v1/pools/demo')).body.paused).toMatchObject({ silenceId: silenceID, createdBy: 'e2e' });
     await enqueue(300, 'e2e-b');
     const suppressed = async () => {
-      const alerts = (await (await fetch(`${stack.urls.alertmanager}/api/v2/alerts?filter=pool%3D%22demo%22&filter=scale%3D%22up%22`)).json()) as any[];
+      const alerts = (await (
+        await fetch(`${stack.urls.alertmanager}/api/v2/alerts?filter=pool%3D%22demo%22&filter=scale%3D%22up%22`)
+      ).json()) as any[];
       return alerts.some((a) => a.status.state === 'suppressed' && a.status.silencedBy.includes(silenceID));
     };
     await waitFor('the scale-up alert to fire and be silenced', suppressed, 30_000, 250);

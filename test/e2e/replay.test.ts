@@ -44,7 +44,15 @@ describe('replay against a recorded run', () => {
     const audited = [...body.entries].reverse().filter((e: any) => e.actor === 'alertmanager');
     expect(audited.filter((e: any) => e.outcome === 'scaled').length).toBeGreaterThanOrEqual(2);
 
-    const result = await runReplay({ config: stack.config, configFile: stack.configFile, pools: ['demo'], from, to, now: Date.now(), prometheusUrl: stack.urls.prometheus });
+    const result = await runReplay({
+      config: stack.config,
+      configFile: stack.configFile,
+      pools: ['demo'],
+      from,
+      to,
+      now: Date.now(),
+      prometheusUrl: stack.urls.prometheus,
+    });
     const replayed = result.pools[0]!.decisions;
     const shape = (d: { outcome: string; scale: string | null; from: number; to: number }) => `${d.outcome} ${d.scale} ${d.from}→${d.to}`;
     expect(replayed.map(shape)).toEqual(audited.map(shape));
@@ -54,8 +62,14 @@ describe('replay against a recorded run', () => {
     // know — a scrape that landed just after an evaluation, a group tick just before a resolve —
     // moves a decision by up to one evaluation interval and one group_interval: the issue's bound.
     // Both delays came from the window, not from a default.
-    expect(result.notes.some((n) => /^receiver: decides [\d.]+ m?s after .*Alertmanager's mean/.test(n)), result.notes.join('\n')).toBe(true);
-    expect(result.notes.some((n) => /^pool demo: a scale command takes [\d.]+ m?s \(its mean in the window/.test(n)), result.notes.join('\n')).toBe(true);
+    expect(
+      result.notes.some((n) => /^receiver: decides [\d.]+ m?s after .*Alertmanager's mean/.test(n)),
+      result.notes.join('\n'),
+    ).toBe(true);
+    expect(
+      result.notes.some((n) => /^pool demo: a scale command takes [\d.]+ m?s \(its mean in the window/.test(n)),
+      result.notes.join('\n'),
+    ).toBe(true);
     const groupIntervalMs = parsePrometheusDuration(DEMO_ALERTMANAGER_TIMINGS.groupInterval)!;
     const bound = result.evaluationIntervalMs + groupIntervalMs;
     const deltas = replayed.map((d, i) => `${shape(d)} ${d.time - Date.parse(audited[i].time)} ms`);

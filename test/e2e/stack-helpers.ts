@@ -10,9 +10,19 @@ import { freePort } from '../helpers/ports.js';
 export const ROOT = resolve(import.meta.dirname, '../..');
 
 /** The local stack of `npm run stack`, on free ports in a temp dir, with the pool overrides a test needs. */
-export async function startTestStack(pools: Record<string, Record<string, unknown>>, opts: { ruleFiles?: readonly string[]; web?: boolean } = {}): Promise<Stack> {
-  const ports = { redis: await freePort(), prometheus: await freePort(), alertmanager: await freePort(), exporter: await freePort(), receiver: await freePort(),
-    web: await freePort(), webMetrics: await freePort() };
+export async function startTestStack(
+  pools: Record<string, Record<string, unknown>>,
+  opts: { ruleFiles?: readonly string[]; web?: boolean } = {},
+): Promise<Stack> {
+  const ports = {
+    redis: await freePort(),
+    prometheus: await freePort(),
+    alertmanager: await freePort(),
+    exporter: await freePort(),
+    receiver: await freePort(),
+    web: await freePort(),
+    webMetrics: await freePort(),
+  };
   return startStack({ root: ROOT, dir: mkdtempSync(join(tmpdir(), 'alertscale-e2e-')), ports, pools, ...opts });
 }
 
@@ -25,7 +35,10 @@ export async function metricValue(url: string, name: string, labels: string): Pr
 
 export function api(stack: Stack) {
   return async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${stack.urls.receiver}${path}`, { ...init, headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json', ...init.headers } });
+    const res = await fetch(`${stack.urls.receiver}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json', ...init.headers },
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
 }
@@ -47,7 +60,10 @@ export interface TestStackHarness {
  * The whole stack for one e2e file: started in `beforeAll` (`startTestStack` with these pool
  * overrides and options), stopped and its dir removed in `afterAll`.
  */
-export function useTestStack(pools: Record<string, Record<string, unknown>>, opts: { ruleFiles?: readonly string[] } = {}): TestStackHarness {
+export function useTestStack(
+  pools: Record<string, Record<string, unknown>>,
+  opts: { ruleFiles?: readonly string[] } = {},
+): TestStackHarness {
   let stack: Stack | undefined;
   let redis: Redis | undefined;
   beforeAll(async () => {
@@ -60,5 +76,5 @@ export function useTestStack(pools: Record<string, Record<string, unknown>>, opt
     if (stack) rmSync(stack.dir, { recursive: true, force: true });
   }, 60_000);
   const started = late('the stack', () => stack);
-  return { stack: started, redis: late('the stack\'s Redis', () => redis), call: (path, init) => api(started)(path, init) };
+  return { stack: started, redis: late("the stack's Redis", () => redis), call: (path, init) => api(started)(path, init) };
 }

@@ -28,7 +28,12 @@ describe('the web pool on latency', () => {
     const { min } = stack.config.pools.web!;
     expect(min).toBe(2);
     expect(await gunicornWorkers()).toBe(min);
-    await waitFor('Prometheus to see the web pool at rest', async () => (await promValue('sum(demo_web_workers{pool="web"})')) === min, 20_000, 250);
+    await waitFor(
+      'Prometheus to see the web pool at rest',
+      async () => (await promValue('sum(demo_web_workers{pool="web"})')) === min,
+      20_000,
+      250,
+    );
 
     // 25 requests/s of 200 ms each: 5 busy workers' worth, on 2. They queue in gunicorn's backlog.
     const loadStart = Date.now();
@@ -39,7 +44,14 @@ describe('the web pool on latency', () => {
     const reactionMs = Date.now() - loadStart;
     await waitFor('gunicorn to run more workers', async () => (await gunicornWorkers()) > min, 10_000, 100);
     let peakWorkers = 0;
-    const sampler = setInterval(() => void gunicornWorkers().then((n) => (peakWorkers = Math.max(peakWorkers, n)), () => undefined), 250);
+    const sampler = setInterval(
+      () =>
+        void gunicornWorkers().then(
+          (n) => (peakWorkers = Math.max(peakWorkers, n)),
+          () => undefined,
+        ),
+      250,
+    );
     const stress = await load.finally(() => clearInterval(sampler));
     expect(stress.code, stress.stderr).toBe(0);
     // Every request was answered: the pool grew instead of failing requests.
@@ -47,23 +59,39 @@ describe('the web pool on latency', () => {
     expect(stress.stdout).toMatch(/answered 500 ok, 0 5xx; 0 without an answer; 0 skipped/);
 
     await waitFor('the pool back at min', async () => (await replicas()) === min && (await gunicornWorkers()) === min, 60_000, 250);
-    await waitFor('Prometheus to count min workers again', async () => (await promValue('sum(demo_web_workers{pool="web"})')) === min, 10_000, 250);
+    await waitFor(
+      'Prometheus to count min workers again',
+      async () => (await promValue('sum(demo_web_workers{pool="web"})')) === min,
+      10_000,
+      250,
+    );
 
     const { body } = await call('/v1/audit?pool=web&outcome=scaled&limit=50');
-    const scaled = body.entries.map((e: any) => ({ scale: e.scale, alerts: e.alerts.map((a: any) => a.alertname), actor: e.actor, argv: e.argv }));
+    const scaled = body.entries.map((e: any) => ({
+      scale: e.scale,
+      alerts: e.alerts.map((a: any) => a.alertname),
+      actor: e.actor,
+      argv: e.argv,
+    }));
     const ups = scaled.filter((e: any) => e.scale === 'up');
     const downs = scaled.filter((e: any) => e.scale === 'down');
     expect(ups.length).toBeGreaterThan(0);
     for (const up of ups) {
       expect(up.actor).toBe('alertmanager');
       expect(up.argv).toEqual(['kill', '-TTIN', expect.stringMatching(/^\d+$/)]);
-      expect(up.alerts.every((a: string) => ['WebLatencyHigh', 'WebUtilizationHigh'].includes(a)), JSON.stringify(up.alerts)).toBe(true);
+      expect(
+        up.alerts.every((a: string) => ['WebLatencyHigh', 'WebUtilizationHigh'].includes(a)),
+        JSON.stringify(up.alerts),
+      ).toBe(true);
     }
     expect(downs.length).toBeGreaterThan(0);
-    for (const down of downs) expect(down).toMatchObject({ alerts: ['WebPoolIdle'], actor: 'alertmanager', argv: ['kill', '-TTOU', expect.any(String)] });
+    for (const down of downs)
+      expect(down).toMatchObject({ alerts: ['WebPoolIdle'], actor: 'alertmanager', argv: ['kill', '-TTOU', expect.any(String)] });
     expect(peakP95).toBeGreaterThan(0.5);
     expect(reactionMs).toBeLessThan(45_000);
-    console.log(`web pool: p95 peak ${peakP95.toFixed(2)} s, first scale-up ${(reactionMs / 1000).toFixed(1)} s after load, ${ups.length} up / ${downs.length} down, peak ${peakWorkers} workers`);
+    console.log(
+      `web pool: p95 peak ${peakP95.toFixed(2)} s, first scale-up ${(reactionMs / 1000).toFixed(1)} s after load, ${ups.length} up / ${downs.length} down, peak ${peakWorkers} workers`,
+    );
   }, 150_000);
 
   it('the summed exposition the master serves passes promtool check metrics', async () => {

@@ -51,8 +51,10 @@ export async function startAlertmanager(opts: AlertmanagerOptions = {}): Promise
   const child: ChildProcess = spawn(
     ALERTMANAGER_BIN,
     [
-      `--config.file=${configFile}`, `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`, `--web.external-url=${url}`,
+      `--config.file=${configFile}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=${url}`,
       ...(clustered ? [] : ['--cluster.listen-address=']),
       ...(opts.routePrefix ? [`--web.route-prefix=${opts.routePrefix}`] : []),
       ...(opts.args ?? []),

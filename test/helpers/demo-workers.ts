@@ -23,22 +23,32 @@ export function demoWorkers(redisUrl: string, client: Redis, pool = 'demo') {
 
   /** Resolves once the worker's first heartbeat is in Redis. */
   async function start(queue: string, id: string, env: Record<string, string> = {}): Promise<DemoWorkerProcess> {
-    const child = spawn(process.execPath, ['bin/alertscale.js', 'worker', '--redis', redisUrl, '--queue', queue, '--pool', pool, '--worker-id', id], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'debug', ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/alertscale.js', 'worker', '--redis', redisUrl, '--queue', queue, '--pool', pool, '--worker-id', id],
+      {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LOG_LEVEL: 'debug', ...env },
+      },
+    );
     children.add(child);
     let output = '';
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     await waitFor(`worker ${id} heartbeat`, async () => (await client.exists(demoKeys(queue, pool).heartbeat(id))) === 1, 20_000);
     return { id, child, exited, output: () => output };
   }
 
   const push = (queue: string, jobs: { id: string; ms: number }[]) =>
-    client.multi().lpush(queue, ...jobs.map(encodeJob)).hincrby(`${queue}:counters`, 'enqueued', jobs.length).exec();
+    client
+      .multi()
+      .lpush(queue, ...jobs.map(encodeJob))
+      .hincrby(`${queue}:counters`, 'enqueued', jobs.length)
+      .exec();
 
   /** Wait until the worker has taken a job and started it; returns the job id. */
   async function jobInHand(queue: string, worker: { id: string }): Promise<string> {

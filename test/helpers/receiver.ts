@@ -22,7 +22,17 @@ export function capturedFiring(): any {
 }
 
 /** The captured body, one alert, with labels/annotations/fields changed as a test needs. */
-export function notification(change: { pool?: string; scale?: string; alertname?: string; annotations?: Record<string, string>; status?: 'firing' | 'resolved'; fingerprint?: string; startsAt?: string } = {}): any {
+export function notification(
+  change: {
+    pool?: string;
+    scale?: string;
+    alertname?: string;
+    annotations?: Record<string, string>;
+    status?: 'firing' | 'resolved';
+    fingerprint?: string;
+    startsAt?: string;
+  } = {},
+): any {
   const body = capturedFiring();
   const alert = body.alerts[0];
   if (change.pool !== undefined) alert.labels.pool = change.pool;
@@ -65,7 +75,7 @@ export interface TestReceiverOptions {
 export async function startTestReceiver(yamlText: string, redisUrl: string, opts: TestReceiverOptions = {}): Promise<TestReceiver> {
   const config = parseConfig(yamlText.replaceAll('REDIS_URL', redisUrl), 'test-alertscale.yml');
   if (opts.alertmanagerUrl) config.alertmanager.url = opts.alertmanagerUrl;
-  const redis = createRedis(config.redis.url, 'test-receiver');
+  const redis = createRedis(config.redis, 'test-receiver');
   redis.on('error', () => undefined);
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const executors = new Map(Object.entries(config.pools).map(([pool, p]) => [pool, createExecutor(pool, p.executor)]));

@@ -73,7 +73,9 @@ describe('alertmanager/alertmanager.yml', () => {
     // Relative to alertmanager/: the token file alertscale.yml's receiver.tokenFile names.
     expect(hook.http_config.authorization).toEqual({ type: 'Bearer', credentials_file: '../.stack/webhook-token' });
     const alertscale = parse(readFileSync(join(ROOT, 'alertscale.yml'), 'utf8')) as any;
-    expect(resolve(ROOT, 'alertmanager', hook.http_config.authorization.credentials_file)).toBe(resolve(ROOT, alertscale.receiver.tokenFile));
+    expect(resolve(ROOT, 'alertmanager', hook.http_config.authorization.credentials_file)).toBe(
+      resolve(ROOT, alertscale.receiver.tokenFile),
+    );
     expect(config.inhibit_rules).toEqual([{ source_matchers: ['scale="up"'], target_matchers: ['scale="down"'], equal: ['pool'] }]);
   });
 });
@@ -97,7 +99,11 @@ describe('renderDemoAlertmanager', () => {
 
     // Put the production values back: nothing else may differ.
     const prodRoute = production.route.routes.find((r: any) => r.receiver === 'alertscale');
-    Object.assign(route, { group_wait: prodRoute.group_wait, group_interval: prodRoute.group_interval, repeat_interval: prodRoute.repeat_interval });
+    Object.assign(route, {
+      group_wait: prodRoute.group_wait,
+      group_interval: prodRoute.group_interval,
+      repeat_interval: prodRoute.repeat_interval,
+    });
     const [prodHook] = production.receivers.find((r: any) => r.name === 'alertscale').webhook_configs;
     Object.assign(hook, { url: prodHook.url, http_config: prodHook.http_config });
     expect(demo).toEqual(production);
@@ -181,7 +187,11 @@ describe('a real Alertmanager running the demo config', () => {
   });
 
   const post = async (alerts: { labels: Record<string, string>; endsAt?: string }[]) => {
-    const res = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+    const res = await fetch(`${url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alerts),
+    });
     expect(res.status).toBe(200);
   };
   const delivered = (alertname: string, pool: string, status = 'firing') =>
@@ -203,7 +213,10 @@ describe('a real Alertmanager running the demo config', () => {
   it('up inhibits down of the same pool only; non-scaling alerts are not delivered', async () => {
     await post([{ labels: down }, { labels: otherDown }, { labels: plain }]);
     await waitFor('down of pool other delivered', () => delivered('DemoWorkersIdle', 'other'), 5_000);
-    const alerts = (await (await fetch(`${url}/api/v2/alerts`)).json()) as { labels: Record<string, string>; status: { inhibitedBy: string[] } }[];
+    const alerts = (await (await fetch(`${url}/api/v2/alerts`)).json()) as {
+      labels: Record<string, string>;
+      status: { inhibitedBy: string[] };
+    }[];
     const state = (l: Record<string, string>) => alerts.find((a) => a.labels.alertname === l.alertname && a.labels.pool === l.pool)!.status;
     expect(state(down).inhibitedBy.length).toBe(1);
     expect(state(otherDown).inhibitedBy).toEqual([]);

@@ -69,7 +69,11 @@ describe('alertscale check', () => {
     const line = appendAlert(dir, 'PaymentsBacklog', 'sum by (pool) (alertscale_queue_length{pool="payments"}) > 10', 'pool="payments"');
     const run = await check(dir);
     expect(run.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(new RegExp(`^prometheus/rules/alerts\\.yml:${line}: error: alert PaymentsBacklog names pool "payments" .*which alertscale\\.yml does not define.*; add pool payments to alertscale\\.yml`)),
+      expect.stringMatching(
+        new RegExp(
+          `^prometheus/rules/alerts\\.yml:${line}: error: alert PaymentsBacklog names pool "payments" .*which alertscale\\.yml does not define.*; add pool payments to alertscale\\.yml`,
+        ),
+      ),
     ]);
     expect(run.stdout).toMatch(/check: FAILED: 1 error, 0 warnings/);
     expect(run.exitCode).toBe(1);
@@ -80,14 +84,21 @@ describe('alertscale check', () => {
   it('a rule reading alertscale_made_up_total: exit 1', async () => {
     const line = appendAlert(dir, 'MadeUp', 'sum by (pool) (alertscale_made_up_total{pool="demo"}) > 10', 'alertscale_made_up_total');
     const run = await check(dir);
-    expect(run.stderr).toMatch(new RegExp(`^prometheus/rules/alerts\\.yml:${line}: error: alert MadeUp reads alertscale_made_up_total, which neither the exporter nor the receiver publishes`, 'm'));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^prometheus/rules/alerts\\.yml:${line}: error: alert MadeUp reads alertscale_made_up_total, which neither the exporter nor the receiver publishes`,
+        'm',
+      ),
+    );
     expect(run.exitCode).toBe(1);
   });
 
   it("a broken rules file: promtool's error shown, exit 1", async () => {
     appendAlert(dir, 'Broken', 'sum by (pool) (alertscale_queue_length{pool="demo"} > 10', 'Broken');
     const run = await check(dir);
-    expect(run.stderr).toMatch(/^prometheus\/rules\/alerts\.yml:\d+:\d+: error: promtool: group "added-by-test", rule 1, "Broken": could not parse expression: .*unclosed left parenthesis/m);
+    expect(run.stderr).toMatch(
+      /^prometheus\/rules\/alerts\.yml:\d+:\d+: error: promtool: group "added-by-test", rule 1, "Broken": could not parse expression: .*unclosed left parenthesis/m,
+    );
     expect(run.stdout).toContain('promtool check rules: 1 of 2 files ok');
     expect(run.exitCode).toBe(1);
   });
@@ -110,7 +121,10 @@ describe('alertscale check', () => {
   });
 
   it('a broken alertscale.yml: every problem with file:line:col, exit 1; a broken Alertmanager config: amtool says why', async () => {
-    writeFileSync(join(dir, 'alertscale.yml'), readFileSync(join(dir, 'alertscale.yml'), 'utf8').replace('min: 1', 'min: 9').replace('maxStep: 8', 'maxStepp: 8'));
+    writeFileSync(
+      join(dir, 'alertscale.yml'),
+      readFileSync(join(dir, 'alertscale.yml'), 'utf8').replace('min: 1', 'min: 9').replace('maxStep: 8', 'maxStepp: 8'),
+    );
     writeFileSync(join(dir, 'alertmanager', 'alertmanager.yml'), 'route:\n  receiver: nope\nreceivers:\n  - name: x\n');
     const run = await check(dir);
     expect(run.stderr).toMatch(/^alertscale\.yml:\d+:\d+: error: pools\.demo: unknown key\(s\) "maxStepp"/m);
@@ -121,10 +135,13 @@ describe('alertscale check', () => {
   });
 
   it('a pool no rule reaches is a warning: exit 0', async () => {
-    writeFileSync(join(dir, 'alertscale.yml'), `${readFileSync(join(dir, 'alertscale.yml'), 'utf8').replace('queues:', 'queues:\n')}`.replace(
-      /\nqueues:/,
-      '\n  spare:\n    min: 0\n    max: 2\n    executor: { kind: pm2, app: spare }\nqueues:',
-    ));
+    writeFileSync(
+      join(dir, 'alertscale.yml'),
+      `${readFileSync(join(dir, 'alertscale.yml'), 'utf8').replace('queues:', 'queues:\n')}`.replace(
+        /\nqueues:/,
+        '\n  spare:\n    min: 0\n    max: 2\n    executor: { kind: pm2, app: spare }\nqueues:',
+      ),
+    );
     const run = await check(dir);
     expect(run.stderr).toMatch(/^alertscale\.yml:\d+: warning: pool "spare" is reached by no scaling alert/m);
     expect(run.stdout).toMatch(/check: ok: 0 errors, 1 warning/);

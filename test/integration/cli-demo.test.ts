@@ -73,7 +73,21 @@ describe('alertscale demo', () => {
 
   it('starts the stack, narrates burst → scale-up → drain → scale-down, prints the figures, stops all it started', async () => {
     const dir = tempDir();
-    const { code, stdout, stderr } = await runCli(['demo', '--config', 'alertscale.yml', '--free-ports', '--fast', '-n', '80', '--job-ms', '300', '--dir', dir, '--timeout', '150s']);
+    const { code, stdout, stderr } = await runCli([
+      'demo',
+      '--config',
+      'alertscale.yml',
+      '--free-ports',
+      '--fast',
+      '-n',
+      '80',
+      '--job-ms',
+      '300',
+      '--dir',
+      dir,
+      '--timeout',
+      '150s',
+    ]);
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     inOrder(stdout, [
       /^starting the local stack in /,
@@ -110,7 +124,10 @@ describe('alertscale demo', () => {
 
   it('Ctrl-C mid-demo stops what it started and exits 130 with the figures so far', async () => {
     const dir = tempDir();
-    const child = spawn(process.execPath, [CLI, 'demo', '--free-ports', '--fast', '-n', '400', '--job-ms', '300', '--dir', dir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'demo', '--free-ports', '--fast', '-n', '400', '--job-ms', '300', '--dir', dir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stdout += d));
@@ -120,7 +137,13 @@ describe('alertscale demo', () => {
     expect(processesIn(dir).length).toBeGreaterThanOrEqual(8);
     child.kill('SIGINT');
     expect(await exited, stdout).toBe(130);
-    inOrder(stdout, [/^SIGINT: interrupted; figures so far:$/, /^final figures:$/, /^ {2}jobs done +\d+\/400$/, /^stopping the stack this demo started…$/, /^stopped\.$/]);
+    inOrder(stdout, [
+      /^SIGINT: interrupted; figures so far:$/,
+      /^final figures:$/,
+      /^ {2}jobs done +\d+\/400$/,
+      /^stopping the stack this demo started…$/,
+      /^stopped\.$/,
+    ]);
     await noneLeftIn(dir);
   }, 150_000);
 
@@ -130,7 +153,12 @@ describe('alertscale demo', () => {
     try {
       const { code, stdout, stderr } = await runCli(['demo', '-n', '10', '--job-ms', '100', '--dir', stack.dir, '--timeout', '150s']);
       expect(code, `${stdout}\n${stderr}`).toBe(0);
-      inOrder(stdout, [new RegExp(`^using the stack running in ${stack.dir} \\(${stack.urls.receiver}\\)$`), /^pool demo at rest/, /\] pool back at rest/, /^ {2}jobs done +10\/10$/]);
+      inOrder(stdout, [
+        new RegExp(`^using the stack running in ${stack.dir} \\(${stack.urls.receiver}\\)$`),
+        /^pool demo at rest/,
+        /\] pool back at rest/,
+        /^ {2}jobs done +10\/10$/,
+      ]);
       expect(stdout).not.toMatch(/stopping the stack/);
       expect((await fetch(`${stack.urls.receiver}/readyz`)).ok).toBe(true);
     } finally {
@@ -144,7 +172,12 @@ describe('alertscale demo', () => {
     const command = `${process.execPath} ${CLI} demo --config alertscale.yml --free-ports --fast -n 80 --job-ms 300 --dir ${dir}; echo "demo exited $?"; sleep 600`;
     await tmux(['new-session', '-d', '-s', 'demo', '-x', '80', '-y', '24', '-c', ROOT, command]);
     let during = '';
-    await waitFor('the progress bar while jobs run', async () => /jobs done .* (\d+)\/80 \|/.test((during = await screen())) && /\] workers growing/.test(during), 120_000, 200);
+    await waitFor(
+      'the progress bar while jobs run',
+      async () => /jobs done .* (\d+)\/80 \|/.test((during = await screen())) && /\] workers growing/.test(during),
+      120_000,
+      200,
+    );
     const shown = Number(/jobs done .* (\d+)\/80 \|/.exec(during)![1]);
     expect(shown).toBeLessThan(80);
     let after = '';

@@ -90,7 +90,13 @@ export async function startOpsWorld(poolsYaml: string): Promise<OpsWorld> {
     throw err;
   }
   return {
-    dir, configFile, tokenFile, redis, alertmanager, receiver, exporterUrl,
+    dir,
+    configFile,
+    tokenFile,
+    redis,
+    alertmanager,
+    receiver,
+    exporterUrl,
     cli: (args, env) => runCli([...args, '--config', configFile], { env }),
     stop,
   };

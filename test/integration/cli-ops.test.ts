@@ -41,7 +41,14 @@ const oneLineError = (r: CliResult, code: number, pattern: RegExp) => {
   expect(stderrLines(r)).toHaveLength(1);
   expect(stderrLines(r)[0]).toMatch(pattern);
 };
-const silences = async () => (await (await fetch(`${am()}/api/v2/silences`)).json()) as { id: string; status: { state: string }; matchers: { name: string; value: string }[]; comment: string; createdBy: string }[];
+const silences = async () =>
+  (await (await fetch(`${am()}/api/v2/silences`)).json()) as {
+    id: string;
+    status: { state: string };
+    matchers: { name: string; value: string }[];
+    comment: string;
+    createdBy: string;
+  }[];
 
 beforeAll(async () => {
   world = await startOpsWorld(POOLS);
@@ -54,8 +61,10 @@ afterAll(async () => {
 });
 
 describe('status', () => {
-  it('shows the pools with the exporter\'s worker and queue numbers', async () => {
-    await waitFor('the exporter to count the heartbeats', async () => (await (await fetch(`${world.exporterUrl}/metrics`)).text()).includes('alertscale_workers_alive{pool="demo"} 2'));
+  it("shows the pools with the exporter's worker and queue numbers", async () => {
+    await waitFor('the exporter to count the heartbeats', async () =>
+      (await (await fetch(`${world.exporterUrl}/metrics`)).text()).includes('alertscale_workers_alive{pool="demo"} 2'),
+    );
     const [table, json] = await Promise.all([world.cli(['status']), world.cli(['status', '--json'])]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stderr).toBe('');
@@ -70,24 +79,51 @@ describe('status', () => {
     expect(parsed.pools[0]).toMatchObject({ replicas: 1, min: 1, max: 8, paused: null, workers: { alive: 2, busy: 1, queue: 3 } });
   });
 
-  it('says once on stderr when the exporter is away, and still shows the receiver\'s view', async () => {
+  it("says once on stderr when the exporter is away, and still shows the receiver's view", async () => {
     const dead = await freePort();
     const file = join(world.dir, 'no-exporter.yml');
     const { readFileSync } = await import('node:fs');
-    writeFileSync(file, readFileSync(world.configFile, 'utf8').replace(/exporter: \{ listen: "[^"]+" \}/, `exporter: { listen: "127.0.0.1:${dead}" }`));
+    writeFileSync(
+      file,
+      readFileSync(world.configFile, 'utf8').replace(/exporter: \{ listen: "[^"]+" \}/, `exporter: { listen: "127.0.0.1:${dead}" }`),
+    );
     const r = await runCli(['status', '--config', file]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[1]).toMatch(/^demo\s+1\s+1-8\s+-\s+-\s+-\s+-$/);
-    oneLineError({ ...r, code: 0 }, 0, new RegExp(`^alertscale: note: cannot read the exporter at http://127.0.0.1:${dead} \\(ECONNREFUSED\\); .*start it with: alertscale exporter --config `));
+    oneLineError(
+      { ...r, code: 0 },
+      0,
+      new RegExp(
+        `^alertscale: note: cannot read the exporter at http://127.0.0.1:${dead} \\(ECONNREFUSED\\); .*start it with: alertscale exporter --config `,
+      ),
+    );
   });
 });
 
 describe('scale, then why and audit', () => {
   it('an alert scales demo up, a second alert inside cooldown.up is skipped, an operator scales by hand', async () => {
-    const up = await world.receiver.post('/v1/alertmanager', notification({ pool: 'demo', scale: 'up', alertname: 'DemoQueueBacklog', fingerprint: 'aaaa000000000001', annotations: { target: '3' } }));
+    const up = await world.receiver.post(
+      '/v1/alertmanager',
+      notification({
+        pool: 'demo',
+        scale: 'up',
+        alertname: 'DemoQueueBacklog',
+        fingerprint: 'aaaa000000000001',
+        annotations: { target: '3' },
+      }),
+    );
     expect(up.status).toBe(200);
     await world.receiver.receiver.idle();
-    const again = await world.receiver.post('/v1/alertmanager', notification({ pool: 'demo', scale: 'up', alertname: 'DemoQueueBacklog', fingerprint: 'aaaa000000000002', annotations: { target: '5' } }));
+    const again = await world.receiver.post(
+      '/v1/alertmanager',
+      notification({
+        pool: 'demo',
+        scale: 'up',
+        alertname: 'DemoQueueBacklog',
+        fingerprint: 'aaaa000000000002',
+        annotations: { target: '5' },
+      }),
+    );
     expect(again.status).toBe(200);
 
     const manual = await world.cli(['scale', 'demo', '4', '--reason', 'load test']);
@@ -103,7 +139,11 @@ describe('scale, then why and audit', () => {
       world.cli(['scale', 'demo', '4', '-r', 'again']),
     ]);
     oneLineError(outside, 1, /^alertscale: manual: 12 is outside \[1, 8\] \(too many\); pick a count within the pool's bounds/);
-    oneLineError(failed, 1, /^alertscale: broken: scaling 1 → 2 failed \(.+\); see the command and its output with: alertscale why broken$/);
+    oneLineError(
+      failed,
+      1,
+      /^alertscale: broken: scaling 1 → 2 failed \(.+\); see the command and its output with: alertscale why broken$/,
+    );
     expect(dry).toMatchObject({ code: 0, stdout: 'web: would scale 2 → 3, but the pool is a dry run (enabled: false); nothing was run\n' });
     expect(same).toMatchObject({ code: 0, stdout: 'demo: already at 4; nothing to do\n' });
   });
@@ -132,9 +172,15 @@ describe('scale, then why and audit', () => {
     expect(upAt).toBeGreaterThan(0);
     expect(skipAt).toBeGreaterThan(upAt);
     expect(manualAt).toBeGreaterThan(skipAt);
-    expect(text).toMatch(/Alertmanager reported DemoQueueBacklog \(firing since \d\d:\d\d:\d\d\)\. The policy: scale 1 → 3: asked up to 3 \(DemoQueueBacklog\)\. Bounds: min 1, max 8, at most 4 workers per action; an alert without a target moves 1 at a time\. That started the cooldowns: no further scale-up before \d\d:\d\d:\d\d \(cooldown\.up 20s\) and no scale-down before \d\d:\d\d:\d\d \(cooldown\.down 45s\)\. It ran `true`, which exited 0 in \d+ms\./);
-    expect(text).toMatch(/The policy: asked up to 5 \(DemoQueueBacklog\); cooldown\.up has (19|20)s left\. .* The cooldown\.up of 20s ran from the scale-up 1 → 3 at \d\d:\d\d:\d\d\./);
-    expect(text).toMatch(/An operator asked for it through the API \(alertscale scale\)\. The policy: manual: scale 3 → 4 \(load test\)\. Bounds: min 1, max 8 \(a manual scale meets only these/);
+    expect(text).toMatch(
+      /Alertmanager reported DemoQueueBacklog \(firing since \d\d:\d\d:\d\d\)\. The policy: scale 1 → 3: asked up to 3 \(DemoQueueBacklog\)\. Bounds: min 1, max 8, at most 4 workers per action; an alert without a target moves 1 at a time\. That started the cooldowns: no further scale-up before \d\d:\d\d:\d\d \(cooldown\.up 20s\) and no scale-down before \d\d:\d\d:\d\d \(cooldown\.down 45s\)\. It ran `true`, which exited 0 in \d+ms\./,
+    );
+    expect(text).toMatch(
+      /The policy: asked up to 5 \(DemoQueueBacklog\); cooldown\.up has (19|20)s left\. .* The cooldown\.up of 20s ran from the scale-up 1 → 3 at \d\d:\d\d:\d\d\./,
+    );
+    expect(text).toMatch(
+      /An operator asked for it through the API \(alertscale scale\)\. The policy: manual: scale 3 → 4 \(load test\)\. Bounds: min 1, max 8 \(a manual scale meets only these/,
+    );
     expect(r.stdout.split('\n').every((l) => l.length <= 80)).toBe(true);
   });
 
@@ -147,7 +193,11 @@ describe('scale, then why and audit', () => {
     expect(r.stdout.indexOf('scaled up 1 → 3')).toBeLessThan(marker);
     expect(r.stdout.indexOf('did not scale up: cooldown')).toBeGreaterThan(marker);
     expect(r.stdout).not.toContain('scaled up 3 → 4');
-    oneLineError(await world.cli(['why', 'nope']), 1, /^alertscale: pool "nope" is not defined in alertscale.yml \(pools: demo, web, broken\); list the pools with: alertscale status$/);
+    oneLineError(
+      await world.cli(['why', 'nope']),
+      1,
+      /^alertscale: pool "nope" is not defined in alertscale.yml \(pools: demo, web, broken\); list the pools with: alertscale status$/,
+    );
   });
 
   it('audit lists newest first, filters by pool and outcome, and prints JSON', async () => {
@@ -160,7 +210,12 @@ describe('scale, then why and audit', () => {
     expect(all.code, all.stderr).toBe(0);
     const rows = all.stdout.trim().split('\n');
     expect(rows[0]).toBe('TIME      POOL    OUTCOME    CHANGE    REASON');
-    const made = rows.slice(1).map((l) => l.split(/\s{2,}/).slice(1, 3).join(' '));
+    const made = rows.slice(1).map((l) =>
+      l
+        .split(/\s{2,}/)
+        .slice(1, 3)
+        .join(' '),
+    );
     // Newest first: the four concurrent manual calls (in any order), then the manual scale, the skip, the alert's scale-up.
     expect(made.slice(0, 4).sort()).toEqual(['broken failed', 'demo no_change', 'demo rejected', 'web dry_run']);
     expect(made.slice(4)).toEqual(['demo scaled', 'demo cooldown', 'demo scaled']);
@@ -169,16 +224,27 @@ describe('scale, then why and audit', () => {
     expect(cooldown.stdout.trim().split('\n').slice(1)).toHaveLength(1);
     expect(cooldown.stdout).toMatch(/demo {2}cooldown {2}up 3 {4}asked up to 5/);
     const entries = JSON.parse(json.stdout).entries;
-    expect(entries.map((e: any) => e.outcome).slice(0, 2).sort()).toEqual(['no_change', 'rejected']);
+    expect(
+      entries
+        .map((e: any) => e.outcome)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['no_change', 'rejected']);
     expect(entries.map((e: any) => e.outcome).slice(2)).toEqual(['scaled', 'cooldown', 'scaled']);
     expect(entries[2]).toMatchObject({ actor: 'api', from: 3, to: 4, argv: ['true'], exitCode: 0, status: 'done' });
     expect(none).toMatchObject({ code: 0, stdout: 'no decisions match (pool demo, until 2001-01-01T00:00:00Z)\n' });
   });
 
   it('audit --follow prints new decisions as they happen, then ends on Ctrl-C with exit 0', async () => {
-    const child = spawn(process.execPath, [CLI, 'audit', '--follow', '--pool', 'demo', '--limit', '2', '--interval', '200ms', '--config', world.configFile], {
-      cwd: ROOT, env: { ...process.env, COLUMNS: '80' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'audit', '--follow', '--pool', 'demo', '--limit', '2', '--interval', '200ms', '--config', world.configFile],
+      {
+        cwd: ROOT,
+        env: { ...process.env, COLUMNS: '80' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -187,12 +253,27 @@ describe('scale, then why and audit', () => {
       await waitFor('the initial page', () => out.split('\n').length >= 4, 15_000);
       const initial = out.trim().split('\n');
       expect(initial[0]).toBe('TIME      POOL    OUTCOME    CHANGE      REASON');
-      expect(initial.slice(1).map((l) => l.split(/\s{2,}/)[2]).sort()).toEqual(['no_change', 'rejected']);
+      expect(
+        initial
+          .slice(1)
+          .map((l) => l.split(/\s{2,}/)[2])
+          .sort(),
+      ).toEqual(['no_change', 'rejected']);
       const res = await world.receiver.post('/v1/pools/demo/scale', { replicas: 2, reason: 'followed' });
       expect(res.status).toBe(202);
       // Printed when decided (maybe still running) and, if it was running, again when its command ended.
-      await waitFor('the finished decision', () => /\n\d\d:\d\d:\d\d {2}demo {4}scaled {5}down 4 → 2 {2}manual: scale 4 → 2 \(followed\)\n/.test(out), 10_000);
-      expect(out.trim().split('\n').slice(3).every((l) => /down 4 → 2 {2}manual: scale 4 → 2 \(followed\)$/.test(l))).toBe(true);
+      await waitFor(
+        'the finished decision',
+        () => /\n\d\d:\d\d:\d\d {2}demo {4}scaled {5}down 4 → 2 {2}manual: scale 4 → 2 \(followed\)\n/.test(out),
+        10_000,
+      );
+      expect(
+        out
+          .trim()
+          .split('\n')
+          .slice(3)
+          .every((l) => /down 4 → 2 {2}manual: scale 4 → 2 \(followed\)$/.test(l)),
+      ).toBe(true);
       child.kill('SIGINT');
       expect(await exited).toBe(0);
     } finally {
@@ -215,18 +296,25 @@ describe('pause and resume (Alertmanager silences)', () => {
 
     const status = await world.cli(['status']);
     expect(status.stdout.split('\n')[1]).toMatch(/^demo .* until \d\d:\d\d$/);
-    expect(status.stdout.replace(/\n {2}/g, ' ')).toMatch(new RegExp(` paused until \\d\\d:\\d\\d:\\d\\d \\(59m5\\ds left\\) by alice: deploy \\[silence ${id}\\]\\n`));
+    expect(status.stdout.replace(/\n {2}/g, ' ')).toMatch(
+      new RegExp(` paused until \\d\\d:\\d\\d:\\d\\d \\(59m5\\ds left\\) by alice: deploy \\[silence ${id}\\]\\n`),
+    );
 
     const resumed = await world.cli(['resume', 'demo']);
     expect(resumed).toMatchObject({ code: 0, stdout: `resumed demo: expired silence ${id}\n` });
     expect((await silences()).find((s) => s.id === id)!.status.state).toBe('expired');
-    expect(await world.cli(['resume', 'demo'])).toMatchObject({ code: 0, stdout: 'demo was not paused (no active silence matches pool="demo")\n' });
+    expect(await world.cli(['resume', 'demo'])).toMatchObject({
+      code: 0,
+      stdout: 'demo was not paused (no active silence matches pool="demo")\n',
+    });
   });
 
   it('a silence made with amtool shows as paused; resume leaves a broader one alone and exits 1 with the fix', async () => {
     const amtool = (args: string[]) => execa('amtool', [...args, `--alertmanager.url=${am()}`]);
     const web = (await amtool(['silence', 'add', 'pool=web', '--duration=10m', '--comment=maintenance', '--author=bob'])).stdout.trim();
-    const broad = (await amtool(['silence', 'add', 'pool=~de.*', '--duration=10m', '--comment=all de pools', '--author=bob'])).stdout.trim();
+    const broad = (
+      await amtool(['silence', 'add', 'pool=~de.*', '--duration=10m', '--comment=all de pools', '--author=bob'])
+    ).stdout.trim();
     try {
       const status = await world.cli(['status']);
       const lines = status.stdout.split('\n');
@@ -236,7 +324,13 @@ describe('pause and resume (Alertmanager silences)', () => {
       // A command that failed after the decision shows as failed, not as the `scaled` it was decided as.
       expect(status.stdout).toMatch(/\nbroken: failed \d+[ms](?:\d+s)? ago — manual: scale 1 → 2 \(try\) \(.+\)\n/);
       const r = await world.cli(['resume', 'demo']);
-      oneLineError(r, 1, new RegExp(`^alertscale: demo is still paused by silence ${broad} \\(broader than pool="demo", so resume leaves it alone\\); expire it if you mean to: amtool silence expire ${broad} --alertmanager.url=${am()}$`));
+      oneLineError(
+        r,
+        1,
+        new RegExp(
+          `^alertscale: demo is still paused by silence ${broad} \\(broader than pool="demo", so resume leaves it alone\\); expire it if you mean to: amtool silence expire ${broad} --alertmanager.url=${am()}$`,
+        ),
+      );
       expect((await silences()).find((s) => s.id === broad)!.status.state).toBe('active');
     } finally {
       await amtool(['silence', 'expire', web, broad]);
@@ -248,7 +342,11 @@ describe('pause and resume (Alertmanager silences)', () => {
       world.cli(['pause', 'demo', '--for', 'a while', '-m', 'x']),
       world.cli(['pause', 'demo', '--for', '1h']),
     ]);
-    oneLineError(duration, 2, /"a while" is not a duration; write it as Prometheus does, e\.g\. 30s, 15m, 1h30m; usage: alertscale pause --help$/);
+    oneLineError(
+      duration,
+      2,
+      /"a while" is not a duration; write it as Prometheus does, e\.g\. 30s, 15m, 1h30m; usage: alertscale pause --help$/,
+    );
     oneLineError(comment, 2, /required option '-m, --comment <text>' not specified/);
   });
 });
@@ -257,7 +355,13 @@ describe('when something is wrong: one line with the fix, exit 1', () => {
   it('the receiver is down', async () => {
     const port = await freePort();
     const r = await runCli(['status', '--url', `http://127.0.0.1:${port}`, '--config', world.configFile]);
-    oneLineError(r, 1, new RegExp(`^alertscale: cannot reach the receiver at http://127.0.0.1:${port} \\(ECONNREFUSED\\); is it running\\? start it with: alertscale receiver --config ${world.configFile}$`));
+    oneLineError(
+      r,
+      1,
+      new RegExp(
+        `^alertscale: cannot reach the receiver at http://127.0.0.1:${port} \\(ECONNREFUSED\\); is it running\\? start it with: alertscale receiver --config ${world.configFile}$`,
+      ),
+    );
     expect(r.stdout).toBe('');
   });
 
@@ -268,16 +372,24 @@ describe('when something is wrong: one line with the fix, exit 1', () => {
       world.cli(['audit', '--token-file', wrong]),
       world.cli(['status', '--token-file', join(world.dir, 'nope')]),
     ]);
-    oneLineError(bad, 1, /^alertscale: the receiver at http:\/\/127\.0\.0\.1:\d+ rejected the bearer token \(wrong bearer token\); use the token the receiver reads \(receiver\.tokenFile or receiver\.tokenEnv in .*\) or pass --token-file FILE$/);
+    oneLineError(
+      bad,
+      1,
+      /^alertscale: the receiver at http:\/\/127\.0\.0\.1:\d+ rejected the bearer token \(wrong bearer token\); use the token the receiver reads \(receiver\.tokenFile or receiver\.tokenEnv in .*\) or pass --token-file FILE$/,
+    );
     oneLineError(missing, 1, /^alertscale: --token-file .*nope: no such file; pass the file the receiver reads its token from/);
   });
 
   it('the config file is missing', async () => {
     const r = await runCli(['status', '--config', join(world.dir, 'missing.yml')]);
-    oneLineError(r, 1, /^alertscale: .*missing\.yml: \(top level\): cannot read the configuration: file not found; pass --config FILE \(or set ALERTSCALE_CONFIG\), or --url/);
+    oneLineError(
+      r,
+      1,
+      /^alertscale: .*missing\.yml: \(top level\): cannot read the configuration: file not found; pass --config FILE \(or set ALERTSCALE_CONFIG\), or --url/,
+    );
   });
 
-  it('Alertmanager is down: pause fails with the receiver\'s 502 as one line', async () => {
+  it("Alertmanager is down: pause fails with the receiver's 502 as one line", async () => {
     await world.alertmanager.stop();
     const r = await world.cli(['pause', 'demo', '--for', '1h', '-m', 'x']);
     oneLineError(r, 1, /^alertscale: .*Alertmanager.*(alertmanager\.url)/);

@@ -39,29 +39,79 @@ function exposition(): string {
   const pools = ['demo', 'web'];
   const perPool = (v: (i: number) => number) => pools.map((p, i) => [`pool="${p}"`, v(i)] as [string, number]);
 
-  add('alertscale_host_cpu_seconds_total', 'counter', [['mode="idle"', 1000 + n], ['mode="user"', 500 + 0.5 * n], ['mode="system"', 100 + 0.2 * n]]);
+  add('alertscale_host_cpu_seconds_total', 'counter', [
+    ['mode="idle"', 1000 + n],
+    ['mode="user"', 500 + 0.5 * n],
+    ['mode="system"', 100 + 0.2 * n],
+  ]);
   add('alertscale_host_cpus', 'gauge', [['', 2]]);
   add('alertscale_host_memory_total_bytes', 'gauge', [['', 8e9]]);
   add('alertscale_host_memory_available_bytes', 'gauge', [['', 5e9]]);
   for (const l of ['load1', 'load5', 'load15']) add(`alertscale_host_${l}`, 'gauge', [['', 0.7]]);
-  add('alertscale_pool_processes', 'gauge', perPool((i) => 3 - i));
-  add('alertscale_pool_cpu_seconds_total', 'counter', perPool((i) => 50 + (i + 1) * 0.4 * n));
-  add('alertscale_pool_resident_memory_bytes', 'gauge', perPool((i) => (3 - i) * 6e7));
-  add('alertscale_queue_length', 'gauge', [['queue="demo-jobs",pool="demo"', 12], ['queue="web-jobs",pool="web"', 2]]);
+  add(
+    'alertscale_pool_processes',
+    'gauge',
+    perPool((i) => 3 - i),
+  );
+  add(
+    'alertscale_pool_cpu_seconds_total',
+    'counter',
+    perPool((i) => 50 + (i + 1) * 0.4 * n),
+  );
+  add(
+    'alertscale_pool_resident_memory_bytes',
+    'gauge',
+    perPool((i) => (3 - i) * 6e7),
+  );
+  add('alertscale_queue_length', 'gauge', [
+    ['queue="demo-jobs",pool="demo"', 12],
+    ['queue="web-jobs",pool="web"', 2],
+  ]);
   add('alertscale_queue_pending', 'gauge', [['queue="demo-jobs",pool="demo"', 2]]);
   add('alertscale_queue_delayed', 'gauge', [['queue="demo-jobs",pool="demo"', 0]]);
   add('alertscale_queue_oldest_job_age_seconds', 'gauge', [['queue="demo-jobs",pool="demo"', 4.5]]);
-  add('alertscale_workers_alive', 'gauge', perPool((i) => 3 - i));
-  add('alertscale_workers_busy', 'gauge', perPool((i) => 2 - i));
-  add('alertscale_pool_jobs_done_total', 'counter', perPool((i) => 100 + (2 - i) * n));
-  add('alertscale_pool_jobs_failed_total', 'counter', perPool(() => 1));
-  add('alertscale_pool_busy_seconds_total', 'counter', perPool((i) => 50 + (2 - i) * 0.5 * n));
+  add(
+    'alertscale_workers_alive',
+    'gauge',
+    perPool((i) => 3 - i),
+  );
+  add(
+    'alertscale_workers_busy',
+    'gauge',
+    perPool((i) => 2 - i),
+  );
+  add(
+    'alertscale_pool_jobs_done_total',
+    'counter',
+    perPool((i) => 100 + (2 - i) * n),
+  );
+  add(
+    'alertscale_pool_jobs_failed_total',
+    'counter',
+    perPool(() => 1),
+  );
+  add(
+    'alertscale_pool_busy_seconds_total',
+    'counter',
+    perPool((i) => 50 + (2 - i) * 0.5 * n),
+  );
   add('alertscale_queue_added_total', 'counter', [['queue="web-jobs",pool="web"', 20 + n]]);
-  add('alertscale_exporter_source_up', 'gauge', [['source="host"', 1], ['source="processes"', 1], ['source="heartbeats"', 1], ['source="queue:demo-jobs"', 1]]);
+  add('alertscale_exporter_source_up', 'gauge', [
+    ['source="host"', 1],
+    ['source="processes"', 1],
+    ['source="heartbeats"', 1],
+    ['source="queue:demo-jobs"', 1],
+  ]);
   add('alertscale_exporter_collector_errors_total', 'counter', [['source="queue:demo-jobs"', Math.floor(n / 2)]]);
   add('alertscale_exporter_scrape_duration_seconds', 'gauge', [['', 0.012]]);
-  add('alertscale_webhook_requests_total', 'counter', [['status="200"', 10 + n], ['status="401"', 1]]);
-  add('alertscale_alerts_received_total', 'counter', [['kind="scaling"', 10 + n], ['kind="other"', 2]]);
+  add('alertscale_webhook_requests_total', 'counter', [
+    ['status="200"', 10 + n],
+    ['status="401"', 1],
+  ]);
+  add('alertscale_alerts_received_total', 'counter', [
+    ['kind="scaling"', 10 + n],
+    ['kind="other"', 2],
+  ]);
   add('alertscale_decisions_total', 'counter', [
     ['pool="demo",scale="up",outcome="scaled"', 3 + Math.floor(n / 3)],
     ['pool="demo",scale="up",outcome="cooldown"', 5 + n],
@@ -75,17 +125,48 @@ function exposition(): string {
   );
   add('alertscale_executor_duration_seconds_sum', 'histogram', [['pool="demo",outcome="scaled"', 0.3 * n]]);
   add('alertscale_executor_duration_seconds_count', 'histogram', [['pool="demo",outcome="scaled"', 5 * n]]);
-  add('alertscale_pool_replicas', 'gauge', perPool((i) => 3 - i));
-  add('alertscale_pool_desired_replicas', 'gauge', perPool((i) => 4 - i));
-  add('alertscale_pool_min_replicas', 'gauge', perPool(() => 1));
-  add('alertscale_pool_max_replicas', 'gauge', perPool(() => 8));
-  add('alertscale_pool_enabled', 'gauge', perPool((i) => 1 - i));
+  add(
+    'alertscale_pool_replicas',
+    'gauge',
+    perPool((i) => 3 - i),
+  );
+  add(
+    'alertscale_pool_desired_replicas',
+    'gauge',
+    perPool((i) => 4 - i),
+  );
+  add(
+    'alertscale_pool_min_replicas',
+    'gauge',
+    perPool(() => 1),
+  );
+  add(
+    'alertscale_pool_max_replicas',
+    'gauge',
+    perPool(() => 8),
+  );
+  add(
+    'alertscale_pool_enabled',
+    'gauge',
+    perPool((i) => 1 - i),
+  );
   add('alertscale_pool_last_scale_timestamp_seconds', 'gauge', [['pool="demo",scale="up"', 1_790_000_000 + n]]);
-  add('alertscale_pool_cooldown_remaining_seconds', 'gauge', [['pool="demo",scale="up"', 12], ['pool="demo",scale="down"', 40]]);
-  add('alertscale_pool_paused', 'gauge', perPool(() => 0));
+  add('alertscale_pool_cooldown_remaining_seconds', 'gauge', [
+    ['pool="demo",scale="up"', 12],
+    ['pool="demo",scale="down"', 40],
+  ]);
+  add(
+    'alertscale_pool_paused',
+    'gauge',
+    perPool(() => 0),
+  );
   // The web demo app's metrics (src/demo/web), which the pools dashboard's web row reads.
   const webBuckets = ['0.25', '0.5', '+Inf'];
-  add('demo_web_request_duration_seconds_bucket', 'histogram', webBuckets.map((le, i) => [`pool="web",route="work",le="${le}"`, (i + 1) * 4 * n] as [string, number]));
+  add(
+    'demo_web_request_duration_seconds_bucket',
+    'histogram',
+    webBuckets.map((le, i) => [`pool="web",route="work",le="${le}"`, (i + 1) * 4 * n] as [string, number]),
+  );
   add('demo_web_request_duration_seconds_count', 'histogram', [['pool="web",route="work"', 12 * n]]);
   add('demo_web_request_errors_total', 'counter', [['pool="web",route="work"', n]]);
   add('demo_web_worker_busy_seconds_total', 'counter', [['pool="web"', 1.5 * n]]);
@@ -190,7 +271,9 @@ afterAll(async () => {
 
 describe('dashboard queries against a real Prometheus', () => {
   it('the synthetic endpoint publishes every metric of docs/METRICS.md', () => {
-    const published = new Set([...exposition().matchAll(/^# TYPE (\S+)/gm)].map((m) => (m[1] as string).replace(/_(bucket|sum|count)$/, '')));
+    const published = new Set(
+      [...exposition().matchAll(/^# TYPE (\S+)/gm)].map((m) => (m[1] as string).replace(/_(bucket|sum|count)$/, '')),
+    );
     const documented = documentedMetrics();
     expect(documented.length).toBeGreaterThan(25);
     expect(documented.filter((m) => !published.has(m))).toEqual([]);
@@ -203,13 +286,27 @@ describe('dashboard queries against a real Prometheus', () => {
 
   it('reports PromQL errors, unknown variables, metrics hidden behind `or`, and honours allowEmpty', async () => {
     const custom = mkdtempSync(join(dir, 'custom-'));
-    const target = (refId: string, expr: string, instant = false) => ({ refId, expr, instant, datasource: { type: 'prometheus', uid: 'x' } });
+    const target = (refId: string, expr: string, instant = false) => ({
+      refId,
+      expr,
+      instant,
+      datasource: { type: 'prometheus', uid: 'x' },
+    });
     writeFileSync(
       join(custom, 'custom.json'),
       JSON.stringify({
         title: 'Custom',
         templating: {
-          list: [{ name: 'pool', type: 'query', query: 'label_values(alertscale_pool_replicas, pool)', multi: true, includeAll: true, allValue: '.*' }],
+          list: [
+            {
+              name: 'pool',
+              type: 'query',
+              query: 'label_values(alertscale_pool_replicas, pool)',
+              multi: true,
+              includeAll: true,
+              allValue: '.*',
+            },
+          ],
         },
         panels: [
           {
@@ -243,7 +340,8 @@ describe('dashboard queries against a real Prometheus', () => {
     // Its next scrape marks the series stale; the utilization rule stops producing one evaluation later.
     await waitFor(
       'alertscale_workers_busy and the utilization rule to go stale',
-      async () => (await instant('alertscale_workers_busy')).length === 0 && (await instant('alertscale:pool_utilization:ratio')).length === 0,
+      async () =>
+        (await instant('alertscale_workers_busy')).length === 0 && (await instant('alertscale:pool_utilization:ratio')).length === 0,
       10_000,
       200,
     );

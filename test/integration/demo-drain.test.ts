@@ -33,15 +33,22 @@ describe('drain (real demo workers)', () => {
     const a = await workers.start(queue, 'd1-a');
     await workers.push(queue, [{ id: 'long', ms: 1500 }]);
     expect(await workers.jobInHand(queue, a)).toBe('long');
-    await workers.push(queue, Array.from({ length: 3 }, (_, i) => ({ id: `after-${i}`, ms: 50 })));
+    await workers.push(
+      queue,
+      Array.from({ length: 3 }, (_, i) => ({ id: `after-${i}`, ms: 50 })),
+    );
 
     const askedAt = Date.now();
     await requestDrain(client, 'demo', [a.id], 60);
     // The worker acknowledges within a beat, while still busy with the job it holds.
-    await waitFor('draining 1 while busy', async () => {
-      const hb = await client.hgetall(keys.heartbeat(a.id));
-      return hb.draining === '1' && hb.busy === '1' && hb.job === 'long';
-    }, 3_000);
+    await waitFor(
+      'draining 1 while busy',
+      async () => {
+        const hb = await client.hgetall(keys.heartbeat(a.id));
+        return hb.draining === '1' && hb.busy === '1' && hb.job === 'long';
+      },
+      3_000,
+    );
     expect(await a.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - askedAt).toBeGreaterThan(500); // it waited for the job
     expect(await client.hget(keys.completions, 'long')).toBe('1');

@@ -68,10 +68,15 @@ describe('demo pool under real pm2', () => {
 
     await pm2('scale', 'demo', '3');
     // New instances get the stored worker arguments (same Redis, same queue): all three work.
-    await waitFor('3 workers busy', async () => {
-      const hb = await heartbeats();
-      return Object.keys(hb).length === 3 && Object.values(hb).every((b) => b === '1');
-    }, 20_000, 50);
+    await waitFor(
+      '3 workers busy',
+      async () => {
+        const hb = await heartbeats();
+        return Object.keys(hb).length === 3 && Object.values(hb).every((b) => b === '1');
+      },
+      20_000,
+      50,
+    );
     expect(await online()).toHaveLength(3);
     const busyBefore = Object.keys(await heartbeats());
 
@@ -83,10 +88,15 @@ describe('demo pool under real pm2', () => {
     expect(left).toHaveLength(1);
     expect(busyBefore).toEqual(expect.arrayContaining(left));
 
-    await waitFor('queue drained', async () => {
-      const t = await demoTally(client, queue);
-      return t.completed === 24 && t.waiting === 0 && t.inFlight === 0;
-    }, 30_000, 100);
+    await waitFor(
+      'queue drained',
+      async () => {
+        const t = await demoTally(client, queue);
+        return t.completed === 24 && t.waiting === 0 && t.inFlight === 0;
+      },
+      30_000,
+      100,
+    );
     const tally = await demoTally(client, queue);
     // 0 lost, 0 duplicated, and no job even started twice: the scale-down was graceful.
     expect(tally).toMatchObject({ enqueued: 24, completed: 24, lost: 0, dead: 0, duplicated: {}, rerun: {} });

@@ -11,7 +11,12 @@ import { startRedis, type TestRedis } from '../helpers/redis.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const cli = (args: string[], env: Record<string, string> = {}) =>
-  execa(process.execPath, ['bin/alertscale.js', ...args], { cwd: repo, reject: false, timeout: 20_000, env: { REDIS_URL: '', QUEUE_KEY: '', ...env } });
+  execa(process.execPath, ['bin/alertscale.js', ...args], {
+    cwd: repo,
+    reject: false,
+    timeout: 20_000,
+    env: { REDIS_URL: '', QUEUE_KEY: '', ...env },
+  });
 
 let redis: TestRedis;
 let client: Redis;
@@ -32,7 +37,9 @@ describe('alertscale stress (real CLI, real redis-server)', () => {
   it('enqueues 20 jobs with unique ids and prints a plain summary when stdout is not a terminal', async () => {
     const run = await cli(['stress', '--tasks', '20', '--redis', redis.url, '--queue', 's1:jobs', '--job-ms', '250']);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^enqueued 20 job\\(s\\) of 250 ms to s1:jobs at ${redis.url.replace(/[/.]/g, '\\$&')} in [\\d.]+ s`));
+    expect(run.stdout).toMatch(
+      new RegExp(`^enqueued 20 job\\(s\\) of 250 ms to s1:jobs at ${redis.url.replace(/[/.]/g, '\\$&')} in [\\d.]+ s`),
+    );
     expect(run.stdout).toMatch(/queue length now 20$/m);
     expect(run.stdout).not.toMatch(/\u001b\[/); // no progress bar escapes in a pipe
 

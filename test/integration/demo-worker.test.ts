@@ -24,10 +24,15 @@ afterAll(async () => {
 });
 
 async function drained(queue: string, expected: number, timeoutMs = 20_000) {
-  await waitFor(`${expected} jobs of ${queue} completed`, async () => {
-    const t = await demoTally(client, queue);
-    return t.completed === expected && t.waiting === 0 && t.inFlight === 0;
-  }, timeoutMs, 100);
+  await waitFor(
+    `${expected} jobs of ${queue} completed`,
+    async () => {
+      const t = await demoTally(client, queue);
+      return t.completed === expected && t.waiting === 0 && t.inFlight === 0;
+    },
+    timeoutMs,
+    100,
+  );
   return demoTally(client, queue);
 }
 
@@ -72,7 +77,10 @@ describe('demo worker (real processes, real redis-server)', () => {
     expect(logs[0]! + logs[1]!).toBe(50);
     expect(Math.min(...logs)).toBeGreaterThan(5);
 
-    await waitFor('both idle again', async () => (await client.hget(keys.heartbeat(a.id), 'busy')) === '0' && (await client.hget(keys.heartbeat(b.id), 'busy')) === '0');
+    await waitFor(
+      'both idle again',
+      async () => (await client.hget(keys.heartbeat(a.id), 'busy')) === '0' && (await client.hget(keys.heartbeat(b.id), 'busy')) === '0',
+    );
     // docs/HEARTBEATS.md: per-worker done counters add up to the jobs, as do the pool's counters,
     // whose busy_seconds is at least the 50 × 60 ms the jobs slept; idle heartbeats hold no job.
     const beats = await Promise.all([a, b].map((w) => client.hgetall(keys.heartbeat(w.id))));
@@ -100,7 +108,10 @@ describe('demo worker (real processes, real redis-server)', () => {
     const a = await workers.start(queue, 'w2-a');
     await workers.push(queue, [{ id: 'long', ms: 1500 }]);
     expect(await workers.jobInHand(queue, a)).toBe('long');
-    await workers.push(queue, Array.from({ length: 5 }, (_, i) => ({ id: `after-${i}`, ms: 50 })));
+    await workers.push(
+      queue,
+      Array.from({ length: 5 }, (_, i) => ({ id: `after-${i}`, ms: 50 })),
+    );
 
     const signalledAt = Date.now();
     a.child.kill('SIGTERM');
@@ -137,7 +148,10 @@ describe('demo worker (real processes, real redis-server)', () => {
     expect(await workers.jobInHand(queue, a!)).toBe('victim');
     const b = pair.find((w) => w !== a)!;
     a = a!;
-    await workers.push(queue, Array.from({ length: 10 }, (_, i) => ({ id: `other-${i}`, ms: 30 })));
+    await workers.push(
+      queue,
+      Array.from({ length: 10 }, (_, i) => ({ id: `other-${i}`, ms: 30 })),
+    );
 
     a.child.kill('SIGKILL');
     expect(await a.exited).toEqual({ code: null, signal: 'SIGKILL' });

@@ -49,11 +49,15 @@ async function stopWorker(worker: ChildProcess): Promise<void> {
 }
 
 async function startWorker(node: string, poolArgs: string[], extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
-  const worker = spawn(CELERY, ['-A', 'tasks', 'worker', '-n', node, '--without-mingle', '--without-gossip', '-l', 'warning', ...poolArgs], {
-    cwd: APP_DIR,
-    env: { ...process.env, ...env(), ...extraEnv },
-    stdio: 'ignore',
-  });
+  const worker = spawn(
+    CELERY,
+    ['-A', 'tasks', 'worker', '-n', node, '--without-mingle', '--without-gossip', '-l', 'warning', ...poolArgs],
+    {
+      cwd: APP_DIR,
+      env: { ...process.env, ...env(), ...extraEnv },
+      stdio: 'ignore',
+    },
+  );
   workers.push(worker);
   await waitFor(`celery worker ${node}`, async () => (await stats(node)) !== undefined, 30_000, 500);
   return worker;
@@ -61,7 +65,11 @@ async function startWorker(node: string, poolArgs: string[], extraEnv: Record<st
 
 /** The worker's own report of its pool (`inspect stats`), or undefined while it does not answer. */
 async function stats(node: string): Promise<{ processes: number[] } | undefined> {
-  const run = await execa(CELERY, ['-A', 'tasks', 'inspect', 'stats', '--json', '--timeout', '5', '-d', node], { cwd: APP_DIR, env: env(), reject: false });
+  const run = await execa(CELERY, ['-A', 'tasks', 'inspect', 'stats', '--json', '--timeout', '5', '-d', node], {
+    cwd: APP_DIR,
+    env: env(),
+    reject: false,
+  });
   if (run.exitCode !== 0) return undefined;
   const replies = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, { pool: { processes: number[] } }>;
   return replies[node]?.pool;
@@ -81,16 +89,28 @@ function children(pid: number): number {
 }
 
 async function expectPoolSize(node: string, worker: ChildProcess, n: number): Promise<void> {
-  await waitFor(`${node} at ${n} processes`, async () => (await stats(node))?.processes.length === n && children(worker.pid!) === n, 30_000, 500);
+  await waitFor(
+    `${node} at ${n} processes`,
+    async () => (await stats(node))?.processes.length === n && children(worker.pid!) === n,
+    30_000,
+    500,
+  );
 }
 
 /** Enqueue tasks that sleep `ms`, through the app itself (Celery's own message format). */
 async function enqueue(ids: number[], ms: number): Promise<void> {
-  await execa('python3', ['-c', `import tasks\nfor i in ${JSON.stringify(ids)}: tasks.sleep.delay(i, ${ms})`], { cwd: APP_DIR, env: env() });
+  await execa('python3', ['-c', `import tasks\nfor i in ${JSON.stringify(ids)}: tasks.sleep.delay(i, ${ms})`], {
+    cwd: APP_DIR,
+    env: env(),
+  });
 }
 
 async function active(node: string): Promise<number> {
-  const run = await execa(CELERY, ['-A', 'tasks', 'inspect', 'active', '--json', '--timeout', '5', '-d', node], { cwd: APP_DIR, env: env(), reject: false });
+  const run = await execa(CELERY, ['-A', 'tasks', 'inspect', 'active', '--json', '--timeout', '5', '-d', node], {
+    cwd: APP_DIR,
+    env: env(),
+    reject: false,
+  });
   if (run.exitCode !== 0) return -1;
   return (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown[]>)[node]?.length ?? -1;
 }
@@ -105,7 +125,13 @@ async function done(): Promise<number[]> {
 }
 
 const config = (node: string, autoscale: boolean): CeleryExecutorConfig => ({
-  kind: 'celery', app: 'tasks', destination: [node], autoscale, bin: CELERY, timeout: 30_000, env: { PATH, CELERY_BROKER_URL: redis.url },
+  kind: 'celery',
+  app: 'tasks',
+  destination: [node],
+  autoscale,
+  bin: CELERY,
+  timeout: 30_000,
+  env: { PATH, CELERY_BROKER_URL: redis.url },
 });
 
 // The executor runs `celery -A tasks`, which imports tasks.py from its working directory.
@@ -120,7 +146,11 @@ describe('pool_grow / pool_shrink on a prefork worker', () => {
     await expectPoolSize(node, worker, 2);
 
     const grown = await executor.scale({ pool: 'celerycore', replicas: 4, current: 2 });
-    expect(grown, grown.outputTail).toMatchObject({ ok: true, exitCode: 0, argv: [CELERY, '-A', 'tasks', 'control', 'pool_grow', '2', '--json', '--destination', node] });
+    expect(grown, grown.outputTail).toMatchObject({
+      ok: true,
+      exitCode: 0,
+      argv: [CELERY, '-A', 'tasks', 'control', 'pool_grow', '2', '--json', '--destination', node],
+    });
     await expectPoolSize(node, worker, 4);
     // The executor's live count reads the same pool back.
     expect(await executor.current!()).toBe(4);
@@ -157,7 +187,10 @@ describe('control autoscale N N on an --autoscale worker', () => {
     const executor = createCeleryExecutor('celerycore', config(node, true));
 
     const up = await executor.scale({ pool: 'celerycore', replicas: 4, current: 1 });
-    expect(up, up.outputTail).toMatchObject({ ok: true, argv: [CELERY, '-A', 'tasks', 'control', 'autoscale', '4', '4', '--json', '--destination', node] });
+    expect(up, up.outputTail).toMatchObject({
+      ok: true,
+      argv: [CELERY, '-A', 'tasks', 'control', 'autoscale', '4', '4', '--json', '--destination', node],
+    });
     await expectPoolSize(node, worker, 4);
 
     // The non-autoscale command on this worker: refused by Celery, reported as a failure.

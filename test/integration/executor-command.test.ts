@@ -92,15 +92,22 @@ describe('command executor with real processes', () => {
   });
 
   it('reports a missing binary as a failed result, not an exception', async () => {
-    const result = await commandExecutor({ scale: ['alertscale-no-such-program', '{replicas}'] }).scale({ pool: 'demo', replicas: 2, current: 1 });
+    const result = await commandExecutor({ scale: ['alertscale-no-such-program', '{replicas}'] }).scale({
+      pool: 'demo',
+      replicas: 2,
+      current: 1,
+    });
     expect(result).toMatchObject({ ok: false, exitCode: null, timedOut: false, argv: ['alertscale-no-such-program', '2'] });
     expect(result.error).toMatch(/alertscale-no-such-program: command not found \(ENOENT\)/);
   });
 
   it('merges the configured env over the process environment', async () => {
     const script = 'console.log(process.env.ALERTSCALE_TEST_VAR, typeof process.env.PATH)';
-    const result = await commandExecutor({ scale: [node, '-e', script], env: { ALERTSCALE_TEST_VAR: 'from-config' } })
-      .scale({ pool: 'demo', replicas: 1, current: 1 });
+    const result = await commandExecutor({ scale: [node, '-e', script], env: { ALERTSCALE_TEST_VAR: 'from-config' } }).scale({
+      pool: 'demo',
+      replicas: 1,
+      current: 1,
+    });
     expect(result.outputTail.trim()).toBe('from-config string');
   });
 

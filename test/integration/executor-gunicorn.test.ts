@@ -38,8 +38,9 @@ afterAll(async () => {
   if (gunicorn?.pid && isRunning(gunicorn.pid)) {
     process.kill(gunicorn.pid, 'SIGCONT'); // in case a test left it stopped
     gunicorn.kill('SIGTERM');
-    await waitFor('gunicorn to exit', () => gunicorn.exitCode !== null || gunicorn.signalCode !== null, 15_000, 100)
-      .catch(() => gunicorn.kill('SIGKILL'));
+    await waitFor('gunicorn to exit', () => gunicorn.exitCode !== null || gunicorn.signalCode !== null, 15_000, 100).catch(() =>
+      gunicorn.kill('SIGKILL'),
+    );
   }
   if (dir) await rm(dir, { recursive: true, force: true });
 });

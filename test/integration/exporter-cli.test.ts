@@ -56,7 +56,9 @@ beforeAll(async () => {
     'alertscale.yml',
     `redis: { url: '${redis.url}' }\n${pools}  ghost: { min: 0, max: 1, executor: { kind: command, scale: ['true'] }, processes: { match: x, user: no-such-user-here } }\nqueues:\n  jobs: { kind: list, key: jobs, pool: web }\n  ev: { kind: stream, key: ev, group: g }\n  mail: { kind: bullmq, name: mail, pool: web }\n`,
   );
-  exporter = spawn(process.execPath, [BIN, 'exporter', '--config', config, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  exporter = spawn(process.execPath, [BIN, 'exporter', '--config', config, '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   exporter.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   await waitFor('exporter /healthz', async () => (await fetch(`${url}/healthz`)).ok, 30_000, 100);
 });
@@ -69,13 +71,29 @@ afterAll(async () => {
 
 // Every exporter metric of docs/METRICS.md, each of which must have a sample with this config.
 const NAMES = [
-  'alertscale_host_cpu_seconds_total', 'alertscale_host_cpus', 'alertscale_host_memory_total_bytes',
-  'alertscale_host_memory_available_bytes', 'alertscale_host_load1', 'alertscale_host_load5', 'alertscale_host_load15',
-  'alertscale_pool_processes', 'alertscale_pool_cpu_seconds_total', 'alertscale_pool_resident_memory_bytes',
-  'alertscale_queue_length', 'alertscale_queue_pending', 'alertscale_queue_delayed', 'alertscale_queue_oldest_job_age_seconds',
-  'alertscale_queue_added_total', 'alertscale_workers_alive', 'alertscale_workers_busy', 'alertscale_pool_jobs_done_total',
-  'alertscale_pool_jobs_failed_total', 'alertscale_pool_busy_seconds_total', 'alertscale_exporter_source_up',
-  'alertscale_exporter_collector_errors_total', 'alertscale_exporter_scrape_duration_seconds',
+  'alertscale_host_cpu_seconds_total',
+  'alertscale_host_cpus',
+  'alertscale_host_memory_total_bytes',
+  'alertscale_host_memory_available_bytes',
+  'alertscale_host_load1',
+  'alertscale_host_load5',
+  'alertscale_host_load15',
+  'alertscale_pool_processes',
+  'alertscale_pool_cpu_seconds_total',
+  'alertscale_pool_resident_memory_bytes',
+  'alertscale_queue_length',
+  'alertscale_queue_pending',
+  'alertscale_queue_delayed',
+  'alertscale_queue_oldest_job_age_seconds',
+  'alertscale_queue_added_total',
+  'alertscale_workers_alive',
+  'alertscale_workers_busy',
+  'alertscale_pool_jobs_done_total',
+  'alertscale_pool_jobs_failed_total',
+  'alertscale_pool_busy_seconds_total',
+  'alertscale_exporter_source_up',
+  'alertscale_exporter_collector_errors_total',
+  'alertscale_exporter_scrape_duration_seconds',
 ];
 
 describe('alertscale exporter (the CLI, over HTTP)', () => {
@@ -109,7 +127,10 @@ describe('alertscale exporter (the CLI, over HTTP)', () => {
     const exited = new Promise<number | null>((resolve) => exporter.once('exit', (code) => resolve(code)));
     exporter.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const logs = stdout.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; level: number; path?: string });
+    const logs = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; level: number; path?: string });
     expect(logs.map((l) => l.msg)).toEqual([
       'processes.user is not in /etc/passwd; the pool matches no process until it is',
       'exporter listening',
@@ -157,7 +178,10 @@ async function holdingProxy(target: number, holdMs: number) {
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => (holding ? holding.push(chunk) : client.write(chunk)));
-    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       a.on('close', () => b.destroy());
       a.on('error', () => b.destroy());
     }
@@ -179,8 +203,13 @@ describe('alertscale exporter stopped by a real SIGTERM during a scrape', () => 
     const proxy = await holdingProxy(redis.port, 150);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const config = writeConfig('held.yml', `redis: { url: 'redis://127.0.0.1:${proxy.port}/0' }\n${pools}queues:\n  jobs: { kind: list, key: jobs, pool: web }\n`);
-    const child = spawn(process.execPath, [BIN, 'exporter', '--config', config, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const config = writeConfig(
+      'held.yml',
+      `redis: { url: 'redis://127.0.0.1:${proxy.port}/0' }\n${pools}queues:\n  jobs: { kind: list, key: jobs, pool: web }\n`,
+    );
+    const child = spawn(process.execPath, [BIN, 'exporter', '--config', config, '--listen', `127.0.0.1:${port}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

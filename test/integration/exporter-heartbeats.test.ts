@@ -25,14 +25,21 @@ let exporter: Exporter;
 /** docs/HEARTBEATS.md's protocol, exactly as a worker in any language would write it. */
 async function beat(pool: string, worker: string, busy: 0 | 1, ttl = 30) {
   const key = `alertscale:hb:${pool}:${worker}`;
-  await client.multi().hset(key, 'busy', busy, 'ts', Math.floor(Date.now() / 1000)).expire(key, ttl).exec();
+  await client
+    .multi()
+    .hset(key, 'busy', busy, 'ts', Math.floor(Date.now() / 1000))
+    .expire(key, ttl)
+    .exec();
 }
 
 beforeAll(async () => {
   redis = await startRedis();
   client = redis.client();
   const pool = `{ min: 0, max: 4, executor: { kind: command, scale: ['true'] } }`;
-  const config = parseConfig(`redis: { url: '${redis.url}' }\npools:\n  web: ${pool}\n  mail: ${pool}\n  idle: ${pool}\n`, 'alertscale.yml');
+  const config = parseConfig(
+    `redis: { url: '${redis.url}' }\npools:\n  web: ${pool}\n  mail: ${pool}\n  idle: ${pool}\n`,
+    'alertscale.yml',
+  );
   exporterRedis = createExporterRedis(redis.url);
   exporter = createExporter({ config, redis: exporterRedis });
   await waitFor('exporter redis', () => exporterRedis.status === 'ready');
@@ -59,7 +66,13 @@ describe('worker heartbeats', () => {
     expect(await workers(exporter, 'web')).toMatchObject({ alive: 3, busy: 2 });
     expect(await workers(exporter, 'mail')).toMatchObject({ alive: 1, busy: 0 });
     expect(await workers(exporter, 'idle')).toEqual({ alive: 0, busy: 0, done: 0, failed: 0, busySeconds: 0 });
-    expect(await workers(exporter, 'unknownpool')).toEqual({ alive: undefined, busy: undefined, done: undefined, failed: undefined, busySeconds: undefined });
+    expect(await workers(exporter, 'unknownpool')).toEqual({
+      alive: undefined,
+      busy: undefined,
+      done: undefined,
+      failed: undefined,
+      busySeconds: undefined,
+    });
   });
 
   it('a worker that turns idle stops counting as busy', async () => {

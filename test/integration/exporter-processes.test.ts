@@ -47,7 +47,11 @@ function procTruth(pids: number[]) {
 async function pool(name: string) {
   const families = await exporter.registry.getMetricsAsJSON();
   const value = (metric: string) => families.find((f) => f.name === metric)?.values.find((v) => v.labels.pool === name)?.value;
-  return { processes: value('alertscale_pool_processes'), cpu: value('alertscale_pool_cpu_seconds_total')!, rss: value('alertscale_pool_resident_memory_bytes')! };
+  return {
+    processes: value('alertscale_pool_processes'),
+    cpu: value('alertscale_pool_cpu_seconds_total')!,
+    rss: value('alertscale_pool_resident_memory_bytes')!,
+  };
 }
 
 beforeAll(async () => {

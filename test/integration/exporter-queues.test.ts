@@ -106,11 +106,19 @@ describe('queue metrics from a real Redis', () => {
     expect(get('alertscale_queue_oldest_job_age_seconds', ev)).toBe(56);
     // No consumer group yet: everything waits.
     const ng = { queue: 'ev-nogroup' };
-    expect([get('alertscale_queue_length', ng), get('alertscale_queue_pending', ng), get('alertscale_queue_oldest_job_age_seconds', ng)]).toEqual([2, 0, 30]);
+    expect([
+      get('alertscale_queue_length', ng),
+      get('alertscale_queue_pending', ng),
+      get('alertscale_queue_oldest_job_age_seconds', ng),
+    ]).toEqual([2, 0, 30]);
     expect(get('alertscale_queue_length', { queue: 'ev-missing' })).toBe(0);
     const del = { queue: 'ev-deleted' };
     expect((await client.xinfo('GROUPS', 'ev-deleted')) as unknown[][]).toEqual([expect.arrayContaining(['lag', null])]);
-    expect([get('alertscale_queue_length', del), get('alertscale_queue_pending', del), get('alertscale_queue_oldest_job_age_seconds', del)]).toEqual([3, 1, 8]);
+    expect([
+      get('alertscale_queue_length', del),
+      get('alertscale_queue_pending', del),
+      get('alertscale_queue_oldest_job_age_seconds', del),
+    ]).toEqual([3, 1, 8]);
   });
 
   it('stream: jobs ever added (entries-added), which deleting entries does not lower', async () => {
@@ -152,7 +160,9 @@ describe('queue metrics from a real Redis', () => {
       expect(get('alertscale_exporter_collector_errors_total', { source: `queue:${ok}` })).toBe(0);
     }
     // Logged when a source goes down, not on every scrape (several scrapes have run by now).
-    expect(logged.filter((l) => l.source === 'queue:broken-list')).toEqual([{ level: 'warn', source: 'queue:broken-list', msg: 'source read failed' }]);
+    expect(logged.filter((l) => l.source === 'queue:broken-list')).toEqual([
+      { level: 'warn', source: 'queue:broken-list', msg: 'source read failed' },
+    ]);
     expect(get('alertscale_exporter_source_up', { source: 'host' })).toBe(1);
   });
 
@@ -168,7 +178,12 @@ describe('queue metrics from a real Redis', () => {
     expect(get('alertscale_host_cpus')).toBeGreaterThan(0);
 
     await redis.start(); // empty: the test Redis keeps no data
-    await waitFor('queue source back', async () => (await scrape(exporter))('alertscale_exporter_source_up', { source: 'queue:lst' }) === 1, 10_000, 200);
+    await waitFor(
+      'queue source back',
+      async () => (await scrape(exporter))('alertscale_exporter_source_up', { source: 'queue:lst' }) === 1,
+      10_000,
+      200,
+    );
     expect((await scrape(exporter))('alertscale_queue_length', { queue: 'lst', pool: 'web' })).toBe(0);
     expect(logged.filter((l) => l.source === 'heartbeats').map((l) => l.msg)).toEqual(['source read failed', 'source is back']);
   });

@@ -44,7 +44,11 @@ describe('Grafana webhook (version "1") on POST /v1/alertmanager', () => {
     await rx.receiver.idle();
     expect(runs()).toEqual(['3']);
     const audit = (await rx.get(`/v1/audit/${res.body.decisions[0].auditId}`)).body;
-    expect(audit).toMatchObject({ outcome: 'scaled', exitCode: 0, alerts: [{ alertname: 'High memory usage', generatorURL: 'https://play.grafana.org/alerting/1afz29v7z/edit' }] });
+    expect(audit).toMatchObject({
+      outcome: 'scaled',
+      exitCode: 0,
+      alerts: [{ alertname: 'High memory usage', generatorURL: 'https://play.grafana.org/alerting/1afz29v7z/edit' }],
+    });
   });
 
   it('bad Grafana input gets the same 422 and runs nothing', async () => {
@@ -58,13 +62,16 @@ describe('Grafana webhook (version "1") on POST /v1/alertmanager', () => {
   });
 });
 
-describe('pause through an Alertmanager API under a path prefix (Grafana\'s /api/alertmanager/grafana)', () => {
+describe("pause through an Alertmanager API under a path prefix (Grafana's /api/alertmanager/grafana)", () => {
   it('the silence lands under the prefix, the pool shows paused, a Grafana alert for it is audited paused, resume expires it', async () => {
     expect(am.url.endsWith(PREFIX)).toBe(true);
     const pause = await rx.post('/v1/pools/demo/pause', { duration: '10m', comment: 'grafana maintenance' });
     expect(pause.status, JSON.stringify(pause.body)).toBe(201);
     const silences = (await (await fetch(`${am.url}/api/v2/silences`)).json()) as any[];
-    expect(silences.find((s) => s.id === pause.body.silenceId)).toMatchObject({ status: { state: 'active' }, comment: 'grafana maintenance' });
+    expect(silences.find((s) => s.id === pause.body.silenceId)).toMatchObject({
+      status: { state: 'active' },
+      comment: 'grafana maintenance',
+    });
     // Without the prefix the same Alertmanager has no API: the prefix really is in the path.
     expect((await fetch(`${new URL(am.url).origin}/api/v2/silences`)).status).toBe(404);
 

@@ -35,10 +35,21 @@ const inAnHour = () => ({ startsAt: new Date().toISOString(), endsAt: new Date(D
 describe('SilencesClient against Alertmanager 0.25', () => {
   it('create → list shows it active → expire → list shows it expired', async () => {
     const window = inAnHour();
-    const id = await client.create({ matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }], ...window, createdBy: 'test', comment: 'client test' });
+    const id = await client.create({
+      matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }],
+      ...window,
+      createdBy: 'test',
+      comment: 'client test',
+    });
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const listed = (await client.list()).find((s) => s.id === id)!;
-    expect(listed).toMatchObject({ status: { state: 'active' }, createdBy: 'test', comment: 'client test', endsAt: window.endsAt, matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }] });
+    expect(listed).toMatchObject({
+      status: { state: 'active' },
+      createdBy: 'test',
+      comment: 'client test',
+      endsAt: window.endsAt,
+      matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }],
+    });
     expect(pausesOf('demo', [listed], Date.now())).toHaveLength(1);
     await client.expire(id);
     expect((await client.list()).find((s) => s.id === id)!.status.state).toBe('expired');
@@ -47,10 +58,22 @@ describe('SilencesClient against Alertmanager 0.25', () => {
 
   it('Alertmanager refusing a silence → AlertmanagerError http with status and body', async () => {
     const err = await client
-      .create({ matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }], startsAt: '2020-01-01T00:00:00Z', endsAt: '2020-01-02T00:00:00Z', createdBy: 't', comment: 'past' })
+      .create({
+        matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }],
+        startsAt: '2020-01-01T00:00:00Z',
+        endsAt: '2020-01-02T00:00:00Z',
+        createdBy: 't',
+        comment: 'past',
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AlertmanagerError);
-    expect(err).toMatchObject({ kind: 'http', method: 'POST', url: `${am.url}/api/v2/silences`, status: 400, body: expect.stringContaining("end time can't be in the past") });
+    expect(err).toMatchObject({
+      kind: 'http',
+      method: 'POST',
+      url: `${am.url}/api/v2/silences`,
+      status: 400,
+      body: expect.stringContaining("end time can't be in the past"),
+    });
   });
 
   it('expiring an unknown id → AlertmanagerError that knows it is not found', async () => {
@@ -63,27 +86,46 @@ describe('SilencesClient against Alertmanager 0.25', () => {
 describe('SilencesClient failures carry context', () => {
   it('nothing listening → unreachable, naming the URL and the cause', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
-    const err = (await createSilencesClient({ url }).list().catch((e: unknown) => e)) as AlertmanagerError;
-    expect(err).toMatchObject({ kind: 'unreachable', url: `${url}/api/v2/silences`, message: `Alertmanager at ${url} is unreachable (GET /api/v2/silences: ECONNREFUSED)` });
+    const err = (await createSilencesClient({ url })
+      .list()
+      .catch((e: unknown) => e)) as AlertmanagerError;
+    expect(err).toMatchObject({
+      kind: 'unreachable',
+      url: `${url}/api/v2/silences`,
+      message: `Alertmanager at ${url} is unreachable (GET /api/v2/silences: ECONNREFUSED)`,
+    });
   });
 
   it('no answer within timeoutMs → unreachable, quickly', async () => {
     const started = Date.now();
-    const err = (await createSilencesClient({ url: `${oddUrl}/hang`, timeoutMs: 200 }).list().catch((e: unknown) => e)) as AlertmanagerError;
+    const err = (await createSilencesClient({ url: `${oddUrl}/hang`, timeoutMs: 200 })
+      .list()
+      .catch((e: unknown) => e)) as AlertmanagerError;
     expect(err).toMatchObject({ kind: 'unreachable', message: expect.stringContaining('no answer within 200 ms') });
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
   it('a 2xx of the wrong shape → invalid_response with the problem and a body excerpt', async () => {
-    const err = (await createSilencesClient({ url: oddUrl }).list().catch((e: unknown) => e)) as AlertmanagerError;
-    expect(err).toMatchObject({ kind: 'invalid_response', status: 200, body: '{"data":[]}', message: expect.stringContaining('is not API v2') });
-    const notJson = (await createSilencesClient({ url: oddUrl }).create({ matchers: [], ...inAnHour(), createdBy: 'a', comment: 'b' }).catch((e: unknown) => e)) as AlertmanagerError;
+    const err = (await createSilencesClient({ url: oddUrl })
+      .list()
+      .catch((e: unknown) => e)) as AlertmanagerError;
+    expect(err).toMatchObject({
+      kind: 'invalid_response',
+      status: 200,
+      body: '{"data":[]}',
+      message: expect.stringContaining('is not API v2'),
+    });
+    const notJson = (await createSilencesClient({ url: oddUrl })
+      .create({ matchers: [], ...inAnHour(), createdBy: 'a', comment: 'b' })
+      .catch((e: unknown) => e)) as AlertmanagerError;
     expect(notJson).toMatchObject({ kind: 'invalid_response', message: expect.stringContaining('not JSON') });
   });
 
   it('credentials in alertmanager.url become Basic auth and never appear in errors', async () => {
     const port = await freePort();
-    const err = (await createSilencesClient({ url: `http://ops:hunter2@127.0.0.1:${port}` }).list().catch((e: unknown) => e)) as AlertmanagerError;
+    const err = (await createSilencesClient({ url: `http://ops:hunter2@127.0.0.1:${port}` })
+      .list()
+      .catch((e: unknown) => e)) as AlertmanagerError;
     expect(err.kind).toBe('unreachable');
     expect(`${err.message} ${err.url}`).not.toContain('hunter2');
   });

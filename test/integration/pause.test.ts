@@ -68,12 +68,20 @@ describe('pause', () => {
   it('creates a silence on pool="demo" that Alertmanager lists, with createdBy and comment', async () => {
     const res = await rx.post('/v1/pools/demo/pause', { duration: '30m', comment: 'deploy 42', createdBy: 'alice' });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ pool: 'demo', comment: 'deploy 42', createdBy: 'alice', matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }] });
+    expect(res.body).toMatchObject({
+      pool: 'demo',
+      comment: 'deploy 42',
+      createdBy: 'alice',
+      matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }],
+    });
     expect(near(res.body.until, Date.now() + 30 * 60_000)).toBe(true);
     silenceId = res.body.silenceId;
     const silence = await silenceInAlertmanager(silenceId);
     expect(silence).toMatchObject({
-      status: { state: 'active' }, createdBy: 'alice', comment: 'deploy 42', endsAt: res.body.until,
+      status: { state: 'active' },
+      createdBy: 'alice',
+      comment: 'deploy 42',
+      endsAt: res.body.until,
       matchers: [{ name: 'pool', value: 'demo', isRegex: false, isEqual: true }],
     });
     // amtool reads the same silence back: the pause is Alertmanager's, not the receiver's.
@@ -87,7 +95,15 @@ describe('pause', () => {
     const demo = list.body.pools.find((p: any) => p.pool === 'demo');
     expect(demo).toMatchObject({
       pausedUnknown: false,
-      paused: { silenceId, comment: 'deploy 42', createdBy: 'alice', scale: ['up', 'down'], partial: false, resumable: true, otherSilenceIds: [] },
+      paused: {
+        silenceId,
+        comment: 'deploy 42',
+        createdBy: 'alice',
+        scale: ['up', 'down'],
+        partial: false,
+        resumable: true,
+        otherSilenceIds: [],
+      },
     });
     expect(near(demo.paused.until, Date.now() + 30 * 60_000)).toBe(true);
     expect(list.body.pools.find((p: any) => p.pool === 'web')).toMatchObject({ paused: null, pausedUnknown: false });
@@ -115,7 +131,12 @@ describe('pause', () => {
     await rx.receiver.idle();
     expect(runs('demo')).toEqual(['3']);
     const audit = await rx.get('/v1/audit?pool=demo&limit=1');
-    expect(audit.body.entries[0]).toMatchObject({ outcome: 'scaled', actor: 'api', to: 3, reason: expect.stringMatching(/hotfix needs room; while paused by silence [0-9a-f-]+ until /) });
+    expect(audit.body.entries[0]).toMatchObject({
+      outcome: 'scaled',
+      actor: 'api',
+      to: 3,
+      reason: expect.stringMatching(/hotfix needs room; while paused by silence [0-9a-f-]+ until /),
+    });
   });
 
   it('DELETE expires every silence on exactly pool="demo"; Alertmanager shows them expired; demo is not paused', async () => {
@@ -123,7 +144,13 @@ describe('pause', () => {
     const ids = [before.silenceId, ...before.otherSilenceIds].sort();
     const res = await rx.delete('/v1/pools/demo/pause');
     expect(res.status).toBe(200);
-    expect({ ...res.body, expired: [...res.body.expired].sort() }).toEqual({ pool: 'demo', expired: ids, left: [], paused: null, message: expect.stringContaining('demo is not paused') });
+    expect({ ...res.body, expired: [...res.body.expired].sort() }).toEqual({
+      pool: 'demo',
+      expired: ids,
+      left: [],
+      paused: null,
+      message: expect.stringContaining('demo is not paused'),
+    });
     for (const id of ids) expect((await silenceInAlertmanager(id)).status.state).toBe('expired');
     expect(await pool('demo')).toMatchObject({ paused: null, pausedUnknown: false });
     expect((await rx.get('/metrics')).body).toMatch(/^alertscale_pool_paused\{pool="demo"\} 0$/m);
@@ -140,7 +167,13 @@ describe('silences made elsewhere', () => {
   it('a silence made with amtool shows as paused, and resume expires it', async () => {
     const id = await amtool('silence', 'add', 'pool=web', '--duration=2m', '--comment=made by hand', '--author=bob');
     const web = await pool('web');
-    expect(web.paused).toMatchObject({ silenceId: id, comment: 'made by hand', createdBy: 'bob', resumable: true, matchers: [{ name: 'pool', value: 'web', isRegex: false, isEqual: true }] });
+    expect(web.paused).toMatchObject({
+      silenceId: id,
+      comment: 'made by hand',
+      createdBy: 'bob',
+      resumable: true,
+      matchers: [{ name: 'pool', value: 'web', isRegex: false, isEqual: true }],
+    });
     expect(near(web.paused.until, Date.now() + 2 * 60_000)).toBe(true);
     expect((await pool('demo')).paused).toBeNull();
     const res = await rx.delete('/v1/pools/web/pause');
@@ -160,7 +193,12 @@ describe('silences made elsewhere', () => {
     expect((await pool('web')).paused).toMatchObject({ silenceId: id, resumable: false });
     const res = await rx.delete('/v1/pools/web/pause');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ expired: [], left: [id], paused: { silenceId: id }, message: expect.stringContaining('broader silence') });
+    expect(res.body).toMatchObject({
+      expired: [],
+      left: [id],
+      paused: { silenceId: id },
+      message: expect.stringContaining('broader silence'),
+    });
     expect((await silenceInAlertmanager(id)).status.state).toBe('active');
     await amtool('silence', 'expire', id);
     expect((await pool('web')).paused).toBeNull();
@@ -174,18 +212,38 @@ describe('silences made elsewhere', () => {
 });
 
 describe('a notification that left Alertmanager before the silence began', () => {
-  const firing = notification({ pool: 'api', scale: 'up', annotations: { step: '1' }, fingerprint: 'a0a0a0a0a0a0a0a0', startsAt: new Date(Date.now() - 60_000).toISOString() });
-  const decisionsPaused = async () => Number(/^alertscale_decisions_total\{pool="api",scale="up",outcome="paused"\} (\d+)$/m.exec((await rx.get('/metrics')).body)?.[1] ?? 0);
+  const firing = notification({
+    pool: 'api',
+    scale: 'up',
+    annotations: { step: '1' },
+    fingerprint: 'a0a0a0a0a0a0a0a0',
+    startsAt: new Date(Date.now() - 60_000).toISOString(),
+  });
+  const decisionsPaused = async () =>
+    Number(/^alertscale_decisions_total\{pool="api",scale="up",outcome="paused"\} (\d+)$/m.exec((await rx.get('/metrics')).body)?.[1] ?? 0);
 
   it('is decided `paused`: audited, counted, nothing runs', async () => {
     expect((await rx.post('/v1/pools/api/pause', { duration: '10m', comment: 'race test' })).status).toBe(201);
     const res = await rx.post('/v1/alertmanager', firing);
     expect(res.status).toBe(200);
-    expect(res.body.decisions).toEqual([expect.objectContaining({ pool: 'api', outcome: 'paused', scale: 'up', from: 1, to: 1, reason: expect.stringContaining('by silence') })]);
+    expect(res.body.decisions).toEqual([
+      expect.objectContaining({
+        pool: 'api',
+        outcome: 'paused',
+        scale: 'up',
+        from: 1,
+        to: 1,
+        reason: expect.stringContaining('by silence'),
+      }),
+    ]);
     await rx.receiver.idle();
     expect(runs('api')).toEqual([]);
     const audit = await rx.get('/v1/audit?pool=api&limit=1');
-    expect(audit.body.entries[0]).toMatchObject({ outcome: 'paused', actor: 'alertmanager', reason: expect.stringMatching(/^paused: .* \{pool="api"\} from alertscale until .* \(race test\)/) });
+    expect(audit.body.entries[0]).toMatchObject({
+      outcome: 'paused',
+      actor: 'alertmanager',
+      reason: expect.stringMatching(/^paused: .* \{pool="api"\} from alertscale until .* \(race test\)/),
+    });
     expect(await decisionsPaused()).toBe(1);
   });
 
@@ -197,11 +255,20 @@ describe('a notification that left Alertmanager before the silence began', () =>
     expect(runs('api')).toEqual(['2']);
   });
 
-  it('a silence expired in Alertmanager a moment ago (still in the receiver\'s cache) does not pause', async () => {
+  it("a silence expired in Alertmanager a moment ago (still in the receiver's cache) does not pause", async () => {
     const { body } = await rx.post('/v1/pools/api/pause', { duration: '10m', comment: 'short-lived' });
     await amtool('silence', 'expire', body.silenceId);
     // Alertmanager sends the firing ~0.4 s after an early expiry: well inside the cache's 2 s.
-    const res = await rx.post('/v1/alertmanager', notification({ pool: 'api', scale: 'up', annotations: { step: '1' }, fingerprint: 'c0c0c0c0c0c0c0c0', startsAt: new Date().toISOString() }));
+    const res = await rx.post(
+      '/v1/alertmanager',
+      notification({
+        pool: 'api',
+        scale: 'up',
+        annotations: { step: '1' },
+        fingerprint: 'c0c0c0c0c0c0c0c0',
+        startsAt: new Date().toISOString(),
+      }),
+    );
     expect(res.body.decisions[0]).toMatchObject({ outcome: 'scaled', from: 2, to: 3 });
     await rx.receiver.idle();
     expect(runs('api')).toEqual(['2', '3']);
@@ -249,7 +316,10 @@ describe('Alertmanager unreachable', () => {
   it('pause and resume answer 502 alertmanager_unreachable with the JSON error', async () => {
     const pause = await rx.post('/v1/pools/demo/pause', { duration: '30m', comment: 'x' });
     expect(pause.status).toBe(502);
-    expect(pause.body.error).toMatchObject({ code: 'alertmanager_unreachable', message: expect.stringContaining(`Alertmanager at ${am.url} is unreachable`) });
+    expect(pause.body.error).toMatchObject({
+      code: 'alertmanager_unreachable',
+      message: expect.stringContaining(`Alertmanager at ${am.url} is unreachable`),
+    });
     expect(pause.body.error.message).toContain('ECONNREFUSED');
     const resume = await rx.delete('/v1/pools/demo/pause');
     expect(resume.status).toBe(502);
@@ -259,14 +329,27 @@ describe('Alertmanager unreachable', () => {
   it('GET /v1/pools still answers 200: paused unknown, with a warning', async () => {
     const list = await rx.get('/v1/pools');
     expect(list.status).toBe(200);
-    expect(list.body.pools.map((p: any) => [p.pool, p.paused, p.pausedUnknown])).toEqual([['demo', null, true], ['web', null, true], ['api', null, true]]);
+    expect(list.body.pools.map((p: any) => [p.pool, p.paused, p.pausedUnknown])).toEqual([
+      ['demo', null, true],
+      ['web', null, true],
+      ['api', null, true],
+    ]);
     expect(list.body.warnings).toEqual([expect.stringContaining('paused state unknown')]);
     expect((await rx.get('/v1/pools/demo')).body).toMatchObject({ pool: 'demo', paused: null, pausedUnknown: true });
   });
 
   it('a webhook is handled as not silenced, without waiting on Alertmanager', async () => {
     const started = performance.now();
-    const res = await rx.post('/v1/alertmanager', notification({ pool: 'api', scale: 'up', annotations: { step: '1' }, fingerprint: 'b0b0b0b0b0b0b0b0', startsAt: new Date().toISOString() }));
+    const res = await rx.post(
+      '/v1/alertmanager',
+      notification({
+        pool: 'api',
+        scale: 'up',
+        annotations: { step: '1' },
+        fingerprint: 'b0b0b0b0b0b0b0b0',
+        startsAt: new Date().toISOString(),
+      }),
+    );
     expect(performance.now() - started).toBeLessThan(500);
     expect(res.body.decisions[0]).toMatchObject({ outcome: 'scaled', from: 3, to: 4 });
     await rx.receiver.idle();

@@ -4,7 +4,11 @@ import { notification, useTestReceiver } from '../helpers/receiver.js';
 // Acceptance 3–7 of the receiver issue, with `command` executors that leave a line in a file per run.
 // Each run appends its replicas to a file named after the pool ({pool}): the file is the proof of what ran.
 const record = (dir: string, extra = '') => `["sh", "-c", "${extra}echo \\"$1\\" >> ${dir}/$0", "{pool}", "{replicas}"]`;
-const { redis, rx, lines: runs } = useTestReceiver(
+const {
+  redis,
+  rx,
+  lines: runs,
+} = useTestReceiver(
   'guards',
   (dir) => `redis: { url: REDIS_URL }
 pools:
@@ -35,7 +39,11 @@ pools:
 let n = 0;
 /** A firing no earlier notification has seen: its own fingerprint and startsAt. */
 const fresh = (change: Parameters<typeof notification>[0]) =>
-  notification({ fingerprint: `f${(n++).toString(16).padStart(15, '0')}`, startsAt: new Date(Date.now() - 1000 * n).toISOString(), ...change });
+  notification({
+    fingerprint: `f${(n++).toString(16).padStart(15, '0')}`,
+    startsAt: new Date(Date.now() - 1000 * n).toISOString(),
+    ...change,
+  });
 
 describe('duplicates', () => {
   it('20 concurrent copies of one notification run exactly one command', async () => {

@@ -44,7 +44,11 @@ const withLabels = (labels: Record<string, string | undefined>) => {
 
 describe('bad input: 4xx with the JSON error shape, nothing runs', () => {
   const wrongVersion = { ...capturedFiring(), version: '3' };
-  const noAlerts = (() => { const b = capturedFiring(); delete b.alerts; return b; })();
+  const noAlerts = (() => {
+    const b = capturedFiring();
+    delete b.alerts;
+    return b;
+  })();
   it.each([
     ['malformed JSON', { raw: '{"version": "4", "alerts": [' }, 400, 'invalid_json'],
     ['wrong version', { body: wrongVersion }, 422, 'invalid_request'],
@@ -63,7 +67,9 @@ describe('bad input: 4xx with the JSON error shape, nothing runs', () => {
     const opts = { ...('raw' in input ? { raw: input.raw } : {}), ...('token' in input ? { token: input.token } : {}) };
     const res = await rx.post('/v1/alertmanager', 'body' in input ? input.body : undefined, opts);
     expect(res.status).toBe(status);
-    expect(res.body).toEqual({ error: { code, message: expect.any(String), ...(res.body.error.details ? { details: expect.anything() } : {}) } });
+    expect(res.body).toEqual({
+      error: { code, message: expect.any(String), ...(res.body.error.details ? { details: expect.anything() } : {}) },
+    });
     await rx.receiver.idle();
     expect(existsSync(ranFile())).toBe(false);
     expect(existsSync('/tmp/pwned')).toBe(false);
@@ -72,10 +78,14 @@ describe('bad input: 4xx with the JSON error shape, nothing runs', () => {
   it('an oversize chunked body (no Content-Length) is counted while it streams and refused', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${rx.url}/v1/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${rx.url}/v1/alertmanager`,
+        { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 20; i++) req.write('x'.repeat(64 * 1024));
       req.end();
@@ -86,7 +96,9 @@ describe('bad input: 4xx with the JSON error shape, nothing runs', () => {
 
   it('names the alert and label that broke the contract', async () => {
     const res = await rx.post('/v1/alertmanager', withLabels({ pool: 'demo;touch /tmp/pwned' }));
-    expect(res.body.error.details).toEqual([{ alertname: 'QueueHigh', fingerprint: 'fc127052cd557f7d', problem: expect.stringContaining('demo;touch /tmp/pwned') }]);
+    expect(res.body.error.details).toEqual([
+      { alertname: 'QueueHigh', fingerprint: 'fc127052cd557f7d', problem: expect.stringContaining('demo;touch /tmp/pwned') },
+    ]);
   });
 
   it('an unknown pool is rejected (422) and audited as rejected', async () => {

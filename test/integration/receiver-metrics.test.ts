@@ -58,7 +58,10 @@ describe('receiver /metrics', () => {
     expect(cooldown(before, 'up')).toBe(0);
     expect(cooldown(before, 'down')).toBe(0);
 
-    const res = await rx.post('/v1/alertmanager', notification({ pool: 'demo', annotations: { step: '2' }, startsAt: new Date(Date.now() - 1000).toISOString() }));
+    const res = await rx.post(
+      '/v1/alertmanager',
+      notification({ pool: 'demo', annotations: { step: '2' }, startsAt: new Date(Date.now() - 1000).toISOString() }),
+    );
     expect(res.body.decisions[0]).toMatchObject({ outcome: 'scaled', from: 1, to: 3 });
     await rx.receiver.idle();
 
@@ -82,7 +85,9 @@ describe('receiver /metrics', () => {
       expect(sample(body, 'alertscale_pool_max_replicas{pool="broken"}')).toBe(3);
       expect(sample(body, 'alertscale_pool_replicas{pool="demo"}')).toBe(3);
       expect(cooldown(body, 'up')).toBeGreaterThan(290);
-      expect(logs).toContainEqual(expect.objectContaining({ level: 40, pool: 'broken', msg: 'pool gauges not refreshed: cannot read the pool from Redis' }));
+      expect(logs).toContainEqual(
+        expect.objectContaining({ level: 40, pool: 'broken', msg: 'pool gauges not refreshed: cannot read the pool from Redis' }),
+      );
       // Logged when it goes wrong, not on every scrape.
       await scrape();
       expect(logs.filter((l) => l.pool === 'broken' && l.level === 40)).toHaveLength(1);

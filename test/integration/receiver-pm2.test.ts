@@ -27,7 +27,9 @@ pools:
     prepare: async (dir) => {
       const script = join(dir, 'rx-worker.js');
       await writeFile(script, 'setInterval(() => {}, 1000);\n');
-      expect((await runArgv([pm2, 'start', script, '--name', 'rx-demo', '-i', '1'], { timeoutMs: 30_000, env: pm2Env(dir) })).ok).toBe(true);
+      expect((await runArgv([pm2, 'start', script, '--name', 'rx-demo', '-i', '1'], { timeoutMs: 30_000, env: pm2Env(dir) })).ok).toBe(
+        true,
+      );
     },
     cleanup: async (dir) => {
       await runArgv([pm2, 'kill'], { timeoutMs: 15_000, env: pm2Env(dir) });
@@ -48,7 +50,14 @@ describe('Alertmanager webhook → pm2', () => {
     expect(audit.status).toBe(200);
     const entry = audit.body.entries[0];
     expect(entry).toMatchObject({
-      pool: 'demo', scale: 'up', from: 1, to: 3, outcome: 'scaled', status: 'done', exitCode: 0, actor: 'alertmanager',
+      pool: 'demo',
+      scale: 'up',
+      from: 1,
+      to: 3,
+      outcome: 'scaled',
+      status: 'done',
+      exitCode: 0,
+      actor: 'alertmanager',
       argv: [pm2, 'scale', 'rx-demo', '3'],
       alerts: [{ alertname: 'QueueHigh', fingerprint: 'fc127052cd557f7d', generatorURL: expect.stringContaining('/graph?g0.expr=') }],
     });
@@ -88,6 +97,11 @@ describe('Alertmanager webhook → pm2', () => {
     const pool = await rx.get('/v1/pools/demo');
     expect(pool.body).toMatchObject({ replicas: 1, min: 1, max: 3, enabled: true, executor: 'pm2' });
     const audit = await rx.get('/v1/audit?pool=demo&limit=1');
-    expect(audit.body.entries[0]).toMatchObject({ actor: 'api', outcome: 'scaled', to: 1, reason: expect.stringContaining('load test over') });
+    expect(audit.body.entries[0]).toMatchObject({
+      actor: 'api',
+      outcome: 'scaled',
+      to: 1,
+      reason: expect.stringContaining('load test over'),
+    });
   });
 });

@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { notification, useTestReceiver } from '../helpers/receiver.js';
 
 // Fails on its first run (leaving `tried`), succeeds after, appending the replicas to `ran`.
-const script = (dir: string) => `if [ -e ${dir}/tried ]; then echo "$1" >> ${dir}/ran; else touch ${dir}/tried; echo first run fails >&2; exit 1; fi`;
+const script = (dir: string) =>
+  `if [ -e ${dir}/tried ]; then echo "$1" >> ${dir}/ran; else touch ${dir}/tried; echo first run fails >&2; exit 1; fi`;
 const { dir, rx, lines } = useTestReceiver(
   'retry',
   (dir) => `redis: { url: REDIS_URL }
@@ -27,7 +28,12 @@ const ran = () => lines('ran');
 
 describe('the retry of a failed step', () => {
   it('same fingerprint and startsAt: the failed step runs again and succeeds; then its repeats are duplicates', async () => {
-    const firing = notification({ pool: 'demo', annotations: { step: '1' }, fingerprint: 'a1b2c3d4e5f60718', startsAt: new Date(Date.now() - 5_000).toISOString() });
+    const firing = notification({
+      pool: 'demo',
+      annotations: { step: '1' },
+      fingerprint: 'a1b2c3d4e5f60718',
+      startsAt: new Date(Date.now() - 5_000).toISOString(),
+    });
 
     const first = await rx.post('/v1/alertmanager', firing);
     expect(first.body.decisions[0]).toMatchObject({ outcome: 'scaled', from: 1, to: 2 });

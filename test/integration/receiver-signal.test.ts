@@ -55,7 +55,9 @@ pools:
 `,
   );
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [BIN, 'receiver', '--config', config, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'receiver', '--config', config, '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   receiver = child;
   let stdout = '';
   let stderr = '';
@@ -82,31 +84,38 @@ pools:
 }
 
 describe('alertscale receiver and signals', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('%s while a scale command runs: the command finishes, its audit entry is completed, exit 0', async (signal) => {
-    const rx = await startReceiver(signal.toLowerCase());
-    const auditId = await rx.scaleUp();
-    const sentAt = Date.now();
-    rx.child.kill(signal);
-    // Stopped accepting: the listening socket is closed while the command still runs.
-    await waitFor('the listener to close', async () => {
-      try {
-        await fetch(`${rx.url}/healthz`);
-        return false;
-      } catch {
-        return true;
-      }
-    });
-    expect(lines(rx.log)).toEqual(['started']);
-    const exit = await rx.exited;
-    expect(exit, JSON.stringify(rx.output())).toMatchObject({ code: 0, signal: null });
-    expect(lines(rx.log)).toEqual(['started', 'done']);
-    // It waited for the command (about 2 s from its start), not for a timeout.
-    expect(exit.at - sentAt).toBeGreaterThan(500);
-    expect(await rx.audit.get(auditId)).toMatchObject({ status: 'done', outcome: 'scaled', exitCode: 0 });
-    const msgs = rx.output().stdout.trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
-    expect(msgs).toContain('receiver stopping; waiting for running scale commands');
-    expect(msgs).toContain('scaled');
-  });
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s while a scale command runs: the command finishes, its audit entry is completed, exit 0',
+    async (signal) => {
+      const rx = await startReceiver(signal.toLowerCase());
+      const auditId = await rx.scaleUp();
+      const sentAt = Date.now();
+      rx.child.kill(signal);
+      // Stopped accepting: the listening socket is closed while the command still runs.
+      await waitFor('the listener to close', async () => {
+        try {
+          await fetch(`${rx.url}/healthz`);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      expect(lines(rx.log)).toEqual(['started']);
+      const exit = await rx.exited;
+      expect(exit, JSON.stringify(rx.output())).toMatchObject({ code: 0, signal: null });
+      expect(lines(rx.log)).toEqual(['started', 'done']);
+      // It waited for the command (about 2 s from its start), not for a timeout.
+      expect(exit.at - sentAt).toBeGreaterThan(500);
+      expect(await rx.audit.get(auditId)).toMatchObject({ status: 'done', outcome: 'scaled', exitCode: 0 });
+      const msgs = rx
+        .output()
+        .stdout.trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(msgs).toContain('receiver stopping; waiting for running scale commands');
+      expect(msgs).toContain('scaled');
+    },
+  );
 
   it('a second SIGTERM stops at once (exit 1), saying what it abandons', async () => {
     const rx = await startReceiver('twice');

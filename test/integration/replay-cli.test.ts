@@ -36,16 +36,29 @@ function openMetrics(): string {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'alertscale-replay-'));
   writeFileSync(join(dir, 'day.om'), openMetrics());
-  const made = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'day.om'), join(dir, 'data')], { encoding: 'utf8' });
+  const made = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'day.om'), join(dir, 'data')], {
+    encoding: 'utf8',
+  });
   if (made.status !== 0) throw new Error(`promtool backfill failed: ${made.stderr}`);
   writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  evaluation_interval: 1m\n');
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=15d'], { stdio: 'ignore' });
+  prometheus = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=15d',
+    ],
+    { stdio: 'ignore' },
+  );
   await waitFor('Prometheus ready', async () => (await fetch(`${url}/-/ready`)).ok, 30_000, 100);
   const deadAlertmanager = await freePort();
   configFile = join(dir, 'alertscale.yml');
-  writeFileSync(configFile, `alertmanager: { url: "http://127.0.0.1:${deadAlertmanager}" }
+  writeFileSync(
+    configFile,
+    `alertmanager: { url: "http://127.0.0.1:${deadAlertmanager}" }
 pools:
   demo:
     min: 1
@@ -53,7 +66,8 @@ pools:
     maxStep: 4
     cooldown: { up: 1m, down: 5m }
     executor: { kind: command, scale: ["true", "{replicas}"] }
-`);
+`,
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -62,7 +76,18 @@ afterAll(async () => {
 });
 
 const replay = (args: string[]) =>
-  runCli(['replay', '--config', configFile, '--prometheus', url, '--rules', 'test/fixtures/replay/demo-rules.yml', '--alertmanager-config', 'alertmanager/alertmanager.yml', ...args]);
+  runCli([
+    'replay',
+    '--config',
+    configFile,
+    '--prometheus',
+    url,
+    '--rules',
+    'test/fixtures/replay/demo-rules.yml',
+    '--alertmanager-config',
+    'alertmanager/alertmanager.yml',
+    ...args,
+  ]);
 
 describe('alertscale replay against a backfilled day', () => {
   it('replays 24 h in seconds: the backlog scales up in maxStep steps to max, the idle pool back down', async () => {
@@ -84,18 +109,27 @@ describe('alertscale replay against a backfilled day', () => {
     expect(out.summary.demo).toMatchObject({ ups: 2, downs: 3, startReplicas: 2, startSource: 'alertscale_pool_processes' });
     expect(out.summary.demo.realWorkerSeconds).toBeGreaterThan(2 * 23 * 3600);
     expect(out.summary.demo.atMaxMs).toBeGreaterThan(60 * MIN);
-    expect(out.notes).toContain('silences: none (Alertmanager at http://127.0.0.1:' + configPort() + ' not reachable, so silences of the window are unknown)');
+    expect(out.notes).toContain(
+      'silences: none (Alertmanager at http://127.0.0.1:' + configPort() + ' not reachable, so silences of the window are unknown)',
+    );
     expect(elapsed).toBeLessThan(20_000);
     // The backfill has no receiver or Alertmanager metrics: no delay is known, and the notes say so.
-    expect(out.notes).toContain('receiver: decides the instant a notification arrives (no webhook latency from Alertmanager in the window; --decision-latency sets one)');
-    expect(out.notes).toContain('pool demo: scale commands taken as instant (none ran in the window; --command-duration sets one); cooldowns count from their end');
+    expect(out.notes).toContain(
+      'receiver: decides the instant a notification arrives (no webhook latency from Alertmanager in the window; --decision-latency sets one)',
+    );
+    expect(out.notes).toContain(
+      'pool demo: scale commands taken as instant (none ran in the window; --command-duration sets one); cooldowns count from their end',
+    );
   }, 30_000);
 
-  it('--command-duration: cooldown.down counts from the command\'s end', async () => {
+  it("--command-duration: cooldown.down counts from the command's end", async () => {
     const downs = async (args: string[]) => {
       const out = JSON.parse((await replay(['--from', '11h', '--to', '6h', '--json', ...args])).stdout);
       // The two after the backlog (the first down is the idle start, 2→1).
-      return out.decisions.filter((d: any) => d.outcome === 'scaled' && d.scale === 'down').map((d: any) => Date.parse(d.time)).slice(1);
+      return out.decisions
+        .filter((d: any) => d.outcome === 'scaled' && d.scale === 'down')
+        .map((d: any) => Date.parse(d.time))
+        .slice(1);
     };
     const [instant, slow] = [await downs([]), await downs(['--command-duration', '2m'])];
     expect(instant).toHaveLength(2);
@@ -105,7 +139,7 @@ describe('alertscale replay against a backfilled day', () => {
     expect(slow[1]! - slow[0]!).toBeGreaterThanOrEqual(7 * MIN);
   }, 30_000);
 
-  it('prints the timeline in audit\'s words and says it is open loop', async () => {
+  it("prints the timeline in audit's words and says it is open loop", async () => {
     const run = await replay(['--pool', 'demo', '--from', '11h', '--to', '7h']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/TIME\s+POOL\s+ALERTS\s+OUTCOME\s+CHANGE\s+REASON/);
@@ -118,25 +152,52 @@ describe('alertscale replay against a backfilled day', () => {
     ['an unknown pool', ['--pool', 'nope'], /unknown pool nope \(pools in .*: demo\)/],
     ['--from after --to', ['--from', '1h', '--to', '2h'], /--from .* is not before --to/],
     ['a window past retention', ['--from', '20d'], /past Prometheus' retention/],
-  ])('%s: one line, exit 1', async (_name, args, message) => {
-    const run = await replay(args);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(message);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-  }, 30_000);
+  ])(
+    '%s: one line, exit 1',
+    async (_name, args, message) => {
+      const run = await replay(args);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    },
+    30_000,
+  );
 
   it('a rule file promtool rejects: its message, exit 1', async () => {
     const bad = join(dir, 'bad.yml');
     writeFileSync(bad, 'groups:\n  - name: g\n    rules:\n      - alert: Broken\n        expr: sum(\n        labels: { scale: up }\n');
-    const run = await runCli(['replay', '--config', configFile, '--prometheus', url, '--rules', bad, '--alertmanager-config', 'alertmanager/alertmanager.yml']);
+    const run = await runCli([
+      'replay',
+      '--config',
+      configFile,
+      '--prometheus',
+      url,
+      '--rules',
+      bad,
+      '--alertmanager-config',
+      'alertmanager/alertmanager.yml',
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/bad\.yml: .*promtool: .*parse/);
   }, 30_000);
 
   it('a rule reading a series absent in the window: says which, exit 1', async () => {
     const absent = join(dir, 'absent.yml');
-    writeFileSync(absent, 'groups:\n  - name: g\n    rules:\n      - alert: Missing\n        expr: alertscale_nope{pool="demo"} > 1\n        labels: { scale: up }\n');
-    const run = await runCli(['replay', '--config', configFile, '--prometheus', url, '--rules', absent, '--alertmanager-config', 'alertmanager/alertmanager.yml']);
+    writeFileSync(
+      absent,
+      'groups:\n  - name: g\n    rules:\n      - alert: Missing\n        expr: alertscale_nope{pool="demo"} > 1\n        labels: { scale: up }\n',
+    );
+    const run = await runCli([
+      'replay',
+      '--config',
+      configFile,
+      '--prometheus',
+      url,
+      '--rules',
+      absent,
+      '--alertmanager-config',
+      'alertmanager/alertmanager.yml',
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/rule Missing .* reads alertscale_nope\{pool="demo"\}, which has no series/);
   }, 30_000);

@@ -57,7 +57,17 @@ interface AlertRule {
 }
 
 interface RuleFile {
-  groups: { name: string; rules: ({ alert?: string; record?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> })[] }[];
+  groups: {
+    name: string;
+    rules: {
+      alert?: string;
+      record?: string;
+      expr: string;
+      for?: string;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    }[];
+  }[];
 }
 
 function alertsOf(file: string): AlertRule[] {
@@ -133,7 +143,14 @@ function casesFor(rule: AlertRule) {
 
 describe('promtool accepts every file', () => {
   it('finds the rule and test files', () => {
-    expect(RULE_FILES.map(rel)).toEqual(expect.arrayContaining(['prometheus/rules/alerts.yml', 'prometheus/rules/recording.yml', 'prometheus/rules-demo/demo.yml', 'prometheus/rules-demo/web.yml']));
+    expect(RULE_FILES.map(rel)).toEqual(
+      expect.arrayContaining([
+        'prometheus/rules/alerts.yml',
+        'prometheus/rules/recording.yml',
+        'prometheus/rules-demo/demo.yml',
+        'prometheus/rules-demo/web.yml',
+      ]),
+    );
     expect(TEST_FILES.length).toBeGreaterThan(0);
   });
 
@@ -185,7 +202,10 @@ describe('every alert has promtool tests', () => {
             }),
         ),
       );
-      expect(held, `${rule.alert} in ${rel(rule.file)}: add a case with exp_alerts: [] one evaluation before it fires (its for: ${rule.for})`).toBe(true);
+      expect(
+        held,
+        `${rule.alert} in ${rel(rule.file)}: add a case with exp_alerts: [] one evaluation before it fires (its for: ${rule.for})`,
+      ).toBe(true);
     },
   );
 
@@ -193,7 +213,9 @@ describe('every alert has promtool tests', () => {
     const recording = join(PROM, 'rules', 'recording.yml');
     const records = (parse(readFileSync(recording, 'utf8')) as RuleFile).groups.flatMap((g) => g.rules.map((r) => r.record));
     const tested = new Set(
-      TESTS.filter((t) => t.ruleFiles.includes(recording)).flatMap((t) => t.tests.flatMap((g) => (g.promql_expr_test ?? []).map((c) => c.expr.trim()))),
+      TESTS.filter((t) => t.ruleFiles.includes(recording)).flatMap((t) =>
+        t.tests.flatMap((g) => (g.promql_expr_test ?? []).map((c) => c.expr.trim())),
+      ),
     );
     expect(records.filter((r) => !tested.has(r!))).toEqual([]);
   });
@@ -208,7 +230,10 @@ describe('scaling-alert contract (docs/ARCHITECTURE.md)', () => {
     for (const a of ALERTS) expect(a.annotations.summary, `${a.alert}: summary annotation`).toBeTruthy();
     for (const a of scaling) {
       expect(['up', 'down'], `${a.alert}: scale label`).toContain(a.labels.scale);
-      expect(Object.keys(a.annotations).filter((k) => !['target', 'step', 'summary', 'description', 'runbook_url'].includes(k)), a.alert).toEqual([]);
+      expect(
+        Object.keys(a.annotations).filter((k) => !['target', 'step', 'summary', 'description', 'runbook_url'].includes(k)),
+        a.alert,
+      ).toEqual([]);
       // `pool` comes from the series: the expression must keep it (sum by (pool), the recording rules).
       expect(a.labels.pool === undefined ? /\bpool\b/.test(a.expr) : true, `${a.alert}: where does its pool label come from?`).toBe(true);
     }
@@ -226,7 +251,8 @@ describe('scaling-alert contract (docs/ARCHITECTURE.md)', () => {
             expect(exp.exp_labels?.scale, where).toBe(rule.labels.scale);
             const { target, step } = exp.exp_annotations ?? {};
             // Up asks for at least one worker; down may ask for 0 (a pool that scales to zero).
-            if (target !== undefined) expect(Number(target), `${where}: target ${target}`).toBeGreaterThanOrEqual(rule.labels.scale === 'up' ? 1 : 0);
+            if (target !== undefined)
+              expect(Number(target), `${where}: target ${target}`).toBeGreaterThanOrEqual(rule.labels.scale === 'up' ? 1 : 0);
             if (step !== undefined) expect(Number.isInteger(Number(step)) && Number(step) > 0, `${where}: step ${step}`).toBe(true);
           }
         }
@@ -236,7 +262,12 @@ describe('scaling-alert contract (docs/ARCHITECTURE.md)', () => {
   });
 
   it('every rule in the hand-edited files has a comment saying what it does', () => {
-    for (const file of [join(PROM, 'rules', 'alerts.yml'), join(PROM, 'rules', 'recording.yml'), join(PROM, 'rules-demo', 'demo.yml'), join(PROM, 'rules-demo', 'web.yml')]) {
+    for (const file of [
+      join(PROM, 'rules', 'alerts.yml'),
+      join(PROM, 'rules', 'recording.yml'),
+      join(PROM, 'rules-demo', 'demo.yml'),
+      join(PROM, 'rules-demo', 'web.yml'),
+    ]) {
       const doc = parseDocument(readFileSync(file, 'utf8'));
       const groups = doc.get('groups') as YAMLSeq<YAMLMap>;
       for (const group of groups.items) {
@@ -292,10 +323,18 @@ describe('rules-demo/ differs from production only in for: and DEMO_RULE_COMPRES
   const strip = ({ alert, expr, labels, annotations }: AlertRule) => ({ alert, expr: oneLine(expr), labels, annotations });
   const compressed = (a: AlertRule) => {
     const { alert, expr, labels, annotations } = strip(a);
-    return { alert, expr: compress(expr), labels, annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k, compress(v)])) };
+    return {
+      alert,
+      expr: compress(expr),
+      labels,
+      annotations: Object.fromEntries(Object.entries(annotations).map(([k, v]) => [k, compress(v)])),
+    };
   };
   const records = (file: string) =>
-    (parse(readFileSync(file, 'utf8')) as RuleFile).groups.map((g) => ({ name: g.name, rules: g.rules.map((r) => ({ record: r.record, expr: oneLine(r.expr) })) }));
+    (parse(readFileSync(file, 'utf8')) as RuleFile).groups.map((g) => ({
+      name: g.name,
+      rules: g.rules.map((r) => ({ record: r.record, expr: oneLine(r.expr) })),
+    }));
 
   it('demo.yml: same alerts, expressions, labels and annotations, compressed', () => {
     expect(production.map((a) => a.alert)).toEqual(['DemoQueueBacklog', 'DemoWorkersIdle', 'DemoQueueWaitingNoWorkers']);
@@ -304,7 +343,9 @@ describe('rules-demo/ differs from production only in for: and DEMO_RULE_COMPRES
 
   it('rules-demo/recording.yml: the recording rules of rules/recording.yml with demo windows', () => {
     const prod = records(join(PROM, 'rules', 'recording.yml'));
-    expect(records(join(PROM, 'rules-demo', 'recording.yml'))).toEqual(prod.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, expr: compress(r.expr) })) })));
+    expect(records(join(PROM, 'rules-demo', 'recording.yml'))).toEqual(
+      prod.map((g) => ({ ...g, rules: g.rules.map((r) => ({ ...r, expr: compress(r.expr) })) })),
+    );
   });
 
   it('every DEMO_RULE_COMPRESSION entry is used', () => {
@@ -315,7 +356,11 @@ describe('rules-demo/ differs from production only in for: and DEMO_RULE_COMPRES
 
   it('demo for: values are DEMO_TIMINGS and shorter than production (wake is immediate in both)', () => {
     const byName = Object.fromEntries(demo.map((a) => [a.alert, a.for]));
-    expect(byName).toEqual({ DemoQueueBacklog: DEMO_TIMINGS.scaleUpFor, DemoWorkersIdle: DEMO_TIMINGS.scaleDownFor, DemoQueueWaitingNoWorkers: DEMO_TIMINGS.wakeFor });
+    expect(byName).toEqual({
+      DemoQueueBacklog: DEMO_TIMINGS.scaleUpFor,
+      DemoWorkersIdle: DEMO_TIMINGS.scaleDownFor,
+      DemoQueueWaitingNoWorkers: DEMO_TIMINGS.wakeFor,
+    });
     for (const p of production) {
       if (ms(p.for!) === 0) expect(ms(byName[p.alert]!), p.alert).toBe(0);
       else expect(ms(byName[p.alert]!), p.alert).toBeLessThan(ms(p.for!));
@@ -326,7 +371,12 @@ describe('rules-demo/ differs from production only in for: and DEMO_RULE_COMPRES
 describe('rules-demo/web.yml differs from the production web rules only in rate windows and for:', () => {
   const production = alertsOf(join(PROM, 'rules', 'alerts.yml')).filter((a) => a.group === 'alertscale-web');
   const demo = alertsOf(join(PROM, 'rules-demo', 'web.yml'));
-  const strip = ({ alert, expr, labels, annotations }: AlertRule) => ({ alert, expr: expr.replace(/\s+/g, ' ').trim(), labels, annotations });
+  const strip = ({ alert, expr, labels, annotations }: AlertRule) => ({
+    alert,
+    expr: expr.replace(/\s+/g, ' ').trim(),
+    labels,
+    annotations,
+  });
   const WEB_ALERTS = ['WebLatencyHigh', 'WebUtilizationHigh', 'WebErrorRateHigh', 'WebPoolIdle'];
 
   it('same alerts, labels and annotations; expressions equal with 1m windows written as 10s', () => {
@@ -383,20 +433,31 @@ describe('renderDemoPrometheus', () => {
     expect(config.global).toMatchObject({ scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '1s' });
     expect(config.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:3', '127.0.0.1:4']);
     expect(config.rule_files).toEqual([...DEMO_RULE_FILES]);
-    expect(DEMO_RULE_FILES.map(rel)).toEqual(['prometheus/rules-demo/recording.yml', 'prometheus/rules-demo/demo.yml', 'prometheus/rules-demo/web.yml']);
+    expect(DEMO_RULE_FILES.map(rel)).toEqual([
+      'prometheus/rules-demo/recording.yml',
+      'prometheus/rules-demo/demo.yml',
+      'prometheus/rules-demo/web.yml',
+    ]);
   });
 
   it('leaves the web job out where no web pool runs (compose, the HA pair)', () => {
     const { web: _web, ...withoutWeb } = options(9090);
     const config = demoPrometheusConfig(production, withoutWeb) as any;
-    expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(production.scrape_configs.map((j) => j.job_name).filter((n) => n !== 'demo-web'));
+    expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual(
+      production.scrape_configs.map((j) => j.job_name).filter((n) => n !== 'demo-web'),
+    );
   });
 
   it('refuses what would silently misbehave', () => {
-    const withExtraJob = { ...production, scrape_configs: [...production.scrape_configs, { job_name: 'node', static_configs: [{ targets: ['h:9100'] }] }] };
+    const withExtraJob = {
+      ...production,
+      scrape_configs: [...production.scrape_configs, { job_name: 'node', static_configs: [{ targets: ['h:9100'] }] }],
+    };
     expect(() => demoPrometheusConfig(withExtraJob, options(9090))).toThrow(/scrape job "node"/);
     expect(() => demoPrometheusConfig(production, { ...options(9090), ruleFiles: ['rules/demo.yml'] })).toThrow(/must be absolute/);
-    expect(() => demoPrometheusConfig(production, { ...options(9090), exporter: 'http://127.0.0.1:1' })).toThrow(/exporter must be host:port/);
+    expect(() => demoPrometheusConfig(production, { ...options(9090), exporter: 'http://127.0.0.1:1' })).toThrow(
+      /exporter must be host:port/,
+    );
     expect(() => demoPrometheusConfig(production, { ...options(9090), alertmanagers: [] })).toThrow(/alertmanagers/);
   });
 
@@ -462,5 +523,7 @@ describe('renderDemoPrometheus', () => {
 
 beforeAll(() => {
   // Every test file must load at least one rule file that exists; promtool only warns otherwise.
-  for (const t of TESTS) for (const f of t.ruleFiles) if (!RULE_FILES.includes(f)) throw new Error(`${rel(t.file)} loads ${rel(f)}, which is not a rule file here`);
+  for (const t of TESTS)
+    for (const f of t.ruleFiles)
+      if (!RULE_FILES.includes(f)) throw new Error(`${rel(t.file)} loads ${rel(f)}, which is not a rule file here`);
 });

@@ -65,9 +65,17 @@ async function poolWithTwoBusy(app: string, queue: string) {
   const procs = await online(app);
   const hb = await beats(app);
   const busyPids = [...hb.values()].filter((h) => h.busy === '1').map((h) => Number(h.pid));
-  const busyIds = procs.filter((p) => busyPids.includes(p.pid)).map((p) => p.pm_id).sort();
+  const busyIds = procs
+    .filter((p) => busyPids.includes(p.pid))
+    .map((p) => p.pm_id)
+    .sort();
   // The case the test is about: the busy workers are the ones `pm2 scale` removes first.
-  expect(busyIds).toEqual(procs.map((p) => p.pm_id).sort().slice(0, 2));
+  expect(busyIds).toEqual(
+    procs
+      .map((p) => p.pm_id)
+      .sort()
+      .slice(0, 2),
+  );
   return { busyPids, idlePids: procs.map((p) => p.pid).filter((pid) => !busyPids.includes(pid)) };
 }
 
@@ -94,14 +102,26 @@ describe('scale-down that never interrupts work (real pm2, real demo workers)', 
     const reader = createWorkersReader({ redis: client });
     const remover = createPm2Remover({ kind: 'pm2', app, bin: pm2Bin, timeout: 45_000, env: { PM2_HOME: home } });
     const t0 = Date.now();
-    const report = await scaleDownWithVictims({ redis: client, reader, remover, pool: app, from: 4, to: 2, drainTimeoutMs: 30_000, onDrainTimeout: 'leave' });
+    const report = await scaleDownWithVictims({
+      redis: client,
+      reader,
+      remover,
+      pool: app,
+      from: 4,
+      to: 2,
+      drainTimeoutMs: 30_000,
+      onDrainTimeout: 'leave',
+    });
     const tookMs = Date.now() - t0;
     reader.close();
     // The long jobs were still running: this was a scale-down with work in hand.
     expect((await demoTally(client, queue)).completed).toBe(0);
 
     // The victims: the two idle workers, named with why; nothing waited for a job.
-    expect(report.victims.map((v) => [v.tier, v.outcome])).toEqual([['idle', 'removed'], ['idle', 'removed']]);
+    expect(report.victims.map((v) => [v.tier, v.outcome])).toEqual([
+      ['idle', 'removed'],
+      ['idle', 'removed'],
+    ]);
     for (const v of report.victims) expect(v.why).toMatch(/^idle for \d+ s$/);
     expect(report.partial).toBe(false);
     expect(tookMs).toBeLessThan(2_000);
@@ -140,7 +160,9 @@ describe('scale-down that never interrupts work (real pm2, real demo workers)', 
     const app = 'sddrain';
     const queue = `${app}:jobs`;
     const keys = demoKeys(queue, app);
-    await pm2(...demoPm2StartArgs(repo, { name: app, instances: 4, killTimeoutMs: 1_500, redisUrl: redis.url, queueKey: queue, pool: app }));
+    await pm2(
+      ...demoPm2StartArgs(repo, { name: app, instances: 4, killTimeoutMs: 1_500, redisUrl: redis.url, queueKey: queue, pool: app }),
+    );
     await waitFor(`${app}: 4 heartbeats`, async () => (await beats(app)).size === 4, 30_000, 100);
     // Four long jobs a little apart, so their ages differ; then short ones waiting behind them.
     for (let i = 0; i < 4; i++) {
@@ -165,7 +187,16 @@ describe('scale-down that never interrupts work (real pm2, real demo workers)', 
     })();
     const reader = createWorkersReader({ redis: client });
     const remover = createPm2Remover({ kind: 'pm2', app, bin: pm2Bin, timeout: 45_000, env: { PM2_HOME: home } });
-    const report = await scaleDownWithVictims({ redis: client, reader, remover, pool: app, from: 4, to: 2, drainTimeoutMs: 30_000, onDrainTimeout: 'leave' });
+    const report = await scaleDownWithVictims({
+      redis: client,
+      reader,
+      remover,
+      pool: app,
+      from: 4,
+      to: 2,
+      drainTimeoutMs: 30_000,
+      onDrainTimeout: 'leave',
+    });
     const doneAt = Date.now();
     watching = false;
     await watch;
@@ -173,7 +204,10 @@ describe('scale-down that never interrupts work (real pm2, real demo workers)', 
 
     // The victims are the two youngest jobs' workers, drained, then removed.
     expect(report.victims.map((v) => v.id).sort()).toEqual(youngest.map(([id]) => id).sort());
-    expect(report.victims.map((v) => [v.tier, v.outcome])).toEqual([['busy', 'removed'], ['busy', 'removed']]);
+    expect(report.victims.map((v) => [v.tier, v.outcome])).toEqual([
+      ['busy', 'removed'],
+      ['busy', 'removed'],
+    ]);
     expect(report.partial).toBe(false);
     // The pool reached 2 when those jobs ended, not before.
     expect(doneAt).toBeGreaterThanOrEqual(lastEndMs);
@@ -211,16 +245,29 @@ pools:
       const busyOf = Object.fromEntries(body.workers.map((w: { pid: number; state: string }) => [w.pid, w.state]));
       for (const pid of busyPids) expect(busyOf[pid]).toBe('busy');
       for (const pid of idlePids) expect(busyOf[pid]).toBe('idle');
-      expect(body.workers.filter((w: { job: unknown }) => w.job).map((w: { job: { id: string } }) => w.job.id).sort()).toEqual(['long-a', 'long-b']);
+      expect(
+        body.workers
+          .filter((w: { job: unknown }) => w.job)
+          .map((w: { job: { id: string } }) => w.job.id)
+          .sort(),
+      ).toEqual(['long-a', 'long-b']);
 
       const scaled = await receiver.post(`/v1/pools/${app}/scale`, { replicas: 2, reason: 'test: idle-first' });
       expect(scaled.status).toBe(202);
       await receiver.receiver.idle();
       const entry = (await receiver.get(`/v1/audit/${scaled.body.auditId}`)).body;
       expect(entry).toMatchObject({ outcome: 'scaled', status: 'done', drain: 'complete' });
-      expect(entry.victims.map((v: { tier: string; outcome: string }) => [v.tier, v.outcome])).toEqual([['idle', 'removed'], ['idle', 'removed']]);
+      expect(entry.victims.map((v: { tier: string; outcome: string }) => [v.tier, v.outcome])).toEqual([
+        ['idle', 'removed'],
+        ['idle', 'removed'],
+      ]);
       const victimIds = entry.victims.map((v: { worker: string }) => v.worker).sort();
-      expect(victimIds).toEqual(body.workers.filter((w: { state: string }) => w.state === 'idle').map((w: { id: string }) => w.id).sort());
+      expect(victimIds).toEqual(
+        body.workers
+          .filter((w: { state: string }) => w.state === 'idle')
+          .map((w: { id: string }) => w.id)
+          .sort(),
+      );
       expect(entry.argv.slice(0, 2)).toEqual([pm2Bin, 'delete']);
       expect((await processes(app)).map((p) => p.pid).sort()).toEqual([...busyPids].sort());
 

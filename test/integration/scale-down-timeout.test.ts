@@ -51,9 +51,14 @@ async function twoBusy(queue: string) {
   const workers = workersOf(queue);
   const pair = await Promise.all([workers.start(queue, `${queue}-a`), workers.start(queue, `${queue}-b`)]);
   // Both wait in BLMOVE: Redis hands one job to each.
-  await workers.push(queue, [{ id: 'j1', ms: 3_000 }, { id: 'j2', ms: 3_000 }]);
+  await workers.push(queue, [
+    { id: 'j1', ms: 3_000 },
+    { id: 'j2', ms: 3_000 },
+  ]);
   const keys = demoKeys(queue, queue);
-  await waitFor('both busy', async () => (await Promise.all(pair.map((w) => client.hget(keys.heartbeat(w.id), 'busy')))).every((b) => b === '1'));
+  await waitFor('both busy', async () =>
+    (await Promise.all(pair.map((w) => client.hget(keys.heartbeat(w.id), 'busy')))).every((b) => b === '1'),
+  );
   return pair;
 }
 
@@ -64,7 +69,16 @@ describe('drainTimeout (real demo workers)', () => {
     const pair = await twoBusy(queue);
     const reader = createWorkersReader({ redis: client });
     const remover = killByPid();
-    const report = await scaleDownWithVictims({ redis: client, reader, remover, pool: queue, from: 2, to: 1, drainTimeoutMs: 800, onDrainTimeout: 'leave' });
+    const report = await scaleDownWithVictims({
+      redis: client,
+      reader,
+      remover,
+      pool: queue,
+      from: 2,
+      to: 1,
+      drainTimeoutMs: 800,
+      onDrainTimeout: 'leave',
+    });
     reader.close();
     expect(report.partial).toBe(true);
     expect(report.victims.map((v) => [v.tier, v.outcome])).toEqual([['busy', 'left']]);
@@ -72,7 +86,11 @@ describe('drainTimeout (real demo workers)', () => {
     expect(report.waitedMs).toBeGreaterThanOrEqual(800);
     const victim = pair.find((w) => w.id === report.victims[0]!.id)!;
     // Still there, busy, and draining (it says so within a beat).
-    await waitFor('victim says draining', async () => (await client.hmget(keys.heartbeat(victim.id), 'draining', 'busy')).join() === '1,1', 2_000);
+    await waitFor(
+      'victim says draining',
+      async () => (await client.hmget(keys.heartbeat(victim.id), 'draining', 'busy')).join() === '1,1',
+      2_000,
+    );
     expect(await victim.exited).toEqual({ code: 0, signal: null });
     expect(await client.hgetall(keys.completions)).toEqual({ j1: '1', j2: '1' });
   });
@@ -82,7 +100,16 @@ describe('drainTimeout (real demo workers)', () => {
     const pair = await twoBusy(queue);
     const reader = createWorkersReader({ redis: client });
     const remover = killByPid();
-    const report = await scaleDownWithVictims({ redis: client, reader, remover, pool: queue, from: 2, to: 1, drainTimeoutMs: 800, onDrainTimeout: 'stop' });
+    const report = await scaleDownWithVictims({
+      redis: client,
+      reader,
+      remover,
+      pool: queue,
+      from: 2,
+      to: 1,
+      drainTimeoutMs: 800,
+      onDrainTimeout: 'stop',
+    });
     reader.close();
     expect(report.partial).toBe(false);
     expect(report.victims.map((v) => [v.tier, v.outcome])).toEqual([['busy', 'stopped']]);

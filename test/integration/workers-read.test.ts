@@ -34,10 +34,16 @@ describe('per-worker read model (real demo workers)', () => {
     const queue = 'rm:jobs';
     const keys = demoKeys(queue, 'rm');
     const all = await Promise.all(['rm-a', 'rm-b', 'rm-c'].map((id) => workers.start(queue, id)));
-    await workers.push(queue, Array.from({ length: 12 }, (_, i) => ({ id: `s-${i}`, ms: 30 })));
+    await workers.push(
+      queue,
+      Array.from({ length: 12 }, (_, i) => ({ id: `s-${i}`, ms: 30 })),
+    );
     await waitFor('12 done', async () => (await demoTally(client, queue)).completed === 12);
     // Two long jobs: two workers busy, one idle.
-    await workers.push(queue, [{ id: 'long-1', ms: 4000 }, { id: 'long-2', ms: 4000 }]);
+    await workers.push(queue, [
+      { id: 'long-1', ms: 4000 },
+      { id: 'long-2', ms: 4000 },
+    ]);
     await waitFor('two busy', async () => {
       const busy = await Promise.all(all.map((w) => client.hget(keys.heartbeat(w.id), 'busy')));
       return busy.filter((x) => x === '1').length === 2;
@@ -79,11 +85,25 @@ describe('per-worker read model (real demo workers)', () => {
     const now = Date.now() / 1000;
     // Another host; this test process's pid but a worker "started" before the process did (pid reused); a pid that is gone.
     const beats = {
-      remote: { busy: '1', host: 'elsewhere', pid: String(process.pid), started: (now - 5).toFixed(3), job: 'x', job_started: (now - 1).toFixed(3) },
-      reused: { busy: '0', host: hostname(), pid: String(process.pid), started: (now - 10 * 86_400).toFixed(3), idle_since: (now - 2).toFixed(3) },
+      remote: {
+        busy: '1',
+        host: 'elsewhere',
+        pid: String(process.pid),
+        started: (now - 5).toFixed(3),
+        job: 'x',
+        job_started: (now - 1).toFixed(3),
+      },
+      reused: {
+        busy: '0',
+        host: hostname(),
+        pid: String(process.pid),
+        started: (now - 10 * 86_400).toFixed(3),
+        idle_since: (now - 2).toFixed(3),
+      },
       gone: { busy: '0', host: hostname(), pid: '4194303', started: (now - 5).toFixed(3) },
     };
-    for (const [id, hash] of Object.entries(beats)) await client.multi().hset(heartbeatKey('foreign', id), hash).expire(heartbeatKey('foreign', id), 30).exec();
+    for (const [id, hash] of Object.entries(beats))
+      await client.multi().hset(heartbeatKey('foreign', id), hash).expire(heartbeatKey('foreign', id), 30).exec();
     const reader = createWorkersReader({ redis: client });
     try {
       const view = await reader.read('foreign');

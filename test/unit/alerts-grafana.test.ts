@@ -8,7 +8,14 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/grafana-webhook.jso
 describe('webhookSchema reads Grafana\'s version "1" body', () => {
   it('parses the documented body: alerts as v4, extra fields kept at the top, per-alert extras ignored', () => {
     const payload = webhookSchema.parse(fixture);
-    expect(payload).toMatchObject({ version: '1', status: 'firing', receiver: 'alertscale', orgId: 1, title: '[FIRING:2]  (blue)', state: 'alerting' });
+    expect(payload).toMatchObject({
+      version: '1',
+      status: 'firing',
+      receiver: 'alertscale',
+      orgId: 1,
+      title: '[FIRING:2]  (blue)',
+      state: 'alerting',
+    });
     expect(payload.alerts).toHaveLength(2);
     expect(payload.alerts[0]).toEqual({
       status: 'firing',
@@ -28,10 +35,33 @@ describe('webhookSchema reads Grafana\'s version "1" body', () => {
   });
 
   it.each([
-    ['no values (a resolved alert)', (b: any) => { delete b.alerts[0].values; }],
-    ['values null', (b: any) => { b.alerts[0].values = null; }],
-    ['valueString instead of values (Grafana 9)', (b: any) => { delete b.alerts[0].values; b.alerts[0].valueString = "[ metric='' labels={} value=1 ]"; }],
-    ['no title, state, message', (b: any) => { delete b.title; delete b.state; delete b.message; }],
+    [
+      'no values (a resolved alert)',
+      (b: any) => {
+        delete b.alerts[0].values;
+      },
+    ],
+    [
+      'values null',
+      (b: any) => {
+        b.alerts[0].values = null;
+      },
+    ],
+    [
+      'valueString instead of values (Grafana 9)',
+      (b: any) => {
+        delete b.alerts[0].values;
+        b.alerts[0].valueString = "[ metric='' labels={} value=1 ]";
+      },
+    ],
+    [
+      'no title, state, message',
+      (b: any) => {
+        delete b.title;
+        delete b.state;
+        delete b.message;
+      },
+    ],
   ])('accepts %s', (_what, edit) => {
     const body = structuredClone(fixture);
     edit(body);
@@ -39,9 +69,27 @@ describe('webhookSchema reads Grafana\'s version "1" body', () => {
   });
 
   it.each([
-    ['orgId as a string', (b: any) => { b.orgId = '1'; }, 'orgId'],
-    ['no alerts', (b: any) => { delete b.alerts; }, 'alerts'],
-    ['a startsAt that is not a time', (b: any) => { b.alerts[0].startsAt = 'soon'; }, 'alerts.0.startsAt'],
+    [
+      'orgId as a string',
+      (b: any) => {
+        b.orgId = '1';
+      },
+      'orgId',
+    ],
+    [
+      'no alerts',
+      (b: any) => {
+        delete b.alerts;
+      },
+      'alerts',
+    ],
+    [
+      'a startsAt that is not a time',
+      (b: any) => {
+        b.alerts[0].startsAt = 'soon';
+      },
+      'alerts.0.startsAt',
+    ],
   ])('refuses %s, naming the field', (_what, edit, path) => {
     const body = structuredClone(fixture);
     edit(body);
@@ -53,6 +101,8 @@ describe('webhookSchema reads Grafana\'s version "1" body', () => {
 
   it('names both supported versions when the version is neither', () => {
     const result = webhookSchema.safeParse({ ...fixture, version: '2' });
-    expect(result.error!.issues[0]!.message).toBe('only Alertmanager webhook version "4" (or "1" from Grafana-managed alerts) is supported');
+    expect(result.error!.issues[0]!.message).toBe(
+      'only Alertmanager webhook version "4" (or "1" from Grafana-managed alerts) is supported',
+    );
   });
 });

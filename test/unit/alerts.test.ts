@@ -6,13 +6,22 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { classifyAlert, webhookAlertSchema, webhookSchema, type Classified } from '../../src/alerts/index.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/alertmanager-0.25-firing.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/alertmanager-0.25-firing.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 const STARTS = '2026-11-23T05:44:36.508Z';
 
 function classify(labels: Record<string, string>, annotations: Record<string, string> = {}): Classified {
   return classifyAlert(
-    webhookAlertSchema.parse({ status: 'firing', labels: { alertname: 'Busy', ...labels }, annotations, startsAt: STARTS, fingerprint: 'f1' }),
+    webhookAlertSchema.parse({
+      status: 'firing',
+      labels: { alertname: 'Busy', ...labels },
+      annotations,
+      startsAt: STARTS,
+      fingerprint: 'f1',
+    }),
   );
 }
 
@@ -35,18 +44,25 @@ describe('classifyAlert', () => {
     });
   });
 
-  it.each<[string, Record<string, string>, Record<string, string>, Partial<{ pool: string; scale: string; target: number; step: number }>]>([
-    ['scale up by the default step', { pool: 'demo', scale: 'up' }, {}, { pool: 'demo', scale: 'up', target: undefined, step: undefined }],
-    ['scale down by the default step', { pool: 'web-1', scale: 'down' }, {}, { pool: 'web-1', scale: 'down' }],
-    ['scale up by 3', { pool: 'demo', scale: 'up' }, { step: '3' }, { step: 3, target: undefined }],
-    ['scale to 7', { pool: 'demo', scale: 'up' }, { target: '7' }, { target: 7, step: undefined }],
-    ['scale down to 0', { pool: 'demo', scale: 'down' }, { target: '0' }, { target: 0 }],
-    ['an empty target annotation means none', { pool: 'demo', scale: 'up' }, { target: '' }, { target: undefined }],
-    ['a blank step annotation means none', { pool: 'demo', scale: 'up' }, { step: '  ' }, { step: undefined }],
-    ['a pool name of 64 characters', { pool: 'a'.repeat(64), scale: 'up' }, {}, { pool: 'a'.repeat(64) }],
-    ['a pool name with digits, _ and -', { pool: '0queue_workers-2', scale: 'up' }, {}, { pool: '0queue_workers-2' }],
-    ['a large value printed by Prometheus in exponent form', { pool: 'demo', scale: 'up' }, { target: '1e+03' }, { target: 1000 }],
-  ])('signal: %s', (_name, labels, annotations, want) => {
+  it.each<[string, Record<string, string>, Record<string, string>, Partial<{ pool: string; scale: string; target: number; step: number }>]>(
+    [
+      [
+        'scale up by the default step',
+        { pool: 'demo', scale: 'up' },
+        {},
+        { pool: 'demo', scale: 'up', target: undefined, step: undefined },
+      ],
+      ['scale down by the default step', { pool: 'web-1', scale: 'down' }, {}, { pool: 'web-1', scale: 'down' }],
+      ['scale up by 3', { pool: 'demo', scale: 'up' }, { step: '3' }, { step: 3, target: undefined }],
+      ['scale to 7', { pool: 'demo', scale: 'up' }, { target: '7' }, { target: 7, step: undefined }],
+      ['scale down to 0', { pool: 'demo', scale: 'down' }, { target: '0' }, { target: 0 }],
+      ['an empty target annotation means none', { pool: 'demo', scale: 'up' }, { target: '' }, { target: undefined }],
+      ['a blank step annotation means none', { pool: 'demo', scale: 'up' }, { step: '  ' }, { step: undefined }],
+      ['a pool name of 64 characters', { pool: 'a'.repeat(64), scale: 'up' }, {}, { pool: 'a'.repeat(64) }],
+      ['a pool name with digits, _ and -', { pool: '0queue_workers-2', scale: 'up' }, {}, { pool: '0queue_workers-2' }],
+      ['a large value printed by Prometheus in exponent form', { pool: 'demo', scale: 'up' }, { target: '1e+03' }, { target: 1000 }],
+    ],
+  )('signal: %s', (_name, labels, annotations, want) => {
     const c = classify(labels, annotations);
     expect(c.kind).toBe('signal');
     if (c.kind !== 'signal') return;
@@ -59,13 +75,21 @@ describe('classifyAlert', () => {
     ['the Watchdog alert', { alertname: 'Watchdog', severity: 'none' }],
   ])('other (counted, not acted on): %s', (_name, labels) => {
     const c = classify(labels);
-    expect(c).toEqual({ kind: 'other', alert: { alertname: labels.alertname, fingerprint: 'f1', status: 'firing', startsAt: STARTS, generatorURL: '' } });
+    expect(c).toEqual({
+      kind: 'other',
+      alert: { alertname: labels.alertname, fingerprint: 'f1', status: 'firing', startsAt: STARTS, generatorURL: '' },
+    });
   });
 
   it.each<[string, Record<string, string>, Record<string, string>, RegExp]>([
     ['a pool without a scale label', { pool: 'demo' }, {}, /no "scale" label/],
     ['a scale without a pool label', { scale: 'up' }, {}, /no "pool" label/],
-    ['a shell command in the pool label', { pool: 'demo;touch /tmp/pwned', scale: 'up' }, {}, /pool="demo;touch \/tmp\/pwned" is not a pool name/],
+    [
+      'a shell command in the pool label',
+      { pool: 'demo;touch /tmp/pwned', scale: 'up' },
+      {},
+      /pool="demo;touch \/tmp\/pwned" is not a pool name/,
+    ],
     ['a command substitution in the pool label', { pool: '$(id)', scale: 'up' }, {}, /pool="\$\(id\)" is not a pool name/],
     ['an uppercase pool name', { pool: 'Demo', scale: 'up' }, {}, /is not a pool name/],
     ['a pool name of 65 characters', { pool: 'a'.repeat(65), scale: 'up' }, {}, /is not a pool name/],

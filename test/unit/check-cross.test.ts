@@ -34,15 +34,27 @@ const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) 
 /** A rules file of one group from `rules` (each an indented YAML list item). */
 const group = (...rules: string[]) => `groups:\n  - name: g\n    rules:\n${rules.join('')}`;
 const alert = (name: string, expr: string, labels: Record<string, string>, annotations: Record<string, string> = {}) =>
-  `      - alert: ${name}\n        expr: ${expr}\n        labels:\n${Object.entries(labels).map(([k, v]) => `          ${k}: ${JSON.stringify(v)}\n`).join('')}` +
-  (Object.keys(annotations).length > 0 ? `        annotations:\n${Object.entries(annotations).map(([k, v]) => `          ${k}: ${JSON.stringify(v)}\n`).join('')}` : '');
+  `      - alert: ${name}\n        expr: ${expr}\n        labels:\n${Object.entries(labels)
+    .map(([k, v]) => `          ${k}: ${JSON.stringify(v)}\n`)
+    .join('')}` +
+  (Object.keys(annotations).length > 0
+    ? `        annotations:\n${Object.entries(annotations)
+        .map(([k, v]) => `          ${k}: ${JSON.stringify(v)}\n`)
+        .join('')}`
+    : '');
 
 const DEMO_UP = alert('DemoUp', 'sum by (pool) (alertscale_queue_length{pool="demo"}) > 10', { scale: 'up' });
 const DEMO_DOWN = alert('DemoDown', 'sum by (pool) (alertscale_queue_length{pool="demo"}) < 1', { scale: 'down' });
 
 describe('published metric names come from the real registries', () => {
   it('has exporter and receiver names, histograms as _bucket/_sum/_count only', () => {
-    for (const name of ['alertscale_queue_length', 'alertscale_workers_alive', 'alertscale_host_cpu_seconds_total', 'alertscale_decisions_total', 'alertscale_pool_paused']) {
+    for (const name of [
+      'alertscale_queue_length',
+      'alertscale_workers_alive',
+      'alertscale_host_cpu_seconds_total',
+      'alertscale_decisions_total',
+      'alertscale_pool_paused',
+    ]) {
       expect(published.names.has(name), name).toBe(true);
     }
     expect(published.names.has('alertscale_executor_duration_seconds_bucket')).toBe(true);
@@ -57,13 +69,19 @@ describe('pools named by rules', () => {
   });
 
   it('a literal pool missing from alertscale.yml is an error naming file, line, rule and pool', () => {
-    const rules = group(DEMO_UP, DEMO_DOWN, alert('PaymentsBacklog', 'sum by (pool) (alertscale_queue_length{pool="payments"}) > 10', { scale: 'up' }));
+    const rules = group(
+      DEMO_UP,
+      DEMO_DOWN,
+      alert('PaymentsBacklog', 'sum by (pool) (alertscale_queue_length{pool="payments"}) > 10', { scale: 'up' }),
+    );
     const { findings } = check(rules);
     expect(findings).toHaveLength(1);
     const line = lineOf(rules, 'pool="payments"');
     expect(line).toBeGreaterThan(10);
     expect(findings[0]).toMatchObject({ severity: 'error', file: 'rules.yml', line });
-    expect(formatFinding(findings[0]!)).toMatch(/^rules\.yml:\d+: error: alert PaymentsBacklog names pool "payments" \(\{pool="payments"\}\), which alertscale\.yml does not define \(pools: demo\).*; add pool payments to alertscale\.yml/);
+    expect(formatFinding(findings[0]!)).toMatch(
+      /^rules\.yml:\d+: error: alert PaymentsBacklog names pool "payments" \(\{pool="payments"\}\), which alertscale\.yml does not define \(pools: demo\).*; add pool payments to alertscale\.yml/,
+    );
   });
 
   it('a pool label missing from alertscale.yml is an error on the label line', () => {
@@ -79,8 +97,16 @@ describe('pools named by rules', () => {
   });
 
   it('--allow-pool globs let rules name pools of another config; they are listed, not reported', () => {
-    const rules = group(DEMO_UP, DEMO_DOWN, alert('Ex', 'alertscale_queue_length{pool="example-web"} > 1', { scale: 'up' }), alert('Other', 'alertscale_queue_length{pool="team-b-api"} > 1', { scale: 'up' }));
-    expect(check(rules, { allowPools: ['example-*', 'team-?-api'] })).toEqual({ findings: [], allowedPools: ['example-web', 'team-b-api'] });
+    const rules = group(
+      DEMO_UP,
+      DEMO_DOWN,
+      alert('Ex', 'alertscale_queue_length{pool="example-web"} > 1', { scale: 'up' }),
+      alert('Other', 'alertscale_queue_length{pool="team-b-api"} > 1', { scale: 'up' }),
+    );
+    expect(check(rules, { allowPools: ['example-*', 'team-?-api'] })).toEqual({
+      findings: [],
+      allowedPools: ['example-web', 'team-b-api'],
+    });
     expect(check(rules, { allowPools: ['example-*'] }).findings.map((f) => f.message)).toEqual([expect.stringContaining('"team-b-api"')]);
   });
 
@@ -101,7 +127,11 @@ describe('pools named by rules', () => {
   });
 
   it('negative and empty pool matchers name no pool', () => {
-    const rules = group(DEMO_UP, DEMO_DOWN, alert('Neg', 'alertscale_queue_length{pool!="gone", pool!~"old.*"} > 1 or alertscale_queue_length{pool=""}', { severity: 'info' }));
+    const rules = group(
+      DEMO_UP,
+      DEMO_DOWN,
+      alert('Neg', 'alertscale_queue_length{pool!="gone", pool!~"old.*"} > 1 or alertscale_queue_length{pool=""}', { severity: 'info' }),
+    );
     expect(check(rules).findings).toEqual([]);
   });
 
@@ -116,7 +146,12 @@ describe('pools named by rules', () => {
 });
 
 describe('configured pools no rule reaches (warnings)', () => {
-  const config = { pools: [{ name: 'demo', line: 7 }, { name: 'web', line: 20 }] };
+  const config = {
+    pools: [
+      { name: 'demo', line: 7 },
+      { name: 'web', line: 20 },
+    ],
+  };
 
   it('a pool no scaling alert can carry is a warning on its line in alertscale.yml', () => {
     const { findings } = check(group(DEMO_UP, DEMO_DOWN), config);
@@ -132,14 +167,21 @@ describe('configured pools no rule reaches (warnings)', () => {
   });
 
   it('a regex matcher reaches the pools it matches', () => {
-    const rules = group(DEMO_UP, DEMO_DOWN, alert('U', 'alertscale_queue_length{pool=~"w.b"} > 1', { scale: 'up' }), alert('D', 'alertscale_queue_length{pool=~"w.*"} < 1', { scale: 'down' }));
+    const rules = group(
+      DEMO_UP,
+      DEMO_DOWN,
+      alert('U', 'alertscale_queue_length{pool=~"w.b"} > 1', { scale: 'up' }),
+      alert('D', 'alertscale_queue_length{pool=~"w.*"} < 1', { scale: 'down' }),
+    );
     expect(check(rules, config).findings).toEqual([]);
   });
 
   it('a pool that can only grow (or only shrink) is a warning', () => {
     const onlyUp = alert('WebUp', 'alertscale_queue_length{pool="web"} > 1', { scale: 'up' });
     expect(lines(check(group(DEMO_UP, DEMO_DOWN, onlyUp), config).findings)).toEqual([
-      expect.stringMatching(/^alertscale\.yml:20: warning: pool "web" has scale: up alerts but no scale: down alert: it will grow and never shrink back; add a rule with scale: down/),
+      expect.stringMatching(
+        /^alertscale\.yml:20: warning: pool "web" has scale: up alerts but no scale: down alert: it will grow and never shrink back; add a rule with scale: down/,
+      ),
     ]);
     expect(lines(check(group(DEMO_UP), config).findings)).toEqual([
       expect.stringMatching(/^alertscale\.yml:7: warning: pool "demo" has scale: up alerts but no scale: down/),
@@ -155,9 +197,13 @@ describe('configured pools no rule reaches (warnings)', () => {
 
 describe('metric names', () => {
   it('an alertscale_ name nobody publishes is an error, with a suggestion for a typo', () => {
-    const { findings } = check(group(DEMO_UP, DEMO_DOWN, alert('A', 'alertscale_made_up_total > 1 and alertscale_queue_lenght > 2', { severity: 'x' })));
+    const { findings } = check(
+      group(DEMO_UP, DEMO_DOWN, alert('A', 'alertscale_made_up_total > 1 and alertscale_queue_lenght > 2', { severity: 'x' })),
+    );
     expect(lines(findings)).toEqual([
-      expect.stringMatching(/^rules\.yml:\d+: error: alert A reads alertscale_made_up_total, which neither the exporter nor the receiver publishes and no recording rule defines: it matches nothing; see docs\/METRICS\.md/),
+      expect.stringMatching(
+        /^rules\.yml:\d+: error: alert A reads alertscale_made_up_total, which neither the exporter nor the receiver publishes and no recording rule defines: it matches nothing; see docs\/METRICS\.md/,
+      ),
       expect.stringMatching(/reads alertscale_queue_lenght, .*; did you mean alertscale_queue_length\?/),
     ]);
   });
@@ -167,7 +213,11 @@ describe('metric names', () => {
       DEMO_UP,
       DEMO_DOWN,
       '      - record: alertscale:mine:ratio\n        expr: alertscale_workers_busy / alertscale_workers_alive\n',
-      alert('B', 'alertscale:mine:ratio > 1 and up == 0 and node_load1 > 1 and ALERTS{alertname="x"} and scrape_duration_seconds > 1 and alertscale_executor_duration_seconds_bucket', { severity: 'x' }),
+      alert(
+        'B',
+        'alertscale:mine:ratio > 1 and up == 0 and node_load1 > 1 and ALERTS{alertname="x"} and scrape_duration_seconds > 1 and alertscale_executor_duration_seconds_bucket',
+        { severity: 'x' },
+      ),
     );
     expect(check(rules).findings).toEqual([]);
   });
@@ -184,7 +234,9 @@ describe('metric names', () => {
 
   it('a histogram base name is an error with the series names to use', () => {
     const { findings } = check(group(DEMO_UP, DEMO_DOWN, alert('H', 'alertscale_executor_duration_seconds > 1', { severity: 'x' })));
-    expect(lines(findings)).toEqual([expect.stringMatching(/a histogram: .*; use alertscale_executor_duration_seconds_bucket with histogram_quantile\(\)/)]);
+    expect(lines(findings)).toEqual([
+      expect.stringMatching(/a histogram: .*; use alertscale_executor_duration_seconds_bucket with histogram_quantile\(\)/),
+    ]);
   });
 });
 
@@ -205,7 +257,8 @@ describe('the scaling-alert contract on literal labels and annotations', () => {
 
 describe('rule files and lines', () => {
   it('maps an offset in a | block to its file line; folded blocks to their first line', () => {
-    const text = 'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: |\n          a\n            > b{pool="x"}\n      - alert: B\n        expr: >\n          a\n            > b{pool="x"}\n      - alert: C\n        expr: "a > b{pool=\\"x\\"}"\n';
+    const text =
+      'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: |\n          a\n            > b{pool="x"}\n      - alert: B\n        expr: >\n          a\n            > b{pool="x"}\n      - alert: C\n        expr: "a > b{pool=\\"x\\"}"\n';
     const [a, b, c] = parseRuleFile(text, 'f').rules;
     expect(exprLineAt(a!, a!.expr.indexOf('pool'))).toBe(7);
     expect(exprLineAt(b!, b!.expr.indexOf('pool'))).toBe(10);
@@ -235,20 +288,27 @@ describe('rule files and lines', () => {
 
 describe('promtool and amtool output', () => {
   it('promtool: expression errors with line and column, YAML errors with line, progress lines dropped', () => {
-    const out = 'Checking r.yml\n  FAILED:\nr.yml: 5:15: group "x", rule 1, "A": could not parse expression: 1:9: parse error: unexpected end of input inside braces\n';
+    const out =
+      'Checking r.yml\n  FAILED:\nr.yml: 5:15: group "x", rule 1, "A": could not parse expression: 1:9: parse error: unexpected end of input inside braces\n';
     expect(lines(promtoolFindings(out, 'r.yml'))).toEqual([
       'r.yml:5:15: error: promtool: group "x", rule 1, "A": could not parse expression: 1:9: parse error: unexpected end of input inside braces; edit the rule until `promtool check rules r.yml` passes',
     ]);
-    const yaml = 'Checking r.yml\n  FAILED:\nr.yml: yaml: line 1: did not find expected \'-\' indicator\nr.yml: yaml: line 1: did not find expected \'-\' indicator\n';
+    const yaml =
+      "Checking r.yml\n  FAILED:\nr.yml: yaml: line 1: did not find expected '-' indicator\nr.yml: yaml: line 1: did not find expected '-' indicator\n";
     expect(lines(promtoolFindings(yaml, 'r.yml'))).toEqual([
       "r.yml:1: error: promtool: YAML: did not find expected '-' indicator; edit the rule until `promtool check rules r.yml` passes",
     ]);
   });
 
   it('amtool: the FAILED reason', () => {
-    expect(lines(amtoolFindings('Checking \'am.yml\'  FAILED: undefined receiver "nope" used in route\n\namtool: error: failed to validate 1 file(s)\n', 'am.yml'))).toEqual([
-      'am.yml: error: amtool: undefined receiver "nope" used in route; edit it until `amtool check-config am.yml` passes',
-    ]);
+    expect(
+      lines(
+        amtoolFindings(
+          'Checking \'am.yml\'  FAILED: undefined receiver "nope" used in route\n\namtool: error: failed to validate 1 file(s)\n',
+          'am.yml',
+        ),
+      ),
+    ).toEqual(['am.yml: error: amtool: undefined receiver "nope" used in route; edit it until `amtool check-config am.yml` passes']);
     expect(amtoolFindings("Checking 'am.yml'  FAILED: yaml: line 2: did not find expected key\n", 'am.yml')[0]).toMatchObject({ line: 2 });
   });
 });
@@ -264,12 +324,21 @@ describe('alertmanager.yml sends scaling alerts to the receiver', () => {
   ])('%s', (_name, url, ok) => {
     const findings = alertmanagerFindings(am(url), 'am.yml', '127.0.0.1:9460');
     expect(findings.length === 0).toBe(ok);
-    if (!ok) expect(formatFinding(findings[0]!)).toMatch(/^am\.yml: warning: no webhook_configs url ends in \/v1\/alertmanager \(1 webhook\(s\) found\).*; add a receiver with url http:\/\/127\.0\.0\.1:9460\/v1\/alertmanager/);
+    if (!ok)
+      expect(formatFinding(findings[0]!)).toMatch(
+        /^am\.yml: warning: no webhook_configs url ends in \/v1\/alertmanager \(1 webhook\(s\) found\).*; add a receiver with url http:\/\/127\.0\.0\.1:9460\/v1\/alertmanager/,
+      );
   });
 
   it('no webhook at all is a warning; url_file is trusted; broken YAML is left to amtool', () => {
     expect(alertmanagerFindings('route:\n  receiver: a\nreceivers:\n  - name: a\n', 'am.yml', 'x:1')).toHaveLength(1);
-    expect(alertmanagerFindings('receivers:\n  - name: a\n    webhook_configs:\n      - url_file: /etc/secret\n      - url: http://h/v1/alertmanager\n', 'am.yml', 'x:1')).toEqual([]);
+    expect(
+      alertmanagerFindings(
+        'receivers:\n  - name: a\n    webhook_configs:\n      - url_file: /etc/secret\n      - url: http://h/v1/alertmanager\n',
+        'am.yml',
+        'x:1',
+      ),
+    ).toEqual([]);
     expect(alertmanagerFindings('route: [\n', 'am.yml', 'x:1')).toEqual([]);
   });
 });

@@ -7,15 +7,25 @@ import { describe, expect, it } from 'vitest';
 import { selectors } from '../../src/promql/selectors.js';
 
 const summary = (expr: string) =>
-  selectors(expr).map((s) => `${s.metric ?? '∅'}${s.matchers.length > 0 ? `{${s.matchers.map((m) => `${m.label}${m.op}${m.value}`).join(',')}}` : ''}`);
+  selectors(expr).map(
+    (s) => `${s.metric ?? '∅'}${s.matchers.length > 0 ? `{${s.matchers.map((m) => `${m.label}${m.op}${m.value}`).join(',')}}` : ''}`,
+  );
 
 describe('selectors', () => {
   it.each<[string, string, string[]]>([
     ['bare metric', 'up', ['up']],
     ['matchers of every kind', 'a{pool="x", queue!="q", job=~"j.+", mode!~"idle|steal"}', ['a{pool=x,queue!=q,job=~j.+,mode!~idle|steal}']],
     ['no metric name, only matchers', '{pool="x"}', ['∅{pool=x}']],
-    ['__name__ matcher names the metric', '{__name__="alertscale_queue_length", pool="x"}', ['alertscale_queue_length{__name__=alertscale_queue_length,pool=x}']],
-    ['recording rule names have colons', 'alertscale:pool_utilization:ratio{pool="demo"} < 0.5', ['alertscale:pool_utilization:ratio{pool=demo}']],
+    [
+      '__name__ matcher names the metric',
+      '{__name__="alertscale_queue_length", pool="x"}',
+      ['alertscale_queue_length{__name__=alertscale_queue_length,pool=x}'],
+    ],
+    [
+      'recording rule names have colons',
+      'alertscale:pool_utilization:ratio{pool="demo"} < 0.5',
+      ['alertscale:pool_utilization:ratio{pool=demo}'],
+    ],
     ['functions and aggregations are not metrics', 'ceil(sum by (pool) (rate(m_total[5m])) / 10)', ['m_total']],
     ['grouping after the arguments', 'sum(m) by (pool, queue)', ['m']],
     ['on/ignoring/group_left label lists', 'a > on (pool) group_left (queue) b unless ignoring(x) c', ['a', 'b', 'c']],

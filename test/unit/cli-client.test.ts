@@ -53,10 +53,16 @@ describe('listenUrl', () => {
 });
 
 describe('errors: one line, with the fix', () => {
-  const endpoint = { name: 'the receiver', url: 'http://127.0.0.1:9460', startHint: 'start it with: alertscale receiver --config alertscale.yml' };
+  const endpoint = {
+    name: 'the receiver',
+    url: 'http://127.0.0.1:9460',
+    startHint: 'start it with: alertscale receiver --config alertscale.yml',
+  };
   const ctx: RequestContext = { endpoint, method: 'GET', path: '/v1/pools', configFile: 'alertscale.yml', tokenSent: true };
   const body = (code: string, message: string, details?: unknown) => ({ error: { code, message, details } });
-  const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+  const refused = Object.assign(new TypeError('fetch failed'), {
+    cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+  });
 
   it('a refused connection names the address, the errno and how to start it', () => {
     expect(networkReason(refused)).toBe('ECONNREFUSED');
@@ -69,14 +75,49 @@ describe('errors: one line, with the fix', () => {
     expect(unreachable(endpoint, timeout, 10_000).message).toMatch(/did not answer within 10s; .*--timeout/);
   });
   it.each([
-    [401, body('unauthorized', 'wrong bearer token'), true, /rejected the bearer token \(wrong bearer token\); use the token .*--token-file FILE/],
-    [401, body('unauthorized', 'missing bearer token'), false, /wants a bearer token; set receiver.tokenFile or receiver.tokenEnv in alertscale.yml/],
-    [404, body('unknown_pool', 'pool "nope" is not defined in alertscale.yml', { known: ['demo', 'web'] }), true, /^pool "nope" is not defined in alertscale.yml \(pools: demo, web\); list the pools with: alertscale status$/],
+    [
+      401,
+      body('unauthorized', 'wrong bearer token'),
+      true,
+      /rejected the bearer token \(wrong bearer token\); use the token .*--token-file FILE/,
+    ],
+    [
+      401,
+      body('unauthorized', 'missing bearer token'),
+      false,
+      /wants a bearer token; set receiver.tokenFile or receiver.tokenEnv in alertscale.yml/,
+    ],
+    [
+      404,
+      body('unknown_pool', 'pool "nope" is not defined in alertscale.yml', { known: ['demo', 'web'] }),
+      true,
+      /^pool "nope" is not defined in alertscale.yml \(pools: demo, web\); list the pools with: alertscale status$/,
+    ],
     [404, body('not_found', 'no route for GET /v1/pools'), true, /has no GET \/v1\/pools; it is older than this CLI/],
-    [422, body('out_of_bounds', 'manual: 12 is outside [1, 8] (x)'), true, /^manual: 12 is outside \[1, 8\] \(x\); pick a count within the pool's bounds/],
-    [502, body('alertmanager_unreachable', 'cannot reach Alertmanager at http://127.0.0.1:9093 (ECONNREFUSED)'), true, /check that Alertmanager is running at alertmanager.url of alertscale.yml/],
-    [503, body('state_unavailable', 'pool demo: Redis is unreachable; nothing was run'), true, /check that Redis \(redis.url in alertscale.yml\) is running/],
-    [500, body('internal', 'internal error; see the receiver log', { requestId: 'abc' }), true, /^the receiver failed \(request abc\): internal error/],
+    [
+      422,
+      body('out_of_bounds', 'manual: 12 is outside [1, 8] (x)'),
+      true,
+      /^manual: 12 is outside \[1, 8\] \(x\); pick a count within the pool's bounds/,
+    ],
+    [
+      502,
+      body('alertmanager_unreachable', 'cannot reach Alertmanager at http://127.0.0.1:9093 (ECONNREFUSED)'),
+      true,
+      /check that Alertmanager is running at alertmanager.url of alertscale.yml/,
+    ],
+    [
+      503,
+      body('state_unavailable', 'pool demo: Redis is unreachable; nothing was run'),
+      true,
+      /check that Redis \(redis.url in alertscale.yml\) is running/,
+    ],
+    [
+      500,
+      body('internal', 'internal error; see the receiver log', { requestId: 'abc' }),
+      true,
+      /^the receiver failed \(request abc\): internal error/,
+    ],
     [409, body('conflict', 'x'), true, /refused GET \/v1\/pools \(HTTP 409 conflict\): x/],
     [404, '<html>not found</html>', true, /HTTP 404 and no alertscale error body; is http:\/\/127.0.0.1:9460 the receiver's address/],
   ])('HTTP %i %j', (status, b, tokenSent, expected) => {
@@ -86,7 +127,8 @@ describe('errors: one line, with the fix', () => {
     expect(err.message).not.toContain('\n');
   });
   it('keeps a server message that already names alertmanager.url as it is', () => {
-    const msg = 'cannot reach Alertmanager (ECONNREFUSED); nothing was changed. Start Alertmanager or fix alertmanager.url in alertscale.yml';
+    const msg =
+      'cannot reach Alertmanager (ECONNREFUSED); nothing was changed. Start Alertmanager or fix alertmanager.url in alertscale.yml';
     expect(apiError(ctx, 502, body('alertmanager_unreachable', msg)).message).toBe(msg);
   });
   it('CliError flattens any newline in data into one line', () => expect(new CliError('a\nb').message).toBe('a b'));
@@ -112,7 +154,7 @@ broken{line
     expect(samples).toContainEqual({ name: 'alertscale_pool_cpu_seconds_total', labels: { pool: 'we"ird,name' }, value: 1000 });
     expect(samples.some((s) => s.name === 'broken')).toBe(false);
   });
-  it('per pool: alive, busy, queue summed over the pool\'s queues, processes, CPU', () => {
+  it("per pool: alive, busy, queue summed over the pool's queues, processes, CPU", () => {
     const pools = poolMetrics(parseExposition(text));
     expect(pools.get('demo')).toEqual({ alive: 3, busy: 2, queue: 15, processes: 3, cpuSeconds: 10.5 });
     expect(pools.has('unowned')).toBe(false);
@@ -128,9 +170,18 @@ broken{line
 describe('Alertmanager alerts', () => {
   it('keeps only scaling alerts (pool and scale labels), sorted by pool and name', () => {
     const alerts = toScalingAlerts([
-      { labels: { alertname: 'Z', pool: 'web', scale: 'up' }, annotations: { target: '4' }, startsAt: '2026-11-23T10:00:00Z', status: { state: 'active', silencedBy: [] } },
+      {
+        labels: { alertname: 'Z', pool: 'web', scale: 'up' },
+        annotations: { target: '4' },
+        startsAt: '2026-11-23T10:00:00Z',
+        status: { state: 'active', silencedBy: [] },
+      },
       { labels: { alertname: 'DiskFull' }, startsAt: '2026-11-23T10:00:00Z', status: { state: 'active' } },
-      { labels: { alertname: 'B', pool: 'demo', scale: 'down' }, startsAt: '2026-11-23T10:00:00Z', status: { state: 'suppressed', silencedBy: ['s1'] } },
+      {
+        labels: { alertname: 'B', pool: 'demo', scale: 'down' },
+        startsAt: '2026-11-23T10:00:00Z',
+        status: { state: 'suppressed', silencedBy: ['s1'] },
+      },
     ]);
     expect(alerts.map((a) => `${a.pool}/${a.alertname}/${a.state}`)).toEqual(['demo/B/suppressed', 'web/Z/active']);
     expect(alerts[1]!.target).toBe('4');
@@ -139,8 +190,27 @@ describe('Alertmanager alerts', () => {
 });
 
 const entry = (id: string, change: Partial<AuditEntry> = {}): AuditEntry => ({
-  id, time: new Date(Number(id.split('-')[0])).toISOString(), pool: 'demo', scale: 'up', from: 1, to: 2, outcome: 'scaled', reason: 'r', alerts: [],
-  actor: 'alertmanager', requestId: 'q', status: 'done', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error: null, victims: null, drain: null, ...change,
+  id,
+  time: new Date(Number(id.split('-')[0])).toISOString(),
+  pool: 'demo',
+  scale: 'up',
+  from: 1,
+  to: 2,
+  outcome: 'scaled',
+  reason: 'r',
+  alerts: [],
+  actor: 'alertmanager',
+  requestId: 'q',
+  status: 'done',
+  argv: null,
+  exitCode: null,
+  durationMs: null,
+  timedOut: false,
+  outputTail: null,
+  error: null,
+  victims: null,
+  drain: null,
+  ...change,
 });
 
 describe('audit --follow bookkeeping', () => {

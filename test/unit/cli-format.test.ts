@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatDuration, formatElapsed, formatPercent, formatRelative, oneLine, pad, truncate, wrap } from '../../src/cli/render/format.js';
+import {
+  formatClock,
+  formatDuration,
+  formatElapsed,
+  formatPercent,
+  formatRelative,
+  oneLine,
+  pad,
+  truncate,
+  wrap,
+} from '../../src/cli/render/format.js';
 import { createStyle, shouldColor, stripAnsi } from '../../src/cli/render/style.js';
 import { renderTable } from '../../src/cli/render/table.js';
 import { outputWidth } from '../../src/cli/render/terminal.js';
@@ -66,7 +76,11 @@ describe('text fitting', () => {
   it('wraps at the width with an indent, cutting a word longer than a line', () => {
     const lines = wrap('the quick brown fox jumps over the lazy dog', 25, '  ');
     expect(lines).toEqual(['  the quick brown fox', '  jumps over the lazy dog']);
-    expect(wrap('the quick brown fox jumps over the lazy dog', 24, '  ')).toEqual(['  the quick brown fox', '  jumps over the lazy', '  dog']);
+    expect(wrap('the quick brown fox jumps over the lazy dog', 24, '  ')).toEqual([
+      '  the quick brown fox',
+      '  jumps over the lazy',
+      '  dog',
+    ]);
     expect(wrap(`x ${'y'.repeat(50)}`, 30).every((l) => l.length <= 30)).toBe(true);
   });
   it('makes one line of multi-line data', () => expect(oneLine('a\n  b\tc ')).toBe('a b c'));
@@ -103,7 +117,14 @@ describe('colour', () => {
 describe('renderTable', () => {
   const columns = [{ header: 'NAME' }, { header: 'N', align: 'right' as const }, { header: 'NOTE', shrink: true, min: 5 }];
   it('aligns columns two spaces apart and trims trailing spaces', () => {
-    const lines = renderTable(columns, [['a', '1', 'short'], ['bbbb', '22', '']], { width: 80, style: plain });
+    const lines = renderTable(
+      columns,
+      [
+        ['a', '1', 'short'],
+        ['bbbb', '22', ''],
+      ],
+      { width: 80, style: plain },
+    );
     expect(lines).toEqual(['NAME   N  NOTE', 'a      1  short', 'bbbb  22']);
   });
   it('shrinks the shrinkable column to fit the width, never the others', () => {

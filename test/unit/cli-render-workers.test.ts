@@ -6,7 +6,14 @@ import { createStyle } from '../../src/cli/render/style.js';
 import { poolWorkers, type WorkerRecord } from '../../src/workers/view.js';
 
 const NOW_S = 1_800_000_000;
-const rec = (r: Partial<WorkerRecord> & { id: string }): WorkerRecord => ({ busy: false, done: 0, failed: 0, draining: false, host: 'box', ...r });
+const rec = (r: Partial<WorkerRecord> & { id: string }): WorkerRecord => ({
+  busy: false,
+  done: 0,
+  failed: 0,
+  draining: false,
+  host: 'box',
+  ...r,
+});
 
 describe('renderWorkers', () => {
   const view = poolWorkers({
@@ -44,7 +51,7 @@ describe('renderWorkers', () => {
 });
 
 describe('renderTop --pool', () => {
-  it('shows the selected pool\'s workers under the pools', () => {
+  it("shows the selected pool's workers under the pools", () => {
     const workers = poolWorkers({
       pool: 'demo',
       records: [rec({ id: 'w-1', pid: 7, busy: true, job: 'j-1', jobStarted: NOW_S - 9 })],
@@ -52,7 +59,15 @@ describe('renderTop --pool', () => {
       counters: { done: 5, failed: 0 },
       nowMs: NOW_S * 1000,
     });
-    const snapshot = { time: NOW_S * 1000, receiverUrl: 'http://127.0.0.1:9460', intervalMs: 2000, pools: [], decisions: [], problems: [], workers };
+    const snapshot = {
+      time: NOW_S * 1000,
+      receiverUrl: 'http://127.0.0.1:9460',
+      intervalMs: 2000,
+      pools: [],
+      decisions: [],
+      problems: [],
+      workers,
+    };
     const lines = renderTop(snapshot, 100, createStyle(false));
     const at = lines.indexOf('WORKERS OF demo');
     expect(at).toBeGreaterThan(0);

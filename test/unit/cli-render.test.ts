@@ -12,18 +12,49 @@ const NOW = at(14, 10);
 const iso = (t: number) => new Date(t).toISOString();
 
 const pool = (change: Partial<PoolInfo> = {}): PoolInfo => ({
-  pool: 'demo', replicas: 3, desired: 3, min: 1, max: 8, enabled: true, executor: 'pm2',
-  cooldown: { up: 60, down: 300 }, step: 1, stepInterval: 60, maxStep: null,
-  cooldownRemainingSeconds: { up: 0, down: 0 }, lastDecision: null, paused: null, pausedUnknown: false, ...change,
+  pool: 'demo',
+  replicas: 3,
+  desired: 3,
+  min: 1,
+  max: 8,
+  enabled: true,
+  executor: 'pm2',
+  cooldown: { up: 60, down: 300 },
+  step: 1,
+  stepInterval: 60,
+  maxStep: null,
+  cooldownRemainingSeconds: { up: 0, down: 0 },
+  lastDecision: null,
+  paused: null,
+  pausedUnknown: false,
+  ...change,
 });
 
 let seq = 0;
 const entry = (time: number, change: Partial<AuditEntry> = {}): AuditEntry => ({
-  id: `${time}-${seq++}`, time: iso(time), pool: 'demo', scale: 'up', from: 1, to: 3, outcome: 'scaled',
+  id: `${time}-${seq++}`,
+  time: iso(time),
+  pool: 'demo',
+  scale: 'up',
+  from: 1,
+  to: 3,
+  outcome: 'scaled',
   reason: 'scale 1 → 3: asked up to 3 (DemoQueueBacklog)',
-  alerts: [{ alertname: 'DemoQueueBacklog', fingerprint: 'f1', status: 'firing', startsAt: iso(time - 3_000), generatorURL: 'http://prom/graph' }],
-  actor: 'alertmanager', requestId: 'req-1', status: 'done', argv: ['pm2', 'scale', 'demo', '3'], exitCode: 0, durationMs: 1_200,
-  timedOut: false, outputTail: null, error: null, victims: null, drain: null, ...change,
+  alerts: [
+    { alertname: 'DemoQueueBacklog', fingerprint: 'f1', status: 'firing', startsAt: iso(time - 3_000), generatorURL: 'http://prom/graph' },
+  ],
+  actor: 'alertmanager',
+  requestId: 'req-1',
+  status: 'done',
+  argv: ['pm2', 'scale', 'demo', '3'],
+  exitCode: 0,
+  durationMs: 1_200,
+  timedOut: false,
+  outputTail: null,
+  error: null,
+  victims: null,
+  drain: null,
+  ...change,
 });
 
 const fits = (lines: string[], width: number) => lines.every((l) => stripAnsi(l).length <= width);
@@ -43,18 +74,30 @@ describe('status', () => {
     expect(utilizationCell(undefined)).toBe('-');
   });
 
-  it('a table of pools, then each pool\'s last decision and pause, in 80 columns', () => {
+  it("a table of pools, then each pool's last decision and pause, in 80 columns", () => {
     const lines = renderStatus({
       pools: [
         pool({
-          replicas: 3, desired: 4, cooldownRemainingSeconds: { up: 14, down: 44 },
-          lastDecision: { id: '1-0', time: iso(at(14, 7)), outcome: 'scaled', scale: 'up', from: 1, to: 3, reason: 'scale 1 → 3: asked up to 3 (DemoQueueBacklog)' },
+          replicas: 3,
+          desired: 4,
+          cooldownRemainingSeconds: { up: 14, down: 44 },
+          lastDecision: {
+            id: '1-0',
+            time: iso(at(14, 7)),
+            outcome: 'scaled',
+            scale: 'up',
+            from: 1,
+            to: 3,
+            reason: 'scale 1 → 3: asked up to 3 (DemoQueueBacklog)',
+          },
           paused: { silenceId: '3f2a9c1e-aaaa', until: iso(at(15, 5)), comment: 'deploy', createdBy: 'alice' },
         }),
         pool({ pool: 'web', enabled: false, replicas: 2, desired: null, min: 2, max: 6 }),
       ],
       metrics: new Map([['demo', { alive: 3, busy: 2, queue: 12 }]]),
-      now: NOW, width: 80, style: plain,
+      now: NOW,
+      width: 80,
+      style: plain,
     });
     expect(lines).toEqual([
       'POOL           REPLICAS  MIN-MAX  BUSY/ALIVE  QUEUE  COOLDOWN   PAUSED',
@@ -69,7 +112,11 @@ describe('status', () => {
 
   it('long names and reasons are cut to the width, with or without colour', () => {
     const reason = 'asked up to 5 (DemoQueueBacklog); cooldown.up has 13s left '.repeat(4);
-    const long = pool({ pool: 'a-very-long-pool-name-for-the-batch-importers', cooldownRemainingSeconds: { up: 3599, down: 3599 }, lastDecision: { id: '1-0', time: iso(NOW), outcome: 'cooldown', scale: 'up', from: 1, to: 1, reason } });
+    const long = pool({
+      pool: 'a-very-long-pool-name-for-the-batch-importers',
+      cooldownRemainingSeconds: { up: 3599, down: 3599 },
+      lastDecision: { id: '1-0', time: iso(NOW), outcome: 'cooldown', scale: 'up', from: 1, to: 1, reason },
+    });
     for (const style of [plain, createStyle(true)]) {
       for (const width of [60, 80]) {
         const lines = renderStatus({ pools: [long], now: NOW, width, style });
@@ -80,15 +127,38 @@ describe('status', () => {
     }
   });
 
-  it('says so when there are no pools', () => expect(renderStatus({ pools: [], now: NOW, width: 80, style: plain })[0]).toMatch(/no pools/));
+  it('says so when there are no pools', () =>
+    expect(renderStatus({ pools: [], now: NOW, width: 80, style: plain })[0]).toMatch(/no pools/));
 });
 
 describe('audit', () => {
   const entries = [
-    entry(at(14, 8), { outcome: 'failed', error: 'pm2 exited 1', exitCode: 1, reason: 'scale 3 → 5: asked up to 5 (DemoQueueBacklog)', from: 3, to: 5 }),
-    entry(at(14, 7, 30), { outcome: 'cooldown', from: 3, to: 3, reason: 'asked up to 5 (DemoQueueBacklog); cooldown.up has 12s left', argv: null }),
+    entry(at(14, 8), {
+      outcome: 'failed',
+      error: 'pm2 exited 1',
+      exitCode: 1,
+      reason: 'scale 3 → 5: asked up to 5 (DemoQueueBacklog)',
+      from: 3,
+      to: 5,
+    }),
+    entry(at(14, 7, 30), {
+      outcome: 'cooldown',
+      from: 3,
+      to: 3,
+      reason: 'asked up to 5 (DemoQueueBacklog); cooldown.up has 12s left',
+      argv: null,
+    }),
     entry(at(14, 7), { status: 'running' }),
-    entry(at(14, 6), { actor: 'api', scale: null, outcome: 'no_change', from: 1, to: 1, reason: 'manual: already 1 (check)', alerts: [], argv: null }),
+    entry(at(14, 6), {
+      actor: 'api',
+      scale: null,
+      outcome: 'no_change',
+      from: 1,
+      to: 1,
+      reason: 'manual: already 1 (check)',
+      alerts: [],
+      argv: null,
+    }),
   ];
   it('a table, newest first as given, in 80 columns', () => {
     const { lines } = renderAudit(entries, { now: NOW, width: 80, style: plain });
@@ -104,7 +174,7 @@ describe('audit', () => {
     const { lines } = renderAudit(entries.slice(0, 1), { now: NOW, width: Infinity, style: plain });
     expect(lines[1]).toBe('14:08:00  demo  failed   up 3 → 5  pm2 exited 1 — scale 3 → 5: asked up to 5 (DemoQueueBacklog)');
   });
-  it('rows printed later (--follow) keep the first table\'s columns', () => {
+  it("rows printed later (--follow) keep the first table's columns", () => {
     const table = renderAudit(entries.slice(3), { now: NOW, width: 80, style: plain });
     const later = renderAuditRows(entries.slice(0, 1), table.widths, { now: NOW, style: plain });
     expect(later[0]!.indexOf('failed')).toBe(table.lines[1]!.indexOf('no_change'));
@@ -116,7 +186,12 @@ describe('why', () => {
   const pacing: PoolPacing = { min: 1, max: 8, maxStep: 4, step: 1, cooldown: { up: 20_000, down: 45_000 } };
   const scaleUp = entry(at(14, 3, 12));
   const skipped = entry(at(14, 3, 20), {
-    outcome: 'cooldown', from: 3, to: 3, argv: null, exitCode: null, durationMs: null,
+    outcome: 'cooldown',
+    from: 3,
+    to: 3,
+    argv: null,
+    exitCode: null,
+    durationMs: null,
     reason: 'asked up to 5 (DemoQueueBacklog); cooldown.up has 13s left',
   });
 
@@ -152,11 +227,22 @@ describe('why', () => {
 
   it('manual, failed and dry-run decisions', () => {
     const manual = entry(NOW, { actor: 'api', alerts: [], reason: 'manual: scale 1 → 3 (load test)' });
-    expect(explainDecision(manual, pacing, NOW)).toMatch(/^An operator asked for it through the API \(alertscale scale\)\. .*Bounds: min 1, max 8 \(a manual scale meets only these/);
-    const failed = entry(NOW, { outcome: 'failed', exitCode: 1, error: 'command exited 1', outputTail: '[PM2][ERROR] App demo not found\n' });
-    expect(explainDecision(failed, pacing, NOW)).toMatch(/A failed command starts no cooldown.*It ran `pm2 scale demo 3`, which exited 1 in 1.2s: command exited 1\. Its output ended with "\[PM2\]\[ERROR\] App demo not found"\.$/);
+    expect(explainDecision(manual, pacing, NOW)).toMatch(
+      /^An operator asked for it through the API \(alertscale scale\)\. .*Bounds: min 1, max 8 \(a manual scale meets only these/,
+    );
+    const failed = entry(NOW, {
+      outcome: 'failed',
+      exitCode: 1,
+      error: 'command exited 1',
+      outputTail: '[PM2][ERROR] App demo not found\n',
+    });
+    expect(explainDecision(failed, pacing, NOW)).toMatch(
+      /A failed command starts no cooldown.*It ran `pm2 scale demo 3`, which exited 1 in 1.2s: command exited 1\. Its output ended with "\[PM2\]\[ERROR\] App demo not found"\.$/,
+    );
     expect(explainDecision(entry(NOW, { outcome: 'dry_run', argv: null }), pacing, NOW)).toMatch(/Nothing ran, so no cooldown started\.$/);
-    expect(explainDecision(entry(NOW, { alerts: [{ ...scaleUp.alerts[0]!, status: 'resolved' }] }), pacing, NOW)).toMatch(/^Alertmanager reported DemoQueueBacklog \(resolved\)\./);
+    expect(explainDecision(entry(NOW, { alerts: [{ ...scaleUp.alerts[0]!, status: 'resolved' }] }), pacing, NOW)).toMatch(
+      /^Alertmanager reported DemoQueueBacklog \(resolved\)\./,
+    );
   });
 
   it('without cooldown lengths it says they are unknown rather than guessing', () => {
@@ -164,10 +250,23 @@ describe('why', () => {
   });
 
   it('paragraphs oldest first around the time asked about, wrapped to the width', () => {
-    const lines = renderWhy({ pool: 'demo', before: [scaleUp], after: [skipped], at: at(14, 3, 15), pacing, scaled: [scaleUp], now: NOW, width: 80, style: plain });
+    const lines = renderWhy({
+      pool: 'demo',
+      before: [scaleUp],
+      after: [skipped],
+      at: at(14, 3, 15),
+      pacing,
+      scaled: [scaleUp],
+      now: NOW,
+      width: 80,
+      style: plain,
+    });
     expect(fits(lines, 80)).toBe(true);
     const text = lines.join('\n');
-    expect(lines.slice(0, 2)).toEqual(['demo: decisions around 14:03:15 (6m45s ago); min 1, max 8, maxStep 4, cooldown', 'up 20s / down 45s']);
+    expect(lines.slice(0, 2)).toEqual([
+      'demo: decisions around 14:03:15 (6m45s ago); min 1, max 8, maxStep 4, cooldown',
+      'up 20s / down 45s',
+    ]);
     expect(text.indexOf('14:03:12 (6m48s ago) · scaled up 1 → 3 [scaled]')).toBeLessThan(text.indexOf('── 14:03:15: the time asked about'));
     expect(text.indexOf('── 14:03:15')).toBeLessThan(text.indexOf('14:03:20 (6m40s ago) · did not scale up: cooldown [cooldown]'));
     expect(text.replace(/\s+/g, ' ')).toContain('The cooldown.up of 20s ran from the scale-up 1 → 3 at 14:03:13.');
@@ -182,13 +281,51 @@ describe('why', () => {
 
 describe('top', () => {
   const snapshot: TopSnapshot = {
-    time: NOW, receiverUrl: 'http://127.0.0.1:9460', intervalMs: 2_000,
+    time: NOW,
+    receiverUrl: 'http://127.0.0.1:9460',
+    intervalMs: 2_000,
     pools: [
-      { pool: 'demo', replicas: 3, desired: 4, min: 1, max: 8, enabled: true, paused: null, cooldownRemainingSeconds: { up: 14, down: 0 }, alive: 3, busy: 2, queue: 12, processes: 3, cpuPerWorker: 0.45 },
-      { pool: 'web', replicas: 2, desired: 2, min: 2, max: 6, enabled: false, paused: { silenceId: 's', until: iso(at(15, 8)), comment: 'deploy', createdBy: 'alice' }, cooldownRemainingSeconds: { up: 0, down: 0 } },
+      {
+        pool: 'demo',
+        replicas: 3,
+        desired: 4,
+        min: 1,
+        max: 8,
+        enabled: true,
+        paused: null,
+        cooldownRemainingSeconds: { up: 14, down: 0 },
+        alive: 3,
+        busy: 2,
+        queue: 12,
+        processes: 3,
+        cpuPerWorker: 0.45,
+      },
+      {
+        pool: 'web',
+        replicas: 2,
+        desired: 2,
+        min: 2,
+        max: 6,
+        enabled: false,
+        paused: { silenceId: 's', until: iso(at(15, 8)), comment: 'deploy', createdBy: 'alice' },
+        cooldownRemainingSeconds: { up: 0, down: 0 },
+      },
     ],
-    alerts: [{ alertname: 'DemoQueueBacklog', pool: 'demo', scale: 'up', state: 'active', startsAt: iso(at(14, 8, 50)), target: '4', silencedBy: [] }],
-    decisions: [entry(at(14, 7)), entry(at(14, 9), { outcome: 'cooldown', from: 3, to: 3, reason: 'asked up to 4 (DemoQueueBacklog); cooldown.up has 14s left' })],
+    alerts: [
+      {
+        alertname: 'DemoQueueBacklog',
+        pool: 'demo',
+        scale: 'up',
+        state: 'active',
+        startsAt: iso(at(14, 8, 50)),
+        target: '4',
+        silencedBy: [],
+      },
+    ],
+    decisions: [
+      entry(at(14, 7)),
+      entry(at(14, 9), { outcome: 'cooldown', from: 3, to: 3, reason: 'asked up to 4 (DemoQueueBacklog); cooldown.up has 14s left' }),
+    ],
     problems: [],
   };
 
@@ -230,7 +367,16 @@ describe('top', () => {
   });
 
   it('shows what it could not read instead of failing', () => {
-    const lines = renderTop({ ...snapshot, pools: [], alerts: undefined, decisions: [], problems: ['receiver: cannot reach the receiver at http://127.0.0.1:9460 (ECONNREFUSED)'] }, 80);
+    const lines = renderTop(
+      {
+        ...snapshot,
+        pools: [],
+        alerts: undefined,
+        decisions: [],
+        problems: ['receiver: cannot reach the receiver at http://127.0.0.1:9460 (ECONNREFUSED)'],
+      },
+      80,
+    );
     expect(lines).toContain('FIRING SCALING ALERTS (Alertmanager not readable)');
     expect(lines.at(-1)).toBe('receiver: cannot reach the receiver at http://127.0.0.1:9460 (ECONNREFUSED)');
   });

@@ -20,10 +20,34 @@ afterEach(() => {
 
 function decisionFrom(alert: any, now: number): AuditEntry {
   return {
-    id: `${now}-0`, time: new Date(now).toISOString(), pool: 'demo', scale: 'up', from: 1, to: 3, outcome: 'scaled',
-    reason: 'scale 1 → 3: asked up to 3', actor: 'alertmanager', requestId: 'req-1', status: 'done',
-    alerts: [{ alertname: alert.labels.alertname, fingerprint: alert.fingerprint, status: 'firing', startsAt: alert.startsAt, generatorURL: alert.generatorURL }],
-    argv: ['true'], exitCode: 0, durationMs: 5, timedOut: false, outputTail: null, error: null, victims: null, drain: null,
+    id: `${now}-0`,
+    time: new Date(now).toISOString(),
+    pool: 'demo',
+    scale: 'up',
+    from: 1,
+    to: 3,
+    outcome: 'scaled',
+    reason: 'scale 1 → 3: asked up to 3',
+    actor: 'alertmanager',
+    requestId: 'req-1',
+    status: 'done',
+    alerts: [
+      {
+        alertname: alert.labels.alertname,
+        fingerprint: alert.fingerprint,
+        status: 'firing',
+        startsAt: alert.startsAt,
+        generatorURL: alert.generatorURL,
+      },
+    ],
+    argv: ['true'],
+    exitCode: 0,
+    durationMs: 5,
+    timedOut: false,
+    outputTail: null,
+    error: null,
+    victims: null,
+    drain: null,
   };
 }
 

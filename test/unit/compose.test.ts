@@ -70,7 +70,9 @@ function namedVolumes(s: Service): string[] {
 
 function dependencies(s: Service): [string, string][] {
   if (!s.depends_on) return [];
-  return Array.isArray(s.depends_on) ? s.depends_on.map((d) => [d, 'service_started']) : Object.entries(s.depends_on).map(([d, c]) => [d, c.condition]);
+  return Array.isArray(s.depends_on)
+    ? s.depends_on.map((d) => [d, 'service_started'])
+    : Object.entries(s.depends_on).map(([d, c]) => [d, c.condition]);
 }
 
 describe('docker-compose.yml against the Compose Specification schema', () => {
@@ -182,7 +184,8 @@ describe('alertscale services run real CLI subcommands', () => {
     const sub = subcommands.get(argv[0] as string);
     expect(sub, `"${argv[0]}" is one of: ${[...subcommands.keys()].join(', ')}`).toBeDefined();
     const known = new Set(sub?.options.flatMap((o) => [o.long, o.short].filter((x): x is string => !!x)));
-    for (const flag of argv.filter((a) => a.startsWith('-'))) expect(known, `${name}: ${flag} is an option of "${argv[0]}"`).toContain(flag);
+    for (const flag of argv.filter((a) => a.startsWith('-')))
+      expect(known, `${name}: ${flag} is an option of "${argv[0]}"`).toContain(flag);
   });
 
   it('the config the services read is valid for the real loader', () => {
@@ -240,7 +243,10 @@ describe('Dockerfile', () => {
   });
 
   it('every file the Dockerfile copies from the context exists and is not excluded by .dockerignore', () => {
-    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.git']));
     const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => (m[1] as string).split(/\s+/));
     expect(sources.length).toBeGreaterThan(5);
@@ -251,7 +257,10 @@ describe('Dockerfile', () => {
   });
 
   it('esbuild, which builds the dist/ that bin/alertscale.js runs, is a production dependency (npm ci --omit=dev installs it)', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     expect(readFileSync(join(ROOT, 'bin/alertscale.js'), 'utf8')).toMatch(/new URL\('\.\.\/dist\/src\/cli\/main\.js'/);
     expect(pkg.scripts.build).toMatch(/^rm -rf dist && esbuild /);
     expect(Object.keys(pkg.dependencies ?? {})).toContain('esbuild');

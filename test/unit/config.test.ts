@@ -6,7 +6,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig, parsePrometheusDuration, readToken, type Config, type ConfigProblem } from '../../src/config/index.js';
+import {
+  ConfigError,
+  loadConfig,
+  parseConfig,
+  parsePrometheusDuration,
+  readToken,
+  type Config,
+  type ConfigProblem,
+} from '../../src/config/index.js';
 
 const FILE = '/etc/alertscale/alertscale.yml';
 const dir = mkdtempSync(join(tmpdir(), 'alertscale-config-test-'));
@@ -39,7 +47,7 @@ redis:
 receiver:
   listen: 0.0.0.0:9999
   tokenEnv: ALERTSCALE_TOKEN
-  lockTimeout: 2m
+  lease: 3s
   auditMaxEntries: 5000
 exporter:
   listen: "9465"
@@ -78,8 +86,8 @@ queues:
 
   it('gives milliseconds for every duration and keeps what was written', () => {
     const c = parseConfig(full, FILE);
-    expect(c.redis).toEqual({ url: 'redis://10.0.0.5:6380/2', keyPrefix: 'scaler:' });
-    expect(c.receiver).toEqual({ listen: '0.0.0.0:9999', tokenEnv: 'ALERTSCALE_TOKEN', lockTimeout: 120_000, auditMaxEntries: 5000 });
+    expect(c.redis).toEqual({ url: 'redis://10.0.0.5:6380/2', name: 'mymaster', wait: { timeout: 500 }, keyPrefix: 'scaler:' });
+    expect(c.receiver).toEqual({ listen: '0.0.0.0:9999', tokenEnv: 'ALERTSCALE_TOKEN', lease: 3_000, auditMaxEntries: 5000 });
     expect(c.exporter).toEqual({ listen: '9465' });
     expect(c.alertmanager).toEqual({ url: 'http://am.internal:9093' });
     expect(c.pools.web).toEqual({
@@ -93,10 +101,23 @@ queues:
       drainTimeout: 60_000,
       afterDrainTimeout: 'leave',
       victims: 'idle-first',
-      executor: { kind: 'kubernetes', deployment: 'web', namespace: 'prod', bin: 'kubectl', timeout: 500, env: { KUBECONFIG: '/etc/kube/config' } },
+      executor: {
+        kind: 'kubernetes',
+        deployment: 'web',
+        namespace: 'prod',
+        bin: 'kubectl',
+        timeout: 500,
+        env: { KUBECONFIG: '/etc/kube/config' },
+      },
       processes: { match: 'gunicorn: worker \\[web\\]', user: 'www-data' },
     });
-    expect(c.pools.jobs!.executor).toEqual({ kind: 'command', scale: ['./scale.sh', '{pool}', '{replicas}'], current: ['./count.sh', '{pool}'], timeout: 30_000, env: {} });
+    expect(c.pools.jobs!.executor).toEqual({
+      kind: 'command',
+      scale: ['./scale.sh', '{pool}', '{replicas}'],
+      current: ['./count.sh', '{pool}'],
+      timeout: 30_000,
+      env: {},
+    });
     expect(c.queues).toEqual({
       emails: { kind: 'list', key: 'q:emails', pool: 'jobs' },
       events: { kind: 'stream', key: 'events', group: 'workers' },
@@ -107,8 +128,8 @@ queues:
   it('fills every default in a minimal file', () => {
     const c: Config = parseConfig(minimal, FILE);
     expect(c).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379/0', keyPrefix: 'alertscale:' },
-      receiver: { listen: '127.0.0.1:9460', lockTimeout: 600_000, auditMaxEntries: 100_000 },
+      redis: { url: 'redis://127.0.0.1:6379/0', name: 'mymaster', wait: { timeout: 500 }, keyPrefix: 'alertscale:' },
+      receiver: { listen: '127.0.0.1:9460', lease: 5_000, auditMaxEntries: 100_000 },
       exporter: { listen: '127.0.0.1:9464' },
       alertmanager: { url: 'http://127.0.0.1:9093' },
       pools: {
@@ -228,26 +249,64 @@ describe('parseConfig reports every problem at once', () => {
   });
 
   it('reports min above max even when the same pool has another mistake', () => {
-    const problems = problemsOf('pools:\n  demo:\n    min: 5\n    max: 2\n    cooldown: { up: 5 minutes }\n    executor: { kind: pm2, app: demo }\n');
+    const problems = problemsOf(
+      'pools:\n  demo:\n    min: 5\n    max: 2\n    cooldown: { up: 5 minutes }\n    executor: { kind: pm2, app: demo }\n',
+    );
     expect(problems.map((p) => p.path).sort()).toEqual(['pools.demo.cooldown.up', 'pools.demo.min']);
   });
 
   it.each<[string, string, string, number, RegExp]>([
-    ['a misspelt key with a block under it points at the key', `${minimal}    cooldwon:\n      up: 5m\n`, 'pools.demo', 6, /unknown key\(s\) "cooldwon"/],
+    [
+      'a misspelt key with a block under it points at the key',
+      `${minimal}    cooldwon:\n      up: 5m\n`,
+      'pools.demo',
+      6,
+      /unknown key\(s\) "cooldwon"/,
+    ],
     ['a misspelt top-level section', `${minimal}recevier:\n  listen: 1\n`, '', 6, /unknown key\(s\) "recevier"/],
     ['no pools at all', 'redis: {}\n', 'pools', 1, /expected record|Invalid input/i],
     ['max of 0', minimal.replace('max: 4', 'max: 0'), 'pools.demo.max', 4, /≥1|>=1/],
     ['a negative min', minimal.replace('min: 1', 'min: -1'), 'pools.demo.min', 3, /≥0|>=0/],
     ['a fractional step', `${minimal}    step: 1.5\n`, 'pools.demo.step', 6, /int/i],
     ['victims neither idle-first nor executor', `${minimal}    victims: oldest\n`, 'pools.demo.victims', 6, /"idle-first"\|"executor"/],
-    ['a zero timeout', minimal.replace('app: demo }', 'app: demo, timeout: 0s }'), 'pools.demo.executor.timeout', 5, /timeout must be above 0/],
+    [
+      'a zero timeout',
+      minimal.replace('app: demo }', 'app: demo, timeout: 0s }'),
+      'pools.demo.executor.timeout',
+      5,
+      /timeout must be above 0/,
+    ],
     ['a pm2 app starting with "-"', minimal.replace('app: demo', 'app: "-x"'), 'pools.demo.executor.app', 5, /pm2 app must match/],
-    ['a command template with a typo', `pools:\n  demo:\n    min: 1\n    max: 2\n    executor: { kind: command, scale: [s.sh, "{replica}"] }\n`, 'pools.demo.executor.scale', 5, /unknown placeholder\(s\) \{replica\}/],
+    [
+      'a command template with a typo',
+      `pools:\n  demo:\n    min: 1\n    max: 2\n    executor: { kind: command, scale: [s.sh, "{replica}"] }\n`,
+      'pools.demo.executor.scale',
+      5,
+      /unknown placeholder\(s\) \{replica\}/,
+    ],
     ['a listen address without a port', `${minimal}receiver:\n  listen: localhost\n`, 'receiver.listen', 7, /write host:port/],
-    ['a queue pointing at a badly named pool', `${minimal}queues:\n  q: { kind: list, key: q, pool: Demo }\n`, 'queues.q.pool', 7, /pool names must match/],
-    ['a queue of an unknown kind', `${minimal}queues:\n  q: { kind: kafka, key: q }\n`, 'queues.q.kind', 7, /'list' \| 'stream' \| 'bullmq'/],
+    [
+      'a queue pointing at a badly named pool',
+      `${minimal}queues:\n  q: { kind: list, key: q, pool: Demo }\n`,
+      'queues.q.pool',
+      7,
+      /pool names must match/,
+    ],
+    [
+      'a queue of an unknown kind',
+      `${minimal}queues:\n  q: { kind: kafka, key: q }\n`,
+      'queues.q.kind',
+      7,
+      /'list' \| 'stream' \| 'bullmq'/,
+    ],
     ['YAML with an unclosed list', 'pools:\n  demo: [1, 2\n', '', 3, /YAML syntax: Flow sequence/],
-    ['YAML with a key indented one space too few', 'pools:\n  demo:\n    min: 1\n   max: 2\n', '', 4, /YAML syntax: All mapping items must start at the same column/],
+    [
+      'YAML with a key indented one space too few',
+      'pools:\n  demo:\n    min: 1\n   max: 2\n',
+      '',
+      4,
+      /YAML syntax: All mapping items must start at the same column/,
+    ],
   ])('%s', (_name, text, path, line, message) => {
     const problems = problemsOf(text);
     const problem = problems.find((p) => p.path === path);
@@ -266,15 +325,50 @@ describe('paths in the file are relative to the file', () => {
   const base = '/srv/scaler/conf/alertscale.yml';
 
   it.each<[string, string, (c: Config) => unknown, unknown]>([
-    ['a relative tokenFile', `${minimal}receiver: { tokenFile: secrets/token }\n`, (c) => c.receiver.tokenFile, '/srv/scaler/conf/secrets/token'],
+    [
+      'a relative tokenFile',
+      `${minimal}receiver: { tokenFile: secrets/token }\n`,
+      (c) => c.receiver.tokenFile,
+      '/srv/scaler/conf/secrets/token',
+    ],
     ['a tokenFile with ..', `${minimal}receiver: { tokenFile: ../run/token }\n`, (c) => c.receiver.tokenFile, '/srv/scaler/run/token'],
     ['an absolute tokenFile', `${minimal}receiver: { tokenFile: /run/secrets/token }\n`, (c) => c.receiver.tokenFile, '/run/secrets/token'],
-    ['a relative gunicorn pidfile', 'pools:\n  web: { min: 1, max: 4, executor: { kind: gunicorn, pidfile: run/gunicorn.pid } }\n', (c) => c.pools.web!.executor, { kind: 'gunicorn', pidfile: '/srv/scaler/conf/run/gunicorn.pid', timeout: 30_000, env: {} }],
-    ['an absolute gunicorn pidfile', 'pools:\n  web: { min: 1, max: 4, executor: { kind: gunicorn, pidfile: /run/g.pid } }\n', (c) => (c.pools.web!.executor as { pidfile: string }).pidfile, '/run/g.pid'],
-    ['a preset bin with a slash is a path', minimal.replace('app: demo', 'app: demo, bin: node_modules/.bin/pm2'), (c) => (c.pools.demo!.executor as { bin: string }).bin, '/srv/scaler/conf/node_modules/.bin/pm2'],
-    ['a bare preset bin is looked up in PATH', minimal.replace('app: demo', 'app: demo, bin: pm2'), (c) => (c.pools.demo!.executor as { bin: string }).bin, 'pm2'],
-    ['a relative compose file', 'pools:\n  web: { min: 1, max: 4, executor: { kind: compose, service: web, file: deploy/compose.yml } }\n', (c) => (c.pools.web!.executor as { file: string }).file, '/srv/scaler/conf/deploy/compose.yml'],
-    ['command argv is left alone (the program resolves it)', 'pools:\n  web: { min: 1, max: 4, executor: { kind: command, scale: [./scale.sh, "{replicas}"] } }\n', (c) => (c.pools.web!.executor as { scale: string[] }).scale, ['./scale.sh', '{replicas}']],
+    [
+      'a relative gunicorn pidfile',
+      'pools:\n  web: { min: 1, max: 4, executor: { kind: gunicorn, pidfile: run/gunicorn.pid } }\n',
+      (c) => c.pools.web!.executor,
+      { kind: 'gunicorn', pidfile: '/srv/scaler/conf/run/gunicorn.pid', timeout: 30_000, env: {} },
+    ],
+    [
+      'an absolute gunicorn pidfile',
+      'pools:\n  web: { min: 1, max: 4, executor: { kind: gunicorn, pidfile: /run/g.pid } }\n',
+      (c) => (c.pools.web!.executor as { pidfile: string }).pidfile,
+      '/run/g.pid',
+    ],
+    [
+      'a preset bin with a slash is a path',
+      minimal.replace('app: demo', 'app: demo, bin: node_modules/.bin/pm2'),
+      (c) => (c.pools.demo!.executor as { bin: string }).bin,
+      '/srv/scaler/conf/node_modules/.bin/pm2',
+    ],
+    [
+      'a bare preset bin is looked up in PATH',
+      minimal.replace('app: demo', 'app: demo, bin: pm2'),
+      (c) => (c.pools.demo!.executor as { bin: string }).bin,
+      'pm2',
+    ],
+    [
+      'a relative compose file',
+      'pools:\n  web: { min: 1, max: 4, executor: { kind: compose, service: web, file: deploy/compose.yml } }\n',
+      (c) => (c.pools.web!.executor as { file: string }).file,
+      '/srv/scaler/conf/deploy/compose.yml',
+    ],
+    [
+      'command argv is left alone (the program resolves it)',
+      'pools:\n  web: { min: 1, max: 4, executor: { kind: command, scale: [./scale.sh, "{replicas}"] } }\n',
+      (c) => (c.pools.web!.executor as { scale: string[] }).scale,
+      ['./scale.sh', '{replicas}'],
+    ],
   ])('%s', (_name, text, pick, want) => {
     expect(pick(parseConfig(text, base))).toEqual(want);
   });
@@ -322,7 +416,12 @@ describe('loadConfig', () => {
 });
 
 describe('readToken', () => {
-  const receiver = (over: Partial<Config['receiver']>): Config['receiver'] => ({ listen: '127.0.0.1:9460', lockTimeout: 600_000, auditMaxEntries: 100_000, ...over });
+  const receiver = (over: Partial<Config['receiver']>): Config['receiver'] => ({
+    listen: '127.0.0.1:9460',
+    lease: 5_000,
+    auditMaxEntries: 100_000,
+    ...over,
+  });
   const file = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -345,5 +444,4 @@ describe('readToken', () => {
   ])('refuses %s (never an open receiver by accident)', (_name, over, env, message) => {
     expect(() => readToken(receiver(over()), env)).toThrow(message);
   });
-
 });

@@ -37,7 +37,8 @@ describe('committed dashboards match the generator', () => {
     for (const d of rendered) {
       const refs = [...d.json.matchAll(/"datasource": \{\s*"type": "([^"]+)",\s*"uid": "([^"]+)"/g)];
       expect(refs.length).toBeGreaterThan(0);
-      for (const [, type, uid] of refs) expect({ file: d.file, type, uid }).toEqual({ file: d.file, type: 'prometheus', uid: 'alertscale-prometheus' });
+      for (const [, type, uid] of refs)
+        expect({ file: d.file, type, uid }).toEqual({ file: d.file, type: 'prometheus', uid: 'alertscale-prometheus' });
     }
   });
 });

@@ -15,7 +15,16 @@ const PROM = { type: 'prometheus', uid: 'alertscale-prometheus' };
 const dashboard = {
   title: 'T',
   panels: [
-    { id: 1, title: 'plain', type: 'timeseries', datasource: PROM, targets: [{ refId: 'A', expr: 'up' }, { refId: 'B', expr: 'x', instant: true }] },
+    {
+      id: 1,
+      title: 'plain',
+      type: 'timeseries',
+      datasource: PROM,
+      targets: [
+        { refId: 'A', expr: 'up' },
+        { refId: 'B', expr: 'x', instant: true },
+      ],
+    },
     {
       id: 2,
       title: 'collapsed row',
@@ -24,8 +33,20 @@ const dashboard = {
     },
     { id: 4, title: 'text', type: 'text' },
     { id: 5, title: 'other datasource', datasource: { type: 'loki', uid: 'l' }, targets: [{ refId: 'A', expr: '{job="x"}' }] },
-    { id: 6, title: 'mixed', datasource: { type: 'datasource', uid: '-- Mixed --' }, targets: [{ refId: 'A', datasource: PROM, expr: 'mixed_prom' }] },
-    { id: 7, title: 'both', targets: [{ refId: 'A', expr: 'r', instant: true, range: true }, { refId: 'B', expr: '' }] },
+    {
+      id: 6,
+      title: 'mixed',
+      datasource: { type: 'datasource', uid: '-- Mixed --' },
+      targets: [{ refId: 'A', datasource: PROM, expr: 'mixed_prom' }],
+    },
+    {
+      id: 7,
+      title: 'both',
+      targets: [
+        { refId: 'A', expr: 'r', instant: true, range: true },
+        { refId: 'B', expr: '' },
+      ],
+    },
   ],
   annotations: {
     list: [
@@ -37,8 +58,22 @@ const dashboard = {
   },
   templating: {
     list: [
-      { name: 'pool', type: 'query', datasource: PROM, query: 'label_values(alertscale_pool_replicas, pool)', multi: true, includeAll: true, allValue: '.*', current: { value: ['$__all'] } },
-      { name: 'queue', type: 'query', datasource: PROM, query: { query: 'label_values(alertscale_queue_length{pool=~"$pool"}, queue)', refId: 'q' } },
+      {
+        name: 'pool',
+        type: 'query',
+        datasource: PROM,
+        query: 'label_values(alertscale_pool_replicas, pool)',
+        multi: true,
+        includeAll: true,
+        allValue: '.*',
+        current: { value: ['$__all'] },
+      },
+      {
+        name: 'queue',
+        type: 'query',
+        datasource: PROM,
+        query: { query: 'label_values(alertscale_queue_length{pool=~"$pool"}, queue)', refId: 'q' },
+      },
       { name: 'env', type: 'custom', query: 'a,b', current: { value: 'b' }, options: [{ value: 'a' }, { value: 'b' }] },
     ],
   },
@@ -79,8 +114,23 @@ describe('extractQueries', () => {
 describe('templateVariables', () => {
   it('reads multi/includeAll/allValue and stored values, without $__all', () => {
     expect(templateVariables(dashboard)).toEqual([
-      { name: 'pool', type: 'query', query: 'label_values(alertscale_pool_replicas, pool)', multi: true, includeAll: true, allValue: '.*', stored: [] },
-      { name: 'queue', type: 'query', query: 'label_values(alertscale_queue_length{pool=~"$pool"}, queue)', multi: false, includeAll: false, stored: [] },
+      {
+        name: 'pool',
+        type: 'query',
+        query: 'label_values(alertscale_pool_replicas, pool)',
+        multi: true,
+        includeAll: true,
+        allValue: '.*',
+        stored: [],
+      },
+      {
+        name: 'queue',
+        type: 'query',
+        query: 'label_values(alertscale_queue_length{pool=~"$pool"}, queue)',
+        multi: false,
+        includeAll: false,
+        stored: [],
+      },
       { name: 'env', type: 'custom', query: 'a,b', multi: false, includeAll: false, stored: ['b'] },
     ]);
   });

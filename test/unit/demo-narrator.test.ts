@@ -4,7 +4,13 @@ import { createNarrator, formatFigures, type Observation, type SeenDecision } fr
 const quiet = { alerts: {}, decisions: [], workers: 1, queue: 0, done: 0 };
 const obs = (o: Partial<Observation> & { at: number }): Observation => ({ ...quiet, ...o });
 const decision = (d: Partial<SeenDecision> & { at: number; scale: string }): SeenDecision => ({
-  id: String(d.at), outcome: 'scaled', from: 1, to: 4, reason: 'why', alerts: ['DemoQueueBacklog'], ...d,
+  id: String(d.at),
+  outcome: 'scaled',
+  from: 1,
+  to: 4,
+  reason: 'why',
+  alerts: ['DemoQueueBacklog'],
+  ...d,
 });
 
 describe('demo narrator', () => {
@@ -14,10 +20,22 @@ describe('demo narrator', () => {
       obs({ at: 1000, queue: 40 }),
       obs({ at: 2000, queue: 38, done: 2, alerts: { DemoQueueBacklog: 'pending' } }),
       obs({ at: 3000, queue: 36, done: 4, alerts: { DemoQueueBacklog: 'firing' } }),
-      obs({ at: 4000, queue: 30, done: 10, alerts: { DemoQueueBacklog: 'firing' }, workers: 4, decisions: [decision({ at: 3500, scale: 'up', reason: 'scale 1 → 4' })] }),
+      obs({
+        at: 4000,
+        queue: 30,
+        done: 10,
+        alerts: { DemoQueueBacklog: 'firing' },
+        workers: 4,
+        decisions: [decision({ at: 3500, scale: 'up', reason: 'scale 1 → 4' })],
+      }),
       obs({ at: 6000, queue: 0, done: 40, workers: 4 }),
       obs({ at: 8000, done: 40, workers: 1, alerts: { DemoWorkersIdle: 'firing' } }),
-      obs({ at: 9000, done: 40, workers: 1, decisions: [decision({ at: 7500, scale: 'down', from: 4, to: 1, reason: 'scale 4 → 1', alerts: ['DemoWorkersIdle'] })] }),
+      obs({
+        at: 9000,
+        done: 40,
+        workers: 1,
+        decisions: [decision({ at: 7500, scale: 'down', from: 4, to: 1, reason: 'scale 4 → 1', alerts: ['DemoWorkersIdle'] })],
+      }),
     ].flatMap((o) => n.observe(o));
     expect(said).toEqual([
       "[+  2.0 s] alert DemoQueueBacklog is pending (the rule's for: is running)",
@@ -48,17 +66,36 @@ describe('demo narrator', () => {
 
   it('a burst the pool takes without scaling ends at rest when drained; no first scale', () => {
     const n = createNarrator({ jobs: 3, min: 1, startWorkers: 1 });
-    expect(n.observe(obs({ at: 1500, done: 3 }))).toEqual(['[+  1.5 s] queue drained: all 3 jobs done at +1.5 s', '[+  1.5 s] pool back at rest: 1 worker(s)']);
+    expect(n.observe(obs({ at: 1500, done: 3 }))).toEqual([
+      '[+  1.5 s] queue drained: all 3 jobs done at +1.5 s',
+      '[+  1.5 s] pool back at rest: 1 worker(s)',
+    ]);
     expect(formatFigures(n.figures())).toBe(
-      ['final figures:', '  jobs done            3/3', '  peak workers         1', '  time to first scale  none (no scale-up happened)', '  worker-seconds       1.5 (over 1.5 s)'].join('\n'),
+      [
+        'final figures:',
+        '  jobs done            3/3',
+        '  peak workers         1',
+        '  time to first scale  none (no scale-up happened)',
+        '  worker-seconds       1.5 (over 1.5 s)',
+      ].join('\n'),
     );
   });
 
   it('tells a cooldown once until another decision comes', () => {
     const n = createNarrator({ jobs: 5, min: 1, startWorkers: 1 });
     const cooldown = (at: number, scale = 'up') => decision({ at, scale, outcome: 'cooldown', reason: `cooldown ${scale} ${at}` });
-    const lines = n.observe(obs({ at: 1000, decisions: [cooldown(1), cooldown(2), decision({ at: 3, scale: 'up', reason: 'scaled' }), cooldown(4), cooldown(5, 'down')] }));
-    expect(lines.map((l) => l.slice(11))).toEqual(['decision cooldown: cooldown up 1', 'decision scaled: scaled', 'decision cooldown: cooldown up 4', 'decision cooldown: cooldown down 5']);
+    const lines = n.observe(
+      obs({
+        at: 1000,
+        decisions: [cooldown(1), cooldown(2), decision({ at: 3, scale: 'up', reason: 'scaled' }), cooldown(4), cooldown(5, 'down')],
+      }),
+    );
+    expect(lines.map((l) => l.slice(11))).toEqual([
+      'decision cooldown: cooldown up 1',
+      'decision scaled: scaled',
+      'decision cooldown: cooldown up 4',
+      'decision cooldown: cooldown down 5',
+    ]);
   });
 
   it('an alert first seen firing was pending before: said so, with when', () => {

@@ -15,7 +15,12 @@ describe('demo worker settings', () => {
     const env = { REDIS_URL: 'redis://env:1/0', QUEUE_KEY: 'env:q', POOL: 'envpool', WORKER_ID: 'env-w' };
     const config = { redisUrl: 'redis://cfg:1/0', queueKey: 'cfg:q' };
     expect(resolveWorkerSettings({ ...base, config })).toMatchObject({ redisUrl: 'redis://cfg:1/0', queueKey: 'cfg:q', pool: 'demo' });
-    expect(resolveWorkerSettings({ ...base, env, config })).toMatchObject({ redisUrl: 'redis://env:1/0', queueKey: 'env:q', pool: 'envpool', workerId: 'env-w' });
+    expect(resolveWorkerSettings({ ...base, env, config })).toMatchObject({
+      redisUrl: 'redis://env:1/0',
+      queueKey: 'env:q',
+      pool: 'envpool',
+      workerId: 'env-w',
+    });
     expect(resolveWorkerSettings({ ...base, env, config, flags: { redisUrl: 'redis://flag:1/0', pool: 'p2' } })).toMatchObject({
       redisUrl: 'redis://flag:1/0',
       queueKey: 'env:q',
@@ -30,7 +35,10 @@ describe('demo worker settings', () => {
   });
 
   it('treats empty env values as unset', () => {
-    expect(resolveWorkerSettings({ ...base, env: { REDIS_URL: '', POOL: ' ' } })).toMatchObject({ redisUrl: WORKER_DEFAULTS.redisUrl, pool: 'demo' });
+    expect(resolveWorkerSettings({ ...base, env: { REDIS_URL: '', POOL: ' ' } })).toMatchObject({
+      redisUrl: WORKER_DEFAULTS.redisUrl,
+      pool: 'demo',
+    });
   });
 
   it.each([

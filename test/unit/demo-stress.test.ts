@@ -40,7 +40,9 @@ describe('stress CLI values', () => {
   it.each(['0', '250'])('nonNegativeInt accepts %j', (v) => expect(nonNegativeInt(v)).toBe(Number(v)));
   it.each(['-1', '2.5', 'abc'])('nonNegativeInt rejects %j', (v) => expect(() => nonNegativeInt(v)).toThrow(InvalidArgumentError));
   it.each(['0.5', '20', '1e2'])('positiveRate accepts %j', (v) => expect(positiveRate(v)).toBe(Number(v)));
-  it.each(['0', '-2', 'fast', '', 'Infinity'])('positiveRate rejects %j', (v) => expect(() => positiveRate(v)).toThrow(InvalidArgumentError));
+  it.each(['0', '-2', 'fast', '', 'Infinity'])('positiveRate rejects %j', (v) =>
+    expect(() => positiveRate(v)).toThrow(InvalidArgumentError),
+  );
 });
 
 describe('stress summary', () => {
@@ -57,7 +59,9 @@ describe('stress summary', () => {
       { sent: 20, elapsedMs: 2000, firstId: 'r-1', lastId: 'r-20', queueLength: 20 },
       { queueKey: 'demo:jobs', redisUrl: 'redis://:pw@h:1/0' },
     );
-    expect(text).toBe('enqueued 20 job(s) of 500 ms to demo:jobs at redis://:***@h:1/0 in 2.00 s (10/s, limit 10/s)\nids r-1 … r-20; queue length now 20');
+    expect(text).toBe(
+      'enqueued 20 job(s) of 500 ms to demo:jobs at redis://:***@h:1/0 in 2.00 s (10/s, limit 10/s)\nids r-1 … r-20; queue length now 20',
+    );
   });
 });
 
@@ -79,7 +83,14 @@ describe('demo pm2 start args', () => {
     ]);
   });
   it('passes worker settings after --', () => {
-    const args = demoPm2StartArgs('/repo', { name: 'd2', instances: 2, killTimeoutMs: 5000, redisUrl: 'redis://h:1/0', queueKey: 'q', pool: 'p' });
+    const args = demoPm2StartArgs('/repo', {
+      name: 'd2',
+      instances: 2,
+      killTimeoutMs: 5000,
+      redisUrl: 'redis://h:1/0',
+      queueKey: 'q',
+      pool: 'p',
+    });
     expect(args.slice(2, 8)).toEqual(['--name', 'd2', '-i', '2', '--kill-timeout', '5000']);
     expect(args.slice(args.indexOf('--'))).toEqual(['--', '--redis', 'redis://h:1/0', '--queue', 'q', '--pool', 'p']);
   });

@@ -28,14 +28,24 @@ const run = async (cmd: string, args: string[], cwd = ROOT) => {
 };
 
 describe('examples/one-host', () => {
-  it('the committed rules and tests are generate.ts\'s output', () => {
+  it("the committed rules and tests are generate.ts's output", () => {
     for (const [file, text] of Object.entries(generated())) {
       expect(readFileSync(join(EXAMPLE, file), 'utf8'), `${file}: run npx tsx examples/one-host/generate.ts`).toBe(text);
     }
   });
 
   const check = (rules: string[]) =>
-    run('node', [CLI, 'check', '--config', 'examples/one-host/alertscale.yml', '--rules', 'prometheus/rules/recording.yml', ...rules.flatMap((r) => ['--rules', r]), '--alertmanager-config', 'alertmanager/alertmanager.yml']);
+    run('node', [
+      CLI,
+      'check',
+      '--config',
+      'examples/one-host/alertscale.yml',
+      '--rules',
+      'prometheus/rules/recording.yml',
+      ...rules.flatMap((r) => ['--rules', r]),
+      '--alertmanager-config',
+      'alertmanager/alertmanager.yml',
+    ]);
 
   it('alertscale check passes on alertscale.yml with the tier rules: no error, no warning', async () => {
     const { exitCode, output } = await check(['examples/one-host/rules']);
@@ -71,7 +81,10 @@ describe('examples/one-host', () => {
         const firing = mine.filter((c: any) => c.exp_alerts.length > 0);
         expect(firing.length, `${a.alert} fires in a test`).toBeGreaterThan(0);
         for (const f of firing) expect(Number(f.exp_alerts[0].exp_annotations.target), a.alert).toBeGreaterThan(0);
-        expect(mine.some((c: any) => c.exp_alerts.length === 0), `${a.alert} is shown silent before its for:`).toBe(true);
+        expect(
+          mine.some((c: any) => c.exp_alerts.length === 0),
+          `${a.alert} is shown silent before its for:`,
+        ).toBe(true);
       }
     }
   });

@@ -7,13 +7,23 @@ describe('celeryRefusal', () => {
     ['every worker ok', '[{"w1@vm": {"ok": "pool will grow"}}]', undefined],
     ['two workers ok', '[{"w1@vm": {"ok": "pool will shrink"}}, {"w2@vm": {"ok": "pool will shrink"}}]', undefined],
     ['a warning line before the JSON', 'WARNING something\n[{"w2@vm": {"ok": "autoscale now max=5 min=5"}}]\n', undefined],
-    ['shrink with every process busy', '[{"w1@vm": {"error": "ValueError(\\"Can\'t shrink pool. All processes busy!\\")"}}]',
-      'Celery worker(s) refused: w1@vm: ValueError("Can\'t shrink pool. All processes busy!")'],
-    ['pool_grow on an --autoscale worker', '[{"w2@vm": {"error": "pool_grow is not supported with autoscale. Adjust autoscale range instead."}}]',
-      'Celery worker(s) refused: w2@vm: pool_grow is not supported with autoscale. Adjust autoscale range instead.'],
+    [
+      'shrink with every process busy',
+      '[{"w1@vm": {"error": "ValueError(\\"Can\'t shrink pool. All processes busy!\\")"}}]',
+      'Celery worker(s) refused: w1@vm: ValueError("Can\'t shrink pool. All processes busy!")',
+    ],
+    [
+      'pool_grow on an --autoscale worker',
+      '[{"w2@vm": {"error": "pool_grow is not supported with autoscale. Adjust autoscale range instead."}}]',
+      'Celery worker(s) refused: w2@vm: pool_grow is not supported with autoscale. Adjust autoscale range instead.',
+    ],
     ['one of two refuses', '[{"w1@vm": {"ok": "pool will grow"}}, {"w2@vm": {"error": "nope"}}]', 'Celery worker(s) refused: w2@vm: nope'],
     ['no worker replied', '[]', 'no Celery worker replied'],
-    ['not JSON', 'Error: No nodes replied within time constraint', 'celery control printed no JSON replies (last line: "Error: No nodes replied within time constraint")'],
+    [
+      'not JSON',
+      'Error: No nodes replied within time constraint',
+      'celery control printed no JSON replies (last line: "Error: No nodes replied within time constraint")',
+    ],
   ])('%s', (_what, output, expected) => {
     expect(celeryRefusal(output)).toBe(expected);
   });

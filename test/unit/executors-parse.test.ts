@@ -11,7 +11,10 @@ const jlist = JSON.stringify([proc('worker', 'online'), proc('worker', 'online')
 describe('pm2 jlist', () => {
   it.each([
     ['plain', jlist],
-    ['after daemon start lines that also open with "["', `[PM2] Spawning PM2 daemon with pm2_home=/tmp/x\n[PM2] PM2 Successfully daemonized\n${jlist}\n`],
+    [
+      'after daemon start lines that also open with "["',
+      `[PM2] Spawning PM2 daemon with pm2_home=/tmp/x\n[PM2] PM2 Successfully daemonized\n${jlist}\n`,
+    ],
     ['after a warning', `>>>> In-memory PM2 is out-of-date, do:\n>>>> $ pm2 update\n${jlist}`],
   ])('counts online processes of the app (%s)', (_name, stdout) => {
     expect(countOnline(stdout, 'worker')).toBe(2);
@@ -46,7 +49,12 @@ describe('probe output', () => {
   });
 
   it('reads a nomad task group count, wrapped in Job or not', () => {
-    const job = { TaskGroups: [{ Name: 'web', Count: 2 }, { Name: 'worker', Count: 5 }] };
+    const job = {
+      TaskGroups: [
+        { Name: 'web', Count: 2 },
+        { Name: 'worker', Count: 5 },
+      ],
+    };
     expect(parseNomadGroupCount(JSON.stringify({ Job: job }), 'worker')).toBe(5);
     expect(parseNomadGroupCount(JSON.stringify(job), 'web')).toBe(2);
     expect(() => parseNomadGroupCount(JSON.stringify(job), 'db')).toThrow(/no task group "db"/);

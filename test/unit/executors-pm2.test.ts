@@ -16,13 +16,45 @@ describe('pm2Steps', () => {
     ['grow', 4, online(0, 1), [['pm2', 'scale', 'w', '4']]],
     ['shrink', 1, online(0, 1, 2), [['pm2', 'scale', 'w', '1']]],
     ['at the target: nothing (pm2 scale would exit 1, "Nothing to do")', 2, online(0, 1), []],
-    ['to zero from 3: keep one, stop it', 0, online(0, 1, 2), [['pm2', 'scale', 'w', '1'], ['pm2', 'stop', 'w']]],
+    [
+      'to zero from 3: keep one, stop it',
+      0,
+      online(0, 1, 2),
+      [
+        ['pm2', 'scale', 'w', '1'],
+        ['pm2', 'stop', 'w'],
+      ],
+    ],
     ['to zero from 1: stop it', 0, online(4), [['pm2', 'stop', 'w']]],
     ['to zero when already stopped: nothing', 0, stopped(4), []],
-    ['to zero from a stopped and an errored process', 0, [...stopped(1), { id: 2, status: 'errored' }], [['pm2', 'scale', 'w', '1'], ['pm2', 'stop', 'w']]],
+    [
+      'to zero from a stopped and an errored process',
+      0,
+      [...stopped(1), { id: 2, status: 'errored' }],
+      [
+        ['pm2', 'scale', 'w', '1'],
+        ['pm2', 'stop', 'w'],
+      ],
+    ],
     ['wake 0 → 1: start the stopped one by id', 1, stopped(7), [['pm2', 'start', '7']]],
-    ['wake 0 → 3: start it, then scale', 3, stopped(7), [['pm2', 'start', '7'], ['pm2', 'scale', 'w', '3']]],
-    ['mixed: start only the stopped ones (never restart online ones)', 3, [...online(1), ...stopped(2)], [['pm2', 'start', '2'], ['pm2', 'scale', 'w', '3']]],
+    [
+      'wake 0 → 3: start it, then scale',
+      3,
+      stopped(7),
+      [
+        ['pm2', 'start', '7'],
+        ['pm2', 'scale', 'w', '3'],
+      ],
+    ],
+    [
+      'mixed: start only the stopped ones (never restart online ones)',
+      3,
+      [...online(1), ...stopped(2)],
+      [
+        ['pm2', 'start', '2'],
+        ['pm2', 'scale', 'w', '3'],
+      ],
+    ],
   ])('%s', (_, replicas, instances, steps) => {
     expect(pm2Steps(config, replicas, instances)).toEqual(steps);
   });

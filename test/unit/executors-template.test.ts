@@ -15,8 +15,13 @@ describe('argv templates', () => {
 
   it('fills each element on its own, several placeholders per element, nothing split or joined', () => {
     const values = templateValues({ pool: 'demo', replicas: 4, current: 1 });
-    expect(fillTemplate(['run', '{pool}-{replicas}', '--delta={delta}', '{current}{current}', 'a b'], values))
-      .toEqual(['run', 'demo-4', '--delta=+3', '11', 'a b']);
+    expect(fillTemplate(['run', '{pool}-{replicas}', '--delta={delta}', '{current}{current}', 'a b'], values)).toEqual([
+      'run',
+      'demo-4',
+      '--delta=+3',
+      '11',
+      'a b',
+    ]);
   });
 
   it('leaves braces that are not placeholders alone', () => {

@@ -24,7 +24,12 @@ describe('the exporter fields of alertscale.yml fail at start, naming the path',
     ['a bad process regex', base('    processes: { match: "gunicorn(" }'), 'pools.web.processes.match', /not a valid regular expression/],
     ['an unknown queue kind', base('queues:\n  jobs: { kind: sqs, key: q }'), 'queues.jobs.kind', /'list' \| 'stream' \| 'bullmq'/],
     ['a stream queue without its group', base('queues:\n  ev: { kind: stream, key: ev }'), 'queues.ev.group', /./],
-    ['a queue of an unknown pool', base('queues:\n  jobs: { kind: list, key: q, pool: api }'), 'queues.jobs.pool', /not defined under pools/],
+    [
+      'a queue of an unknown pool',
+      base('queues:\n  jobs: { kind: list, key: q, pool: api }'),
+      'queues.jobs.pool',
+      /not defined under pools/,
+    ],
     ['an unknown processes key', base('    processes: { match: x, usr: root }'), 'pools.web.processes', /usr/],
     ['a bad exporter.listen', base('exporter: { listen: "localhost" }'), 'exporter.listen', /host:port/],
   ])('%s', (_name, text, path, message) => {

@@ -69,7 +69,11 @@ describe('parseMeminfo / parseLoadavg', () => {
 
 describe('parsePidStat', () => {
   it.each([
-    ['comm with a space and parentheses', STAT_WEIRD, { pid: 7316, comm: 'we ird) (x', state: 'S', cpuTicks: 0, startTicks: 43265, rssPages: 420 }],
+    [
+      'comm with a space and parentheses',
+      STAT_WEIRD,
+      { pid: 7316, comm: 'we ird) (x', state: 'S', cpuTicks: 0, startTicks: 43265, rssPages: 420 },
+    ],
     ['a busy node process', STAT_NODE, { pid: 7671, comm: 'node', state: 'S', cpuTicks: 76, startTicks: 43458, rssPages: 11573 }],
   ])('%s', (_name, text, want) => expect(parsePidStat(text)).toEqual(want));
   it('rejects a truncated line', () => expect(() => parsePidStat('12 (x) S 1 2 3')).toThrow(/too few/));
@@ -84,8 +88,13 @@ describe('small parsers', () => {
     ['', ''],
   ])('cmdline %j', (raw, want) => expect(parseCmdline(raw)).toBe(want));
   it('passwd: first entry of a name wins, comments and junk ignored', () => {
-    const users = parsePasswd('root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534::/:/usr/sbin/nologin\n# c\nbad\nroot:x:7:7::/:/bin/sh\n');
-    expect([...users]).toEqual([['root', 0], ['nobody', 65534]]);
+    const users = parsePasswd(
+      'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534::/:/usr/sbin/nologin\n# c\nbad\nroot:x:7:7::/:/bin/sh\n',
+    );
+    expect([...users]).toEqual([
+      ['root', 0],
+      ['nobody', 65534],
+    ]);
   });
   it.each([
     ['1795414180599-0', 1795414180599],

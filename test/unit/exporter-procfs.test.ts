@@ -21,7 +21,8 @@ function writeProc(pid: number, files: { cmdline?: string; stat?: string; uid?: 
   mkdirSync(dir, { recursive: true });
   if (files.cmdline !== undefined) writeFileSync(join(dir, 'cmdline'), files.cmdline);
   if (files.stat !== undefined) writeFileSync(join(dir, 'stat'), files.stat);
-  if (files.uid !== undefined) writeFileSync(join(dir, 'status'), `Name:\tgunicorn\nUid:\t${files.uid}\t${files.uid}\t${files.uid}\t${files.uid}\n`);
+  if (files.uid !== undefined)
+    writeFileSync(join(dir, 'status'), `Name:\tgunicorn\nUid:\t${files.uid}\t${files.uid}\t${files.uid}\t${files.uid}\n`);
 }
 const gunicorn = 'gunicorn: worker [backcore]\0';
 writeProc(100, { cmdline: gunicorn, stat: stat(100, 'gunicorn: work', 250, 5000, 10), uid: 0 });
@@ -34,7 +35,8 @@ writeFileSync(join(proc, 'uptime'), '1 1\n');
 const passwd = join(root, 'passwd');
 writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n');
 
-const pool = (processes: string) => `    min: 1\n    max: 2\n    executor: { kind: command, scale: ['true'] }\n    processes: ${processes}\n`;
+const pool = (processes: string) =>
+  `    min: 1\n    max: 2\n    executor: { kind: command, scale: ['true'] }\n    processes: ${processes}\n`;
 const config = parseConfig(
   `pools:\n  web:\n${pool("{ match: 'gunicorn: worker' }")}  www:\n${pool("{ match: 'gunicorn', user: www-data }")}` +
     `  byuid:\n${pool("{ match: 'gunicorn', user: '0' }")}  ghost:\n${pool("{ match: 'gunicorn', user: nosuchuser }")}` +
@@ -43,7 +45,16 @@ const config = parseConfig(
 );
 
 const metrics = createMetrics(new Registry(), async () => {});
-const source = processesSource({ metrics, pools: config.pools, procRoot: proc, passwdFile: passwd, clkTck: 100, pageSize: 4096, selfPid: 105, maxOpenProcFiles: 0 });
+const source = processesSource({
+  metrics,
+  pools: config.pools,
+  procRoot: proc,
+  passwdFile: passwd,
+  clkTck: 100,
+  pageSize: 4096,
+  selfPid: 105,
+  maxOpenProcFiles: 0,
+});
 const values = async (metric: Gauge | Counter) => Object.fromEntries((await metric.get()).values.map((v) => [v.labels.pool, v.value]));
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -65,7 +76,15 @@ describe('processes source over a /proc tree', () => {
   });
 
   it('fails as a whole only when /proc itself cannot be listed', () => {
-    const broken = processesSource({ metrics, pools: config.pools, procRoot: join(root, 'missing'), passwdFile: passwd, clkTck: 100, pageSize: 4096, selfPid: 1 });
+    const broken = processesSource({
+      metrics,
+      pools: config.pools,
+      procRoot: join(root, 'missing'),
+      passwdFile: passwd,
+      clkTck: 100,
+      pageSize: 4096,
+      selfPid: 1,
+    });
     expect(() => broken.read()).toThrow(/ENOENT/);
   });
 });

@@ -21,7 +21,14 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 const config = parseConfig('pools:\n  demo:\n    min: 1\n    max: 3\n    executor: { kind: pm2, app: demo }\n', 'test.yml');
 // Never connects: building the app and answering 401 / the document touch no Redis.
 const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
-const receiver = createReceiver({ config, redis, executors: new Map(), logger: pino({ level: 'silent' }), token: 'secret', silences: null });
+const receiver = createReceiver({
+  config,
+  redis,
+  executors: new Map(),
+  logger: pino({ level: 'silent' }),
+  token: 'secret',
+  silences: null,
+});
 afterAll(() => redis.disconnect());
 
 /** Every `$ref` anywhere in `value`. */
@@ -38,7 +45,9 @@ function refs(value: unknown, out: string[] = []): string[] {
 
 const operations = () =>
   Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
-    Object.entries(item).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ path, method, op })),
+    Object.entries(item)
+      .filter(([m]) => METHODS.includes(m))
+      .map(([method, op]) => ({ path, method, op })),
   );
 
 describe('OpenAPI document structure', () => {
@@ -53,7 +62,10 @@ describe('OpenAPI document structure', () => {
     expect(operations().length).toBeGreaterThanOrEqual(11);
     for (const [path, item] of Object.entries(doc.paths as Record<string, object>)) {
       expect(path).toMatch(/^\//);
-      expect(Object.keys(item).every((k) => METHODS.includes(k) || k === 'parameters'), path).toBe(true);
+      expect(
+        Object.keys(item).every((k) => METHODS.includes(k) || k === 'parameters'),
+        path,
+      ).toBe(true);
     }
     for (const { path, method, op } of operations()) {
       const codes = Object.keys(op.responses ?? {});
@@ -62,7 +74,10 @@ describe('OpenAPI document structure', () => {
         expect(code, `${method} ${path}`).toMatch(/^([1-5]\d\d|default)$/);
         expect(op.responses[code].description, `${method} ${path} ${code}`).toEqual(expect.any(String));
       }
-      expect(codes.some((c) => c.startsWith('2')), `${method} ${path} has a success response`).toBe(true);
+      expect(
+        codes.some((c) => c.startsWith('2')),
+        `${method} ${path} has a success response`,
+      ).toBe(true);
       expect(op.summary, `${method} ${path}`).toEqual(expect.any(String));
     }
   });
@@ -92,9 +107,14 @@ describe('OpenAPI document structure', () => {
     expect(body('/v1/pools/{pool}/pause', 'post')).toBe('#/components/schemas/PauseRequest');
     expect(doc.components.schemas.ManualScaleRequest).toMatchObject({ required: ['replicas', 'reason'], additionalProperties: false });
     expect([...doc.components.schemas.PauseRequest.required].sort()).toEqual(['comment', 'duration']);
-    const query = doc.paths['/v1/audit'].get.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name).sort();
+    const query = doc.paths['/v1/audit'].get.parameters
+      .filter((p: any) => p.in === 'query')
+      .map((p: any) => p.name)
+      .sort();
     expect(query).toEqual(['cursor', 'limit', 'outcome', 'pool', 'since', 'until']);
-    expect(doc.paths['/v1/pools/{pool}/pause'].post.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/PauseResponse');
+    expect(doc.paths['/v1/pools/{pool}/pause'].post.responses['201'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/PauseResponse',
+    );
     expect(doc.paths['/v1/pools/{pool}'].get.responses['404'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
   });
 });
@@ -112,10 +132,14 @@ describe('schemas are JSON Schema that accept the real payloads', () => {
     const pointer = (...parts: string[]) => `openapi#/${parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
     const schemas: string[] = Object.keys(doc.components.schemas).map((name) => pointer('components', 'schemas', name));
     for (const { path, method, op } of operations()) {
-      for (const [type] of Object.entries(op.requestBody?.content ?? {})) schemas.push(pointer('paths', path, method, 'requestBody', 'content', type, 'schema'));
-      (op.parameters ?? []).forEach((_: unknown, i: number) => schemas.push(pointer('paths', path, method, 'parameters', String(i), 'schema')));
+      for (const [type] of Object.entries(op.requestBody?.content ?? {}))
+        schemas.push(pointer('paths', path, method, 'requestBody', 'content', type, 'schema'));
+      (op.parameters ?? []).forEach((_: unknown, i: number) =>
+        schemas.push(pointer('paths', path, method, 'parameters', String(i), 'schema')),
+      );
       for (const [code, response] of Object.entries(op.responses as Record<string, any>)) {
-        for (const type of Object.keys(response.content ?? {})) schemas.push(pointer('paths', path, method, 'responses', code, 'content', type, 'schema'));
+        for (const type of Object.keys(response.content ?? {}))
+          schemas.push(pointer('paths', path, method, 'responses', code, 'content', type, 'schema'));
       }
     }
     expect(schemas.length).toBeGreaterThan(40);
@@ -131,13 +155,33 @@ describe('schemas are JSON Schema that accept the real payloads', () => {
 
   it('an audit entry as toEntry builds it, running and done', () => {
     const record = {
-      time: '2026-11-23T06:00:00.000Z', pool: 'demo', scale: 'up' as const, from: 1, to: 3, outcome: 'scaled' as const, reason: 'r',
+      time: '2026-11-23T06:00:00.000Z',
+      pool: 'demo',
+      scale: 'up' as const,
+      from: 1,
+      to: 3,
+      outcome: 'scaled' as const,
+      reason: 'r',
       alerts: [{ alertname: 'A', fingerprint: 'f', status: 'firing' as const, startsAt: '2026-11-23T05:59:00Z', generatorURL: '' }],
-      actor: 'alertmanager' as const, requestId: 'req', executing: true,
+      actor: 'alertmanager' as const,
+      requestId: 'req',
+      executing: true,
     };
     const entry = validator('AuditEntry');
     expect(entry(toEntry('1-0', record, undefined))).toEqual([]);
-    expect(entry(toEntry('1-0', record, { outcome: 'failed', argv: ['pm2', 'scale', 'demo', '3'], exitCode: 1, durationMs: 12, timedOut: false, outputTail: 'x', error: 'pm2 exited with code 1' }))).toEqual([]);
+    expect(
+      entry(
+        toEntry('1-0', record, {
+          outcome: 'failed',
+          argv: ['pm2', 'scale', 'demo', '3'],
+          exitCode: 1,
+          durationMs: 12,
+          timedOut: false,
+          outputTail: 'x',
+          error: 'pm2 exited with code 1',
+        }),
+      ),
+    ).toEqual([]);
     expect(entry({ ...toEntry('1-0', record, undefined), outcome: 'exploded' })).not.toEqual([]);
   });
 

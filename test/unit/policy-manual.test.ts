@@ -41,10 +41,26 @@ describe('decideManual', () => {
     ['the current count is no_change', { from: 4, replicas: 4 }, { outcome: 'no_change', to: 4, scale: null }],
     ['a disabled pool is a dry run', { from: 2, replicas: 5, policy: { enabled: false } }, { outcome: 'dry_run', to: 5, scale: 'up' }],
     ['a disabled pool still rejects out of bounds', { from: 2, replicas: 50, policy: { enabled: false } }, { outcome: 'rejected', to: 2 }],
-    ['a disabled pool at the count asked is no_change', { from: 3, replicas: 3, policy: { enabled: false } }, { outcome: 'no_change', to: 3 }],
-    ['right after an automatic grow, a manual grow still runs', { from: 3, replicas: 5, state: { lastUpAt: NOW } }, { outcome: 'scaled', to: 5, scale: 'up' }],
-    ['right after an automatic grow, a manual shrink still runs', { from: 5, replicas: 2, state: { lastUpAt: NOW, lastDownAt: NOW } }, { outcome: 'scaled', to: 2, scale: 'down' }],
-    ['maxStep does not limit a person (it paces alerts)', { from: 1, replicas: 10, policy: { maxStep: 2 } }, { outcome: 'scaled', to: 10, scale: 'up' }],
+    [
+      'a disabled pool at the count asked is no_change',
+      { from: 3, replicas: 3, policy: { enabled: false } },
+      { outcome: 'no_change', to: 3 },
+    ],
+    [
+      'right after an automatic grow, a manual grow still runs',
+      { from: 3, replicas: 5, state: { lastUpAt: NOW } },
+      { outcome: 'scaled', to: 5, scale: 'up' },
+    ],
+    [
+      'right after an automatic grow, a manual shrink still runs',
+      { from: 5, replicas: 2, state: { lastUpAt: NOW, lastDownAt: NOW } },
+      { outcome: 'scaled', to: 2, scale: 'down' },
+    ],
+    [
+      'maxStep does not limit a person (it paces alerts)',
+      { from: 1, replicas: 10, policy: { maxStep: 2 } },
+      { outcome: 'scaled', to: 10, scale: 'up' },
+    ],
     ['a pool already above max may be brought back inside', { from: 14, replicas: 10 }, { outcome: 'scaled', to: 10, scale: 'down' }],
   ])('%s', (_name, c, want) => {
     const d = run(c);
@@ -61,7 +77,7 @@ describe('decideManual', () => {
     ['a rejection names the bounds', { from: 2, replicas: 11 }, /11 is outside \[1, 10\]/],
     ['a dry run says so', { from: 2, replicas: 5, policy: { enabled: false } }, /would scale 2 → 5.*dry run/],
     ['a scale says from and to', { from: 2, replicas: 5 }, /scale 2 → 5/],
-  ])('the reason is in the operator\'s words: %s', (_name, c, reason) => {
+  ])("the reason is in the operator's words: %s", (_name, c, reason) => {
     const d = run(c);
     expect(d.reason).toMatch(reason);
     expect(d.reason).toContain('load test at 14:00');

@@ -6,8 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { chooseVictims, type VictimCandidate } from '../../src/policy/victims.js';
 
 const NOW = 1_800_000_000;
-const idle = (id: string, idleForS?: number): VictimCandidate => ({ id, busy: false, ...(idleForS === undefined ? {} : { idleSince: NOW - idleForS }) });
-const busy = (id: string, jobForS?: number): VictimCandidate => ({ id, busy: true, job: `job-${id}`, ...(jobForS === undefined ? {} : { jobStarted: NOW - jobForS }) });
+const idle = (id: string, idleForS?: number): VictimCandidate => ({
+  id,
+  busy: false,
+  ...(idleForS === undefined ? {} : { idleSince: NOW - idleForS }),
+});
+const busy = (id: string, jobForS?: number): VictimCandidate => ({
+  id,
+  busy: true,
+  job: `job-${id}`,
+  ...(jobForS === undefined ? {} : { jobStarted: NOW - jobForS }),
+});
 const draining = (w: VictimCandidate): VictimCandidate => ({ ...w, draining: true });
 
 describe('chooseVictims', () => {

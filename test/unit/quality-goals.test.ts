@@ -4,10 +4,29 @@ import { checkGoals } from '../../bench/quality/goals.js';
 
 const el = { thetaU: 10, thetaO: 10, tauU: 10, tauO: 10, instability: 0, jitter: 0 };
 const fig = (policy: string, costS: number, p95: number, e = el): Figures => ({
-  policy, costS, wait: { p50: 0, p95, p99: p95, overSlo: 0 }, done: 10, lost: 0, runTwice: 0, interrupted: 0, scaleActions: 1, elasticity: e, idleCostS: 0, wakeS: null,
+  policy,
+  costS,
+  wait: { p50: 0, p95, p99: p95, overSlo: 0 },
+  done: 10,
+  lost: 0,
+  runTwice: 0,
+  interrupted: 0,
+  scaleActions: 1,
+  elasticity: e,
+  idleCostS: 0,
+  wakeS: null,
 });
 const result = (policies: Figures[], trace = 't'): TraceResult =>
-  ({ trace, jobs: 10, windowS: 10, bounds: { min: 1, max: 8 }, demand: { dt: 1, values: [] }, oracle: { ...fig('oracle', 100, 0), supply: { dt: 1, values: [] } }, fixedAtMax: fig('fixed', 800, 0), policies: policies.map((p) => ({ ...p, supply: { dt: 1, values: [] }, queue: { dt: 1, values: [] } })) }) as TraceResult;
+  ({
+    trace,
+    jobs: 10,
+    windowS: 10,
+    bounds: { min: 1, max: 8 },
+    demand: { dt: 1, values: [] },
+    oracle: { ...fig('oracle', 100, 0), supply: { dt: 1, values: [] } },
+    fixedAtMax: fig('fixed', 800, 0),
+    policies: policies.map((p) => ({ ...p, supply: { dt: 1, values: [] }, queue: { dt: 1, values: [] } })),
+  }) as TraceResult;
 
 describe('issue 10 goals', () => {
   it('all met: cheap, fast, 20 % cheaper than both baselines, ε ≥ 1.25 vs hpa', () => {
@@ -32,15 +51,29 @@ describe('issue 10 goals', () => {
     expect(checkGoals(result(policies)).some((c) => c.goal.startsWith('predictive'))).toBe(false);
     const check = checkGoals(result(policies, 'diurnal')).find((c) => c.goal.startsWith('predictive'))!;
     expect([check.met, check.detail]).toEqual([true, 'p95 2.50 s vs 4.00 s (0.63×), cost 1.08×']);
-    const dear = checkGoals(result([fig('shipped', 100, 4), fig('predictive', 115, 2.5)], 'diurnal')).find((c) => c.goal.startsWith('predictive'))!;
+    const dear = checkGoals(result([fig('shipped', 100, 4), fig('predictive', 115, 2.5)], 'diurnal')).find((c) =>
+      c.goal.startsWith('predictive'),
+    )!;
     expect(dear.met).toBe(false);
   });
   it('scale to zero on the idle trace: idle cost 0 and the first job started within 2 × the 4 s floor', () => {
     const zero = (idleCostS: number, wakeS: number | null) => ({ ...fig('zero', 90, 9), idleCostS, wakeS });
-    const verdicts = (z: Figures) => checkGoals(result([fig('shipped', 100, 4), z], 'idle-burst')).filter((c) => c.goal.startsWith('zero')).map((c) => [c.met, c.detail]);
-    expect(verdicts(zero(0, 6.5))).toEqual([[true, '0 worker-s'], [true, '6.50 s']]);
-    expect(verdicts(zero(12, 9))).toEqual([[false, '12 worker-s'], [false, '9.00 s (1.00 s over)']]);
-    expect(verdicts(zero(0, null))).toEqual([[true, '0 worker-s'], [false, 'never at zero']]);
+    const verdicts = (z: Figures) =>
+      checkGoals(result([fig('shipped', 100, 4), z], 'idle-burst'))
+        .filter((c) => c.goal.startsWith('zero'))
+        .map((c) => [c.met, c.detail]);
+    expect(verdicts(zero(0, 6.5))).toEqual([
+      [true, '0 worker-s'],
+      [true, '6.50 s'],
+    ]);
+    expect(verdicts(zero(12, 9))).toEqual([
+      [false, '12 worker-s'],
+      [false, '9.00 s (1.00 s over)'],
+    ]);
+    expect(verdicts(zero(0, null))).toEqual([
+      [true, '0 worker-s'],
+      [false, 'never at zero'],
+    ]);
   });
   it('no shipped policy in the run → nothing to check', () => {
     expect(checkGoals(result([fig('hpa', 1, 1)]))).toEqual([]);
@@ -50,8 +83,15 @@ describe('issue 10 goals', () => {
 describe('common window', () => {
   it('stretches the trace + tail to the last completion of any policy', async () => {
     const { commonWindowS } = await import('../../bench/quality/figures.js');
-    const run = (policy: string, lastDoneS: number) =>
-      ({ policy, t0: 1000, windowS: 50, jobs: [{ id: 'a', enqueuedAt: 1000, startedAt: 1000, doneAt: 1000 + lastDoneS * 1000 }], samples: [], tally: {} as never, scaleActions: 0 });
+    const run = (policy: string, lastDoneS: number) => ({
+      policy,
+      t0: 1000,
+      windowS: 50,
+      jobs: [{ id: 'a', enqueuedAt: 1000, startedAt: 1000, doneAt: 1000 + lastDoneS * 1000 }],
+      samples: [],
+      tally: {} as never,
+      scaleActions: 0,
+    });
     expect(commonWindowS([run('fast', 20), run('slow', 70.2)])).toBe(71);
     expect(commonWindowS([run('fast', 20)])).toBe(50);
   });
@@ -91,6 +131,12 @@ describe('repetitions', () => {
   });
   it('a pointwise median curve', async () => {
     const { pointwiseMedian } = await import('../../bench/quality/repeat.js');
-    expect(pointwiseMedian([{ dt: 1, values: [1, 5, 2] }, { dt: 1, values: [3, 1, 2] }, { dt: 1, values: [2, 2, 8] }]).values).toEqual([2, 2, 2]);
+    expect(
+      pointwiseMedian([
+        { dt: 1, values: [1, 5, 2] },
+        { dt: 1, values: [3, 1, 2] },
+        { dt: 1, values: [2, 2, 8] },
+      ]).values,
+    ).toEqual([2, 2, 2]);
   });
 });

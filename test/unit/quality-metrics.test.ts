@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { adaptations, demandCurve, elasticity, elasticSpeedup, integral, percentile, sampledCurve, waitSummary, type Curve } from '../../bench/quality/metrics.js';
+import {
+  adaptations,
+  demandCurve,
+  elasticity,
+  elasticSpeedup,
+  integral,
+  percentile,
+  sampledCurve,
+  waitSummary,
+  type Curve,
+} from '../../bench/quality/metrics.js';
 import { fcfsWaits, fixedAtMax, oracle } from '../../bench/quality/oracle.js';
 import { interruptedJobs } from '../../bench/quality/figures.js';
 import type { DemoTally } from '../../src/demo/tally.js';
@@ -19,11 +29,24 @@ describe('percentile (nearest rank)', () => {
 describe('demand and supply curves', () => {
   it('d(t) counts jobs in service at each grid point if started on arrival', () => {
     // job A 0–2 s, job B 1–4 s, job C 1.5–1.7 s (between grid points: not counted)
-    const jobs = [{ atS: 0, durationMs: 2000 }, { atS: 1, durationMs: 3000 }, { atS: 1.5, durationMs: 200 }];
+    const jobs = [
+      { atS: 0, durationMs: 2000 },
+      { atS: 1, durationMs: 3000 },
+      { atS: 1.5, durationMs: 200 },
+    ];
     expect(demandCurve(jobs, 5).values).toEqual([1, 2, 1, 1, 0]);
   });
   it('sampledCurve holds the latest sample at or before each grid point', () => {
-    expect(sampledCurve([{ t: 0.2, v: 1 }, { t: 2, v: 3 }, { t: 2.5, v: 2 }], 4).values).toEqual([1, 1, 3, 2]);
+    expect(
+      sampledCurve(
+        [
+          { t: 0.2, v: 1 },
+          { t: 2, v: 3 },
+          { t: 2.5, v: 2 },
+        ],
+        4,
+      ).values,
+    ).toEqual([1, 1, 3, 2]);
   });
   it('integral and adaptations', () => {
     expect(integral({ dt: 0.5, values: [2, 2, 4] })).toBe(4);
@@ -63,11 +86,20 @@ describe('elasticity (SPEC RG metrics)', () => {
 describe('oracle and references', () => {
   it('FCFS waits on always-ready workers', () => {
     // 2 workers; three jobs at 0 of 2 s and one at 1 s: the third waits 2 s, the fourth 1 s
-    const jobs = [{ atS: 0, durationMs: 2000 }, { atS: 0, durationMs: 2000 }, { atS: 0, durationMs: 2000 }, { atS: 1, durationMs: 1000 }];
+    const jobs = [
+      { atS: 0, durationMs: 2000 },
+      { atS: 0, durationMs: 2000 },
+      { atS: 0, durationMs: 2000 },
+      { atS: 1, durationMs: 1000 },
+    ];
     expect(fcfsWaits(jobs, 2)).toEqual([0, 0, 2, 1]);
   });
   it('oracle cost is ∫ clamp(d, min, max); fixed at max costs max × window', () => {
-    const jobs = [{ atS: 0, durationMs: 3000 }, { atS: 0, durationMs: 3000 }, { atS: 0, durationMs: 3000 }];
+    const jobs = [
+      { atS: 0, durationMs: 3000 },
+      { atS: 0, durationMs: 3000 },
+      { atS: 0, durationMs: 3000 },
+    ];
     // d = 3 3 3 0 0 → clamp to [1, 2] = 2 2 2 1 1 → 8 worker-s
     const o = oracle(jobs, { min: 1, max: 2 }, 5);
     expect(o.supply.values).toEqual([2, 2, 2, 1, 1]);

@@ -8,7 +8,10 @@ import { formatTrace, parseTrace, readTrace, traceEndS } from '../../bench/quali
 describe('trace parser', () => {
   it('reads at_s,duration_ms rows, skipping comments and blank lines, sorted by arrival', () => {
     const jobs = parseTrace('# a comment\nat_s,duration_ms\n1.5,200\n\n0,1000\n', 't.csv');
-    expect(jobs).toEqual([{ atS: 0, durationMs: 1000 }, { atS: 1.5, durationMs: 200 }]);
+    expect(jobs).toEqual([
+      { atS: 0, durationMs: 1000 },
+      { atS: 1.5, durationMs: 200 },
+    ]);
     expect(traceEndS(jobs)).toBe(1.7);
   });
   it.each([
@@ -45,7 +48,9 @@ describe('trace generator', () => {
   it('idle-burst has no arrivals outside its burst; diurnal has a heavy tail', () => {
     const idle = generateTrace(SHAPES['idle-burst']!, 1);
     expect(idle.every((j) => j.atS >= 40 && j.atS < 60)).toBe(true);
-    const d = generateTrace(SHAPES.diurnal!, 1).map((j) => j.durationMs).sort((x, y) => x - y);
+    const d = generateTrace(SHAPES.diurnal!, 1)
+      .map((j) => j.durationMs)
+      .sort((x, y) => x - y);
     expect(d[Math.floor(d.length * 0.99)]! / d[Math.floor(d.length / 2)]!).toBeGreaterThan(3);
   });
 });

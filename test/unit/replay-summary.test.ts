@@ -16,14 +16,37 @@ describe('replay summary', () => {
   it('counts actions, time at max/min and worker-seconds of the replayed size', () => {
     const replay: PoolReplay = {
       pool: 'demo',
-      replicas: [[0, 1], [60 * S, 4], [120 * S, 1]],
+      replicas: [
+        [0, 1],
+        [60 * S, 4],
+        [120 * S, 1],
+      ],
       decisions: [
         { time: 60 * S, pool: 'demo', scale: 'up', from: 1, to: 4, outcome: 'scaled', reason: '', alerts: [] },
         { time: 90 * S, pool: 'demo', scale: 'up', from: 4, to: 4, outcome: 'at_max', reason: '', alerts: [] },
         { time: 120 * S, pool: 'demo', scale: 'down', from: 4, to: 1, outcome: 'scaled', reason: '', alerts: [] },
       ],
     };
-    const s = summarise(replay, { min: 1, max: 4 }, { from: 0, to: 180 * S }, { processes: [[0, 2], [90 * S, 2]], stepMs: 90 * S });
-    expect(s).toMatchObject({ ups: 1, downs: 1, atMaxMs: 60 * S, atMinMs: 120 * S, replayedWorkerSeconds: 60 + 240 + 60, realWorkerSeconds: 360, longestBacklogWithoutScaleUp: null });
+    const s = summarise(
+      replay,
+      { min: 1, max: 4 },
+      { from: 0, to: 180 * S },
+      {
+        processes: [
+          [0, 2],
+          [90 * S, 2],
+        ],
+        stepMs: 90 * S,
+      },
+    );
+    expect(s).toMatchObject({
+      ups: 1,
+      downs: 1,
+      atMaxMs: 60 * S,
+      atMinMs: 120 * S,
+      replayedWorkerSeconds: 60 + 240 + 60,
+      realWorkerSeconds: 360,
+      longestBacklogWithoutScaleUp: null,
+    });
   });
 });

@@ -15,8 +15,14 @@ function m(text: string): Matcher {
 let n = 0;
 function silence(matchers: string[], extra: Partial<Silence> = {}): Silence {
   return {
-    id: `s${n++}`, status: { state: 'active' }, comment: 'deploy', createdBy: 'ops',
-    startsAt: at(-60_000), endsAt: at(3_600_000), matchers: matchers.map(m), ...extra,
+    id: `s${n++}`,
+    status: { state: 'active' },
+    comment: 'deploy',
+    createdBy: 'ops',
+    startsAt: at(-60_000),
+    endsAt: at(3_600_000),
+    matchers: matchers.map(m),
+    ...extra,
   };
 }
 
@@ -106,7 +112,16 @@ describe('pausesOf: which active silences pause a pool', () => {
   it('carries the silence: id, until, comment, createdBy, matchers', () => {
     const s = silence(['pool=demo']);
     expect(pausesOf('demo', [s], NOW)).toEqual([
-      { silenceId: s.id, until: s.endsAt, comment: 'deploy', createdBy: 'ops', matchers: s.matchers, scale: ['up', 'down'], partial: false, resumable: true },
+      {
+        silenceId: s.id,
+        until: s.endsAt,
+        comment: 'deploy',
+        createdBy: 'ops',
+        matchers: s.matchers,
+        scale: ['up', 'down'],
+        partial: false,
+        resumable: true,
+      },
     ]);
   });
 

@@ -10,7 +10,11 @@ const NOW = Date.parse('2026-11-23T12:00:00Z');
 const policy: PoolPolicy = { min: 1, max: 10, enabled: true, step: 1, stepInterval: 60_000, cooldown: { up: 0, down: 0 } };
 
 let n = 0;
-function signal(scale: 'up' | 'down', status: 'firing' | 'resolved' = 'firing', alertname = scale === 'up' ? 'Busy' : 'Idle'): { signal: ScaleSignal; labels: Record<string, string> } {
+function signal(
+  scale: 'up' | 'down',
+  status: 'firing' | 'resolved' = 'firing',
+  alertname = scale === 'up' ? 'Busy' : 'Idle',
+): { signal: ScaleSignal; labels: Record<string, string> } {
   const fingerprint = `f${n++}`;
   return {
     signal: { alertname, fingerprint, status, startsAt: '2026-11-23T11:59:00Z', generatorURL: '', pool: 'demo', scale, step: 1 },
@@ -20,7 +24,12 @@ function signal(scale: 'up' | 'down', status: 'firing' | 'resolved' = 'firing', 
 
 function silence(matchers: [string, string][], id = 'sil-1'): Silence {
   return {
-    id, status: { state: 'active' }, comment: 'deploy', createdBy: 'alice', startsAt: '2026-11-23T11:00:00Z', endsAt: '2026-11-23T13:00:00Z',
+    id,
+    status: { state: 'active' },
+    comment: 'deploy',
+    createdBy: 'alice',
+    startsAt: '2026-11-23T11:00:00Z',
+    endsAt: '2026-11-23T13:00:00Z',
     matchers: matchers.map(([name, value]) => ({ name, value, isRegex: false, isEqual: true })),
   };
 }
@@ -30,10 +39,44 @@ describe('muted signals and the paused decision', () => {
     ['no silence: decide as usual', [signal('up')], [], 'decide', []],
     ['pool silence, one firing up: paused', [signal('up')], [silence([['pool', 'demo']])], 'paused', ['Busy']],
     ['silence of another pool: decide', [signal('up')], [silence([['pool', 'web']])], 'decide', []],
-    ['scale=up silence, up and down firing: down decides', [signal('up'), signal('down')], [silence([['pool', 'demo'], ['scale', 'up']])], 'decide', ['Busy']],
-    ['scale=up silence, only a down firing: decide', [signal('down')], [silence([['pool', 'demo'], ['scale', 'up']])], 'decide', []],
-    ['alertname silence mutes only that alert', [signal('up', 'firing', 'Busy'), signal('up', 'firing', 'Queue')], [silence([['alertname', 'Busy']])], 'decide', ['Busy']],
-    ['resolved signals are never muted; all firing muted: paused', [signal('up'), signal('down', 'resolved')], [silence([['pool', 'demo']])], 'paused', ['Busy']],
+    [
+      'scale=up silence, up and down firing: down decides',
+      [signal('up'), signal('down')],
+      [
+        silence([
+          ['pool', 'demo'],
+          ['scale', 'up'],
+        ]),
+      ],
+      'decide',
+      ['Busy'],
+    ],
+    [
+      'scale=up silence, only a down firing: decide',
+      [signal('down')],
+      [
+        silence([
+          ['pool', 'demo'],
+          ['scale', 'up'],
+        ]),
+      ],
+      'decide',
+      [],
+    ],
+    [
+      'alertname silence mutes only that alert',
+      [signal('up', 'firing', 'Busy'), signal('up', 'firing', 'Queue')],
+      [silence([['alertname', 'Busy']])],
+      'decide',
+      ['Busy'],
+    ],
+    [
+      'resolved signals are never muted; all firing muted: paused',
+      [signal('up'), signal('down', 'resolved')],
+      [silence([['pool', 'demo']])],
+      'paused',
+      ['Busy'],
+    ],
     ['only resolved signals: decide (nothing fires)', [signal('up', 'resolved')], [silence([['pool', 'demo']])], 'decide', []],
   ])('%s', (_what, inputs, silences, expected, mutedNames) => {
     const muted = mutedSignals(inputs, silences, NOW);
@@ -53,15 +96,30 @@ describe('muted signals and the paused decision', () => {
     const input = signal('up');
     const s = silence([['pool', 'demo']], 'abc-123');
     const decision = pausedDecision('demo', 1, [input.signal], mutedSignals([input], [s], NOW))!;
-    expect(decision.reason).toBe('paused: Busy by silence abc-123 {pool="demo"} from alice until 2026-11-23T13:00:00Z (deploy); the notification left Alertmanager before the silence began');
+    expect(decision.reason).toBe(
+      'paused: Busy by silence abc-123 {pool="demo"} from alice until 2026-11-23T13:00:00Z (deploy); the notification left Alertmanager before the silence began',
+    );
   });
 
   it('a partly muted notification: decide acts on the rest, the decision lists every alert and names the muted', () => {
     const up = signal('up');
     const down = signal('down');
-    const muted = mutedSignals([up, down], [silence([['pool', 'demo'], ['scale', 'up']])], NOW);
+    const muted = mutedSignals(
+      [up, down],
+      [
+        silence([
+          ['pool', 'demo'],
+          ['scale', 'up'],
+        ]),
+      ],
+      NOW,
+    );
     const signals = [up.signal, down.signal];
-    const decision = withMuted(decide({ pool: 'demo', policy, state: { replicas: 3 }, signals: audible(signals, muted), now: NOW }), signals, muted);
+    const decision = withMuted(
+      decide({ pool: 'demo', policy, state: { replicas: 3 }, signals: audible(signals, muted), now: NOW }),
+      signals,
+      muted,
+    );
     expect(decision).toMatchObject({ outcome: 'scaled', scale: 'down', from: 3, to: 2 });
     expect(decision.alerts.map((a) => a.alertname)).toEqual(['Busy', 'Idle']);
     expect(decision.reason).toContain('; muted, not acted on: Busy by silence sil-1');

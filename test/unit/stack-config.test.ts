@@ -17,8 +17,15 @@ function write(extra: { withoutPools?: string[] } = {}) {
   writeFileSync(tokenFile, 'x'.repeat(48));
   const ports = { redis: 1, prometheus: 2, alertmanager: 3, exporter: 4, receiver: 5, web: 6, webMetrics: 7 };
   return writeStackConfig({
-    baseFile: join(ROOT, 'alertscale.yml'), dir, ports, tokenFile, pm2Bin: '/x/pm2', pm2Home: join(dir, 'pm2'), gunicornPidfile: join(dir, 'web.pid'),
-    pools: { demo: { max: 4 } }, ...extra,
+    baseFile: join(ROOT, 'alertscale.yml'),
+    dir,
+    ports,
+    tokenFile,
+    pm2Bin: '/x/pm2',
+    pm2Home: join(dir, 'pm2'),
+    gunicornPidfile: join(dir, 'web.pid'),
+    pools: { demo: { max: 4 } },
+    ...extra,
   });
 }
 

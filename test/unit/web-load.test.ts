@@ -27,7 +27,15 @@ describe('HTTP load plan (stress --url)', () => {
   });
 
   it('puts the work time and the failure flag on the URL', () => {
-    const plan = { url: new URL('http://127.0.0.1:8000/work?x=1'), requests: 2, rate: 1, workMs: 200, failRatio: 0.5, maxInFlight: 1, timeoutMs: 1 };
+    const plan = {
+      url: new URL('http://127.0.0.1:8000/work?x=1'),
+      requests: 2,
+      rate: 1,
+      workMs: 200,
+      failRatio: 0.5,
+      maxInFlight: 1,
+      timeoutMs: 1,
+    };
     expect(requestUrl(plan, 1)).toBe('http://127.0.0.1:8000/work?x=1&ms=200');
     expect(requestUrl(plan, 2)).toBe('http://127.0.0.1:8000/work?x=1&ms=200&fail=1');
   });

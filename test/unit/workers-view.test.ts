@@ -10,15 +10,42 @@ const t = (agoS: number) => (NOW_S - agoS).toFixed(3);
 
 describe('parseHeartbeat', () => {
   it('reads every field the demo worker writes', () => {
-    const hash = { busy: '1', ts: String(NOW_S - 1), pid: '4242', host: 'h1', started: t(60), job: 'j-7', job_started: t(5), idle_since: '', done: '12', failed: '1', draining: '0' };
+    const hash = {
+      busy: '1',
+      ts: String(NOW_S - 1),
+      pid: '4242',
+      host: 'h1',
+      started: t(60),
+      job: 'j-7',
+      job_started: t(5),
+      idle_since: '',
+      done: '12',
+      failed: '1',
+      draining: '0',
+    };
     expect(parseHeartbeat('w1', hash)).toEqual({
-      id: 'w1', busy: true, ts: NOW_S - 1, pid: 4242, host: 'h1', started: NOW_S - 60, job: 'j-7', jobStarted: NOW_S - 5, done: 12, failed: 1, draining: false,
+      id: 'w1',
+      busy: true,
+      ts: NOW_S - 1,
+      pid: 4242,
+      host: 'h1',
+      started: NOW_S - 60,
+      job: 'j-7',
+      jobStarted: NOW_S - 5,
+      done: 12,
+      failed: 1,
+      draining: false,
     });
   });
   const base = { id: 'w', done: 0, failed: 0, draining: false };
   it.each<[string, Record<string, string>, string | null, WorkerRecord]>([
     ['a foreign worker writing only busy and ts', { busy: '0', ts: String(NOW_S) }, null, { ...base, busy: false, ts: NOW_S }],
-    ['a malformed number is absent, not NaN', { busy: '1', job_started: 'soon', pid: 'x', done: '3' }, null, { ...base, busy: true, done: 3 }],
+    [
+      'a malformed number is absent, not NaN',
+      { busy: '1', job_started: 'soon', pid: 'x', done: '3' },
+      null,
+      { ...base, busy: true, done: 3 },
+    ],
     ['a drain request', { busy: '1' }, t(3), { ...base, busy: true, drainRequested: NOW_S - 3 }],
     ['acknowledged drain', { busy: '0', draining: '1' }, t(3), { ...base, busy: false, draining: true, drainRequested: NOW_S - 3 }],
     ['busy other than "1" is idle; empty job fields are absent', { busy: 'yes', job: '', job_started: '' }, null, { ...base, busy: false }],
@@ -62,13 +89,47 @@ describe('poolWorkers', () => {
   });
   it('says what each one does and for how long', () => {
     const byId = Object.fromEntries(view.workers.map((w) => [w.id, w]));
-    expect(byId['busy-old']).toMatchObject({ state: 'busy', drain: 'draining', job: { id: 'b', forSeconds: 20 }, idleForSeconds: null, cpu: 0.9, rssBytes: 70_000_000, load: 0.95 });
-    expect(byId['busy-young']).toMatchObject({ state: 'busy', drain: 'no', job: { id: 'a', forSeconds: 2 }, cpu: null, rssBytes: null, load: 1 });
-    expect(byId['idle-long']).toMatchObject({ state: 'idle', drain: 'requested', job: null, idleForSeconds: 30, done: 2, failed: 1, load: 0 });
+    expect(byId['busy-old']).toMatchObject({
+      state: 'busy',
+      drain: 'draining',
+      job: { id: 'b', forSeconds: 20 },
+      idleForSeconds: null,
+      cpu: 0.9,
+      rssBytes: 70_000_000,
+      load: 0.95,
+    });
+    expect(byId['busy-young']).toMatchObject({
+      state: 'busy',
+      drain: 'no',
+      job: { id: 'a', forSeconds: 2 },
+      cpu: null,
+      rssBytes: null,
+      load: 1,
+    });
+    expect(byId['idle-long']).toMatchObject({
+      state: 'idle',
+      drain: 'requested',
+      job: null,
+      idleForSeconds: 30,
+      done: 2,
+      failed: 1,
+      load: 0,
+    });
     expect(byId['idle-short']).toMatchObject({ idleForSeconds: 3, upSeconds: 100, beatSecondsAgo: 1, pid: 1, host: 'h', load: 0.01 });
   });
   it('sums the pool', () => {
-    expect(view.summary).toEqual({ alive: 4, busy: 2, idle: 2, draining: 2, jobsInProgress: 2, done: 40, failed: 2, meanCpu: 0.46, meanLoad: 0.49, visible: 2 });
+    expect(view.summary).toEqual({
+      alive: 4,
+      busy: 2,
+      idle: 2,
+      draining: 2,
+      jobsInProgress: 2,
+      done: 40,
+      failed: 2,
+      meanCpu: 0.46,
+      meanLoad: 0.49,
+      visible: 2,
+    });
     expect(view.at).toBe(new Date(NOW_S * 1000).toISOString());
   });
   it('an empty pool has no means', () => {

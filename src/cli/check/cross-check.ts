@@ -50,7 +50,10 @@ const templated = (value: string) => value.includes('{{');
 const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none');
 
 export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -85,7 +88,8 @@ export function poolReferences(rule: RuleModel): { refs: PoolRef[]; patterns: Po
   const refs: PoolRef[] = [];
   const patterns: PoolPattern[] = [];
   const label = rule.labels.pool;
-  if (label && label.value !== '' && !templated(label.value)) refs.push({ pool: label.value, line: label.line, how: `label pool: ${label.value}`, fromLabel: true });
+  if (label && label.value !== '' && !templated(label.value))
+    refs.push({ pool: label.value, line: label.line, how: `label pool: ${label.value}`, fromLabel: true });
   for (const selector of selectors(rule.expr)) {
     for (const m of selector.matchers.filter(isPositivePoolMatcher)) {
       const line = exprLineAt(rule, m.offset);
@@ -201,10 +205,18 @@ function contractFindings(rule: RuleModel, what: string): Finding[] {
   const at = (line: number) => ({ severity: 'error' as const, file: rule.file, line });
   const { pool, scale } = rule.labels;
   if (scale && !templated(scale.value) && !isScaleDirection(scale.value)) {
-    findings.push({ ...at(scale.line), message: `${what} has label scale: ${JSON.stringify(scale.value)}; the receiver accepts only up or down`, fix: 'write scale: up or scale: down' });
+    findings.push({
+      ...at(scale.line),
+      message: `${what} has label scale: ${JSON.stringify(scale.value)}; the receiver accepts only up or down`,
+      fix: 'write scale: up or scale: down',
+    });
   }
   if (pool && pool.value !== '' && !templated(pool.value) && !isPoolName(pool.value)) {
-    findings.push({ ...at(pool.line), message: `${what} has label pool: ${JSON.stringify(pool.value)}, not a pool name (${POOL_NAME.source})`, fix: 'use the pool name as written in alertscale.yml' });
+    findings.push({
+      ...at(pool.line),
+      message: `${what} has label pool: ${JSON.stringify(pool.value)}, not a pool name (${POOL_NAME.source})`,
+      fix: 'use the pool name as written in alertscale.yml',
+    });
   }
   const fixes: Record<CountAnnotation, string> = {
     target: 'write a worker count or "{{ $value }}" of an expression that computes one',
@@ -216,8 +228,15 @@ function contractFindings(rule: RuleModel, what: string): Finding[] {
     const read = readCount(annotation.value, name);
     if (!('problem' in read)) continue;
     const { round, min } = COUNT_ANNOTATIONS[name];
-    const problem = read.problem === 'not_a_number' ? 'not a number' : `not a ${round ? 'number' : 'whole number'} of at least ${min}, at most ${MAX_COUNT}`;
-    findings.push({ ...at(annotation.line), message: `${what} has annotation ${name}: ${JSON.stringify(annotation.value)}, ${problem}`, fix: fixes[name] });
+    const problem =
+      read.problem === 'not_a_number'
+        ? 'not a number'
+        : `not a ${round ? 'number' : 'whole number'} of at least ${min}, at most ${MAX_COUNT}`;
+    findings.push({
+      ...at(annotation.line),
+      message: `${what} has annotation ${name}: ${JSON.stringify(annotation.value)}, ${problem}`,
+      fix: fixes[name],
+    });
   }
   return findings;
 }

@@ -83,7 +83,9 @@ export function parseRuleFile(text: string, file: string): RuleFileModel {
 function reader(lc: LineCounter, file: string) {
   const lineOf = (node: Node | null | undefined, fallback: number) => (node?.range ? lc.linePos(node.range[0]).line : fallback);
   const located = (node: unknown, fallback: number): Located | undefined =>
-    isScalar(node) && node.value !== null && node.value !== undefined ? { value: String(node.value), line: lineOf(node, fallback) } : undefined;
+    isScalar(node) && node.value !== null && node.value !== undefined
+      ? { value: String(node.value), line: lineOf(node, fallback) }
+      : undefined;
   /** One rule of a group; undefined when it has no name or no expression (promtool says why). */
   function rule(node: YAMLMap, group: string, groupInterval: Located | undefined): RuleModel | undefined {
     const alert = node.get('alert', true);

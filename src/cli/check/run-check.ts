@@ -44,11 +44,18 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   let config: Config | undefined;
   try {
     config = loadConfig(options.config);
-    notes.push(`${options.config}: ok (${plural(Object.keys(config.pools).length, 'pool')}, ${plural(Object.keys(config.queues).length, 'queue')})`);
+    notes.push(
+      `${options.config}: ok (${plural(Object.keys(config.pools).length, 'pool')}, ${plural(Object.keys(config.queues).length, 'queue')})`,
+    );
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const p of err.problems) {
-      findings.push({ severity: 'error', file: p.file, ...(p.line ? { line: p.line, column: p.column } : {}), message: `${p.path || '(top level)'}: ${p.message}` });
+      findings.push({
+        severity: 'error',
+        file: p.file,
+        ...(p.line ? { line: p.line, column: p.column } : {}),
+        message: `${p.path || '(top level)'}: ${p.message}`,
+      });
     }
     notes.push(`${options.config}: invalid; pools not cross-checked`);
   }
@@ -57,7 +64,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const ruleFiles: string[] = [];
   for (const path of options.rules) {
     if (!existsSync(path)) {
-      if (options.rulesGiven) findings.push({ severity: 'error', file: path, message: 'rule file or directory not found', fix: 'check the --rules path' });
+      if (options.rulesGiven)
+        findings.push({ severity: 'error', file: path, message: 'rule file or directory not found', fix: 'check the --rules path' });
       else notes.push(`skipped: ${path} not found (pass --rules FILE|DIR)`);
       continue;
     }
@@ -86,7 +94,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     // promtool already said what is wrong with this file's YAML, in its own words.
     if (failedSyntax.has(model.file)) continue;
     for (const e of model.syntaxErrors) {
-      findings.push({ severity: 'error', file: model.file, line: e.line, column: e.column, message: `YAML syntax: ${e.message}`, fix: 'fix the YAML' });
+      findings.push({
+        severity: 'error',
+        file: model.file,
+        line: e.line,
+        column: e.column,
+        message: `YAML syntax: ${e.message}`,
+        fix: 'fix the YAML',
+      });
     }
   }
   const rules = models.flatMap((m) => m.rules);
@@ -110,13 +125,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     notes.push('not judged while a rule file does not parse: recording-rule names, and pools no rule reaches');
   }
   if (result.allowedPools.length > 0) {
-    notes.push(`allowed: rules name pools not in ${options.config}: ${result.allowedPools.join(', ')} (--allow-pool ${options.allowPools.join(' ')}); they never fire without those pools`);
+    notes.push(
+      `allowed: rules name pools not in ${options.config}: ${result.allowedPools.join(', ')} (--allow-pool ${options.allowPools.join(' ')}); they never fire without those pools`,
+    );
   }
 
   // 4. Alertmanager
   const am = options.alertmanagerConfig;
   if (!existsSync(am)) {
-    if (options.alertmanagerGiven) findings.push({ severity: 'error', file: am, message: 'Alertmanager config not found', fix: 'check the --alertmanager-config path' });
+    if (options.alertmanagerGiven)
+      findings.push({ severity: 'error', file: am, message: 'Alertmanager config not found', fix: 'check the --alertmanager-config path' });
     else notes.push(`skipped: ${am} not found (pass --alertmanager-config FILE)`);
   } else {
     const amtool = findOnPath('amtool', options.path);

@@ -34,7 +34,8 @@ export async function promtoolCheckRules(bin: string, file: string): Promise<Too
   const result = await runArgv([bin, 'check', 'rules', file], { timeoutMs: TOOL_TIMEOUT_MS });
   if (result.ok) return { ok: true, findings: [] };
   const findings = promtoolFindings(result.outputTail, file);
-  if (findings.length === 0) findings.push({ severity: 'error', file, message: `promtool check rules failed: ${result.error ?? 'no output'}` });
+  if (findings.length === 0)
+    findings.push({ severity: 'error', file, message: `promtool check rules failed: ${result.error ?? 'no output'}` });
   return { ok: false, findings };
 }
 
@@ -42,7 +43,8 @@ export async function amtoolCheckConfig(bin: string, file: string): Promise<Tool
   const result = await runArgv([bin, 'check-config', file], { timeoutMs: TOOL_TIMEOUT_MS });
   if (result.ok) return { ok: true, findings: [] };
   const findings = amtoolFindings(result.outputTail, file);
-  if (findings.length === 0) findings.push({ severity: 'error', file, message: `amtool check-config failed: ${result.error ?? 'no output'}` });
+  if (findings.length === 0)
+    findings.push({ severity: 'error', file, message: `amtool check-config failed: ${result.error ?? 'no output'}` });
   return { ok: false, findings };
 }
 

@@ -11,7 +11,8 @@ import { parseTimeParam } from '../../receiver/time-param.js';
 /** `30s`, `5m`, `1h30m` → milliseconds. */
 export function parseDurationArg(text: string): number {
   const ms = parsePrometheusDuration(text.trim());
-  if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`"${text}" is not a duration; write it as Prometheus does, e.g. 30s, 15m, 1h30m.`);
+  if (ms === undefined || ms <= 0)
+    throw new InvalidArgumentError(`"${text}" is not a duration; write it as Prometheus does, e.g. 30s, 15m, 1h30m.`);
   return ms;
 }
 
@@ -25,13 +26,15 @@ export function parseCountArg(text: string): number {
 export function parseLimitArg(max: number) {
   return (text: string): number => {
     const n = Number(text.trim());
-    if (!/^\d+$/.test(text.trim()) || n < 1 || n > max) throw new InvalidArgumentError(`"${text}" must be a whole number from 1 to ${max}.`);
+    if (!/^\d+$/.test(text.trim()) || n < 1 || n > max)
+      throw new InvalidArgumentError(`"${text}" must be a whole number from 1 to ${max}.`);
     return n;
   };
 }
 
 export function parseOutcomeArg(text: string): Outcome {
-  if (!(OUTCOMES as readonly string[]).includes(text)) throw new InvalidArgumentError(`"${text}" is not an outcome; use one of ${OUTCOMES.join(', ')}.`);
+  if (!(OUTCOMES as readonly string[]).includes(text))
+    throw new InvalidArgumentError(`"${text}" is not an outcome; use one of ${OUTCOMES.join(', ')}.`);
   return text as Outcome;
 }
 
@@ -41,7 +44,8 @@ export function parseOutcomeArg(text: string): Outcome {
  */
 export function parseTimeArg(text: string, now: number = Date.now()): number {
   const trimmed = text.trim();
-  const bad = () => new InvalidArgumentError(`"${text}" is not a time; write 15m (ago), 14:03 (today), 2026-11-23T14:03:00Z or unix seconds.`);
+  const bad = () =>
+    new InvalidArgumentError(`"${text}" is not a time; write 15m (ago), 14:03 (today), 2026-11-23T14:03:00Z or unix seconds.`);
   const clock = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(trimmed);
   if (clock) {
     const [h, m, s] = [Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0)];

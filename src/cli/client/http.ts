@@ -56,7 +56,11 @@ export function createApiClient(opts: ApiClientOptions) {
       json = undefined;
     }
     if (!res.ok || json === undefined) {
-      throw apiError({ endpoint, method, path: path.split('?')[0]!, configFile: opts.configFile, tokenSent: Boolean(opts.token) }, res.status, json);
+      throw apiError(
+        { endpoint, method, path: path.split('?')[0]!, configFile: opts.configFile, tokenSent: Boolean(opts.token) },
+        res.status,
+        json,
+      );
     }
     return json as T;
   }
@@ -82,7 +86,8 @@ export function createApiClient(opts: ApiClientOptions) {
       return request<AuditPage>('GET', `/v1/audit${qs ? `?${qs}` : ''}`);
     },
     scale: (name: string, replicas: number, reason: string) => request<ScaleResult>('POST', `${pool(name)}/scale`, { replicas, reason }),
-    pause: (name: string, input: { duration: string; comment: string; createdBy?: string }) => request<PauseResult>('POST', `${pool(name)}/pause`, input),
+    pause: (name: string, input: { duration: string; comment: string; createdBy?: string }) =>
+      request<PauseResult>('POST', `${pool(name)}/pause`, input),
     resume: (name: string) => request<ResumeResult>('DELETE', `${pool(name)}/pause`),
   };
 }

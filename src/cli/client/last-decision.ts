@@ -12,6 +12,9 @@ export function withSettledDecisions(pools: PoolInfo[], entries: AuditEntry[]): 
     if (!p.lastDecision || !entry) return p;
     const outcome = entry.status === 'running' ? 'running' : entry.outcome;
     const failure = entry.outcome === 'failed' ? ` (${entry.timedOut ? 'timed out' : (entry.error ?? `exit ${entry.exitCode}`)})` : '';
-    return { ...p, lastDecision: { ...p.lastDecision, outcome: outcome as AuditEntry['outcome'], reason: `${p.lastDecision.reason}${failure}` } };
+    return {
+      ...p,
+      lastDecision: { ...p.lastDecision, outcome: outcome as AuditEntry['outcome'], reason: `${p.lastDecision.reason}${failure}` },
+    };
   });
 }

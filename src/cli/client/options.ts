@@ -9,7 +9,11 @@ import { parseDurationArg } from './args.js';
 export function oneLineUsage(command: Command): Command {
   return command.showHelpAfterError(false).configureOutput({
     outputError: (text, write) => {
-      const problem = text.trim().replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').replace(/\.$/, '');
+      const problem = text
+        .trim()
+        .replace(/^error:\s*/i, '')
+        .replace(/\s*\n\s*/g, ' ')
+        .replace(/\.$/, '');
       write(`alertscale: ${problem}; usage: alertscale ${command.name()} --help\n`);
     },
   });

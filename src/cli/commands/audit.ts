@@ -24,23 +24,35 @@ export function registerAudit(program: Command): void {
   withJson(withApi(program.command('audit')))
     .description('the decision log, newest first; --follow prints new decisions as they happen (oldest first) until Ctrl-C')
     .option('-p, --pool <pool>', 'only this pool')
-    .option('-o, --outcome <outcome>', 'only this outcome (scaled, no_change, at_max, at_min, cooldown, dry_run, paused, failed, rejected)', parseOutcomeArg)
+    .option(
+      '-o, --outcome <outcome>',
+      'only this outcome (scaled, no_change, at_max, at_min, cooldown, dry_run, paused, failed, rejected)',
+      parseOutcomeArg,
+    )
     .option('--since <time>', 'from this time: 1h (ago), 14:03 (today), RFC 3339 or unix seconds', checkTimeArg)
     .option('--until <time>', 'up to this time (same forms as --since)', checkTimeArg)
     .option('-n, --limit <n>', 'at most this many entries (the newest)', parseLimitArg(100_000), 20)
     .option('-w, --wide', 'do not cut reasons to the terminal width')
     .option('-f, --follow', 'keep polling and print new decisions, and commands that finish, as they come')
     .addOption(durationOption('--interval <duration>', 'how often --follow polls', '1s'))
-    .addHelpText('after', '\nExamples:\n  alertscale audit --pool demo --since 1h\n  alertscale audit --outcome failed --json\n  alertscale audit -f')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  alertscale audit --pool demo --since 1h\n  alertscale audit --outcome failed --json\n  alertscale audit -f',
+    )
     .action(async (opts: AuditOptions, command: Command) => {
-      if (opts.follow && opts.until) command.error('error: --until cannot be used with --follow (a followed log has no end)', { exitCode: 2, code: 'commander.usage' });
+      if (opts.follow && opts.until)
+        command.error('error: --until cannot be used with --follow (a followed log has no end)', { exitCode: 2, code: 'commander.usage' });
       const ctx = resolveContext(opts);
       const now = Date.now();
       const sinceMs = opts.since ? parseTimeArg(opts.since, now) : undefined;
       const filter = { pool: opts.pool, outcome: opts.outcome };
       const entries = await fetchAudit(
         ctx.api,
-        { ...filter, since: sinceMs === undefined ? undefined : timeParam(sinceMs), until: opts.until ? timeParam(parseTimeArg(opts.until, now)) : undefined },
+        {
+          ...filter,
+          since: sinceMs === undefined ? undefined : timeParam(sinceMs),
+          until: opts.until ? timeParam(parseTimeArg(opts.until, now)) : undefined,
+        },
         opts.limit,
       );
       const { width: screen, style } = stdoutStyle();
@@ -71,7 +83,12 @@ export function registerAudit(program: Command): void {
 }
 
 function describeFilter(opts: AuditOptions): string {
-  const parts = [opts.pool && `pool ${opts.pool}`, opts.outcome && `outcome ${opts.outcome}`, opts.since && `since ${opts.since}`, opts.until && `until ${opts.until}`].filter(Boolean);
+  const parts = [
+    opts.pool && `pool ${opts.pool}`,
+    opts.outcome && `outcome ${opts.outcome}`,
+    opts.since && `since ${opts.since}`,
+    opts.until && `until ${opts.until}`,
+  ].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join(', ')})` : ' (the log is empty)';
 }
 

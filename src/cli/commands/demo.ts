@@ -38,7 +38,10 @@ async function runningStack(dir: string): Promise<DemoTarget | undefined> {
   const file = runningFile(dir);
   if (!existsSync(file)) return undefined;
   const { urls } = JSON.parse(readFileSync(file, 'utf8')) as { urls: DemoTarget['urls'] };
-  const ready = await fetch(`${urls.receiver}/readyz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+  const ready = await fetch(`${urls.receiver}/readyz`, { signal: AbortSignal.timeout(1_000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!ready) return undefined;
   const config = loadConfig(join(dir, 'alertscale.yml'));
   return { urls, token: readFileSync(config.receiver.tokenFile!, 'utf8').trim(), config };
@@ -72,7 +75,16 @@ function abortOnSignals(): { signal: AbortSignal; received: () => NodeJS.Signals
  */
 function output(): Pick<DemoRunOptions, 'print' | 'progress'> {
   if (!process.stdout.isTTY) return { print: (line) => process.stdout.write(`${line}\n`) };
-  const bars = new MultiBar({ format: 'jobs done {bar} {value}/{total} | {percentage}% | {duration_formatted}', hideCursor: true, clearOnComplete: false, linewrap: true, forceRedraw: true }, Presets.shades_classic);
+  const bars = new MultiBar(
+    {
+      format: 'jobs done {bar} {value}/{total} | {percentage}% | {duration_formatted}',
+      hideCursor: true,
+      clearOnComplete: false,
+      linewrap: true,
+      forceRedraw: true,
+    },
+    Presets.shades_classic,
+  );
   let bar: ReturnType<MultiBar['create']> | undefined;
   return {
     print: (line) => (bar ? bars.log(`${line}\n`) : process.stdout.write(`${line}\n`)),
@@ -90,14 +102,26 @@ function output(): Pick<DemoRunOptions, 'print' | 'progress'> {
 
 export function registerDemo(program: Command): void {
   withConfig(program.command('demo'))
-    .description('one-command demo: start the local stack (or use the one running), enqueue a burst and narrate the scale-up, the drain and the scale-down; stops what it started')
+    .description(
+      'one-command demo: start the local stack (or use the one running), enqueue a burst and narrate the scale-up, the drain and the scale-down; stops what it started',
+    )
     .option('-n, --tasks <n>', 'jobs in the burst', positiveInt, 300)
     .option('--job-ms <ms>', 'how long each job takes', nonNegativeInt, 500)
     .option('--dir <dir>', 'the stack folder: a stack running there is used, else one is started there', '.stack')
-    .option('--fast', `when starting the stack: cooldowns of ${FAST_COOLDOWN.up} up / ${FAST_COOLDOWN.down} down instead of the config's`, false)
-    .option('--free-ports', 'when starting the stack: any free loopback ports instead of the defaults (9090, 9093, 9460, 9464, 16379, …)', false)
+    .option(
+      '--fast',
+      `when starting the stack: cooldowns of ${FAST_COOLDOWN.up} up / ${FAST_COOLDOWN.down} down instead of the config's`,
+      false,
+    )
+    .option(
+      '--free-ports',
+      'when starting the stack: any free loopback ports instead of the defaults (9090, 9093, 9460, 9464, 16379, …)',
+      false,
+    )
     .option('--timeout <duration>', 'give up when the pool is not back at rest after this long', durationArg, durationArg('5m'))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 What it shows, in order: the pool at rest; the burst; the scaling alert pending, then firing; each
 decision of the receiver; workers growing; the queue drained; the pool shrinking; back at rest;
 then the final figures (jobs done, peak workers, time to first scale, worker-seconds).
@@ -107,7 +131,8 @@ after stopping everything it started.
 
 Examples:
   alertscale demo                              # the class demo: ~2 minutes with the demo config
-  alertscale demo --fast -n 120 --job-ms 300   # a shorter one`)
+  alertscale demo --fast -n 120 --job-ms 300   # a shorter one`,
+    )
     .action(async (opts: DemoOptions) => {
       if (opts.jobMs > MAX_JOB_MS) throw new Error(`--job-ms ${opts.jobMs} is above the limit of ${MAX_JOB_MS} ms`);
       const dir = resolve(opts.dir);
@@ -122,11 +147,24 @@ Examples:
           await assertPortsFree(ports);
           process.stdout.write(`starting the local stack in ${dir}…\n`);
           const pools = opts.fast ? { demo: { cooldown: FAST_COOLDOWN } } : undefined;
-          started = await startStack({ root: REPO_ROOT, dir, ports, baseConfig: resolve(opts.config), pools, say: (l) => process.stdout.write(`  ${l}\n`) });
+          started = await startStack({
+            root: REPO_ROOT,
+            dir,
+            ports,
+            baseConfig: resolve(opts.config),
+            pools,
+            say: (l) => process.stdout.write(`  ${l}\n`),
+          });
           target = started;
         }
         if (signals.signal.aborted) throw new Error('interrupted before the demo began');
-        const { end, figures } = await runDemo(target, { tasks: opts.tasks, jobMs: opts.jobMs, timeoutMs: opts.timeout, signal: signals.signal, ...output() });
+        const { end, figures } = await runDemo(target, {
+          tasks: opts.tasks,
+          jobMs: opts.jobMs,
+          timeoutMs: opts.timeout,
+          signal: signals.signal,
+          ...output(),
+        });
         if (end === 'interrupted') process.stdout.write(`\n${signals.received()}: interrupted; figures so far:\n`);
         if (end === 'timeout') process.stdout.write(`\nthe pool was not back at rest after ${opts.timeout / 1000} s; figures so far:\n`);
         process.stdout.write(`${formatFigures(figures)}\n`);

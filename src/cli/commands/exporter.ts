@@ -46,7 +46,10 @@ export function registerExporter(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      log.info({ url: `${server.url}/metrics`, pools: Object.keys(config.pools).length, queues: Object.keys(config.queues).length }, 'exporter listening');
+      log.info(
+        { url: `${server.url}/metrics`, pools: Object.keys(config.pools).length, queues: Object.keys(config.queues).length },
+        'exporter listening',
+      );
 
       const signal = await untilSignal((second) => log.warn({ signal: second }, 'second signal: stopping now'));
       log.info({ signal }, 'exporter stopping');

@@ -34,7 +34,10 @@ export function registerScale(program: Command): void {
     .requiredOption('-r, --reason <text>', 'why (it goes into the audit log)')
     .option('--no-wait', 'return once the receiver has accepted, without waiting for the command')
     .addOption(durationOption('--wait-timeout <duration>', 'how long to wait for the command to finish', '2m'))
-    .addHelpText('after', '\nExamples:\n  alertscale scale demo 4 --reason "load test at 15:00"\n  alertscale scale demo 1 -r "back to normal" --no-wait')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  alertscale scale demo 4 --reason "load test at 15:00"\n  alertscale scale demo 1 -r "back to normal" --no-wait',
+    )
     .action(async (pool: string, replicas: number, opts: ScaleOptions) => {
       const ctx = resolveContext(opts);
       const result = await ctx.api.scale(pool, replicas, opts.reason);
@@ -54,12 +57,16 @@ export function registerScale(program: Command): void {
       }
       const entry = await waitForCommand(ctx.api, result.auditId, opts.waitTimeout);
       if (!entry) {
-        throw new CliError(`${started}: the command is still running after ${formatElapsed(opts.waitTimeout)}; follow it with: alertscale audit --pool ${pool} --follow`);
+        throw new CliError(
+          `${started}: the command is still running after ${formatElapsed(opts.waitTimeout)}; follow it with: alertscale audit --pool ${pool} --follow`,
+        );
       }
       if (entry.outcome === 'failed') {
         const why = entry.timedOut ? 'timed out' : oneLine(entry.error ?? `exit ${entry.exitCode}`);
         if (opts.json) say('', entry);
-        throw new CliError(`${pool}: scaling ${result.from} → ${result.to} failed (${why}); see the command and its output with: alertscale why ${pool}`);
+        throw new CliError(
+          `${pool}: scaling ${result.from} → ${result.to} failed (${why}); see the command and its output with: alertscale why ${pool}`,
+        );
       }
       const took = entry.durationMs === null ? '' : ` in ${formatElapsed(entry.durationMs)}`;
       say(style.green(`${pool}: scaled ${result.from} → ${result.to}${took} (audit ${result.auditId})`), entry);
@@ -69,6 +76,7 @@ export function registerScale(program: Command): void {
 /** A manual scale that ran nothing: already there, or a dry-run pool. */
 function describeUnscaled(r: ScaleResult): string {
   if (r.outcome === 'no_change') return `${r.pool}: already at ${r.from}; nothing to do`;
-  if (r.outcome === 'dry_run') return `${r.pool}: would scale ${r.from} → ${r.to}, but the pool is a dry run (enabled: false); nothing was run`;
+  if (r.outcome === 'dry_run')
+    return `${r.pool}: would scale ${r.from} → ${r.to}, but the pool is a dry run (enabled: false); nothing was run`;
   return `${r.pool}: ${r.outcome}: ${oneLine(r.reason)}`;
 }

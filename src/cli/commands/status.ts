@@ -14,7 +14,9 @@ export function registerStatus(program: Command): void {
       const [{ pools: listed, warnings }, recent, exporter] = await Promise.all([
         ctx.api.pools(),
         ctx.api.audit({ limit: 200 }),
-        ctx.exporterUrl ? readExporter(ctx.exporterUrl) : Promise.resolve({ ok: false as const, problem: 'no exporter.listen (no local alertscale.yml)' }),
+        ctx.exporterUrl
+          ? readExporter(ctx.exporterUrl)
+          : Promise.resolve({ ok: false as const, problem: 'no exporter.listen (no local alertscale.yml)' }),
       ]);
       const metrics = exporter.ok ? exporter.pools : undefined;
       const pools = withSettledDecisions(listed, recent.entries);

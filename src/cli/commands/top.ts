@@ -22,7 +22,12 @@ interface Previous {
 }
 
 /** Read every source once; a source that fails becomes a line on the screen, not an exit. */
-async function collect(ctx: OpsContext, intervalMs: number, previous: Previous | undefined, pool?: string): Promise<{ snapshot: TopSnapshot; reading?: Previous }> {
+async function collect(
+  ctx: OpsContext,
+  intervalMs: number,
+  previous: Previous | undefined,
+  pool?: string,
+): Promise<{ snapshot: TopSnapshot; reading?: Previous }> {
   const problems: string[] = [];
   const soft = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -55,9 +60,18 @@ async function collect(ctx: OpsContext, intervalMs: number, previous: Previous |
     pools: (pools ?? []).map((p) => {
       const m = metrics?.get(p.pool);
       return {
-        pool: p.pool, replicas: p.replicas, desired: p.desired, min: p.min, max: p.max, enabled: p.enabled, paused: p.paused,
+        pool: p.pool,
+        replicas: p.replicas,
+        desired: p.desired,
+        min: p.min,
+        max: p.max,
+        enabled: p.enabled,
+        paused: p.paused,
         cooldownRemainingSeconds: p.cooldownRemainingSeconds,
-        alive: m?.alive, busy: m?.busy, queue: m?.queue, processes: m?.processes,
+        alive: m?.alive,
+        busy: m?.busy,
+        queue: m?.queue,
+        processes: m?.processes,
         // Under half a second apart, a rate of /proc's 10 ms ticks is mostly noise.
         cpuPerWorker: previous && at - previous.at >= 500 ? cpuPerWorker(previous.pools.get(p.pool), m, at - previous.at) : undefined,
       };
@@ -95,11 +109,15 @@ export function registerTop(program: Command): void {
         return;
       }
       // The first frame comes at once, without CPU; each later frame has the rate since the one before.
-      await runLive(async () => {
-        const { snapshot, reading } = await collect(ctx, interval, previous, opts.pool);
-        if (reading) previous = reading;
-        return snapshot;
-      }, interval, style);
+      await runLive(
+        async () => {
+          const { snapshot, reading } = await collect(ctx, interval, previous, opts.pool);
+          if (reading) previous = reading;
+          return snapshot;
+        },
+        interval,
+        style,
+      );
     });
 }
 

@@ -29,7 +29,7 @@ export function pacingOf(view: PoolInfo): PoolPacing {
 export function registerWhy(program: Command): void {
   withJson(withApi(program.command('why')))
     .argument('<pool>', 'pool name')
-    .description('explain a pool\'s decisions around a time: the alerts behind each, the bounds and cooldowns that applied, what ran')
+    .description("explain a pool's decisions around a time: the alerts behind each, the bounds and cooldowns that applied, what ran")
     .option('--at <time>', 'the time to look around: 15m (ago), 14:03 (today), RFC 3339 or unix seconds (default: now)', checkTimeArg)
     .option('-n, --count <n>', 'decisions to show before the time (and after it, with --at)', parseLimitArg(100), 5)
     .addOption(durationOption('--window <duration>', 'with --at, how far after the time to look', '1h'))
@@ -42,7 +42,9 @@ export function registerWhy(program: Command): void {
       const end = at ?? now;
       const [beforeNewest, afterNewest, scaled] = await Promise.all([
         fetchAudit(ctx.api, { pool, until: timeParam(end) }, opts.count),
-        at === undefined ? Promise.resolve([]) : fetchAudit(ctx.api, { pool, since: timeParam(at + 1), until: timeParam(at + opts.window) }, 5_000),
+        at === undefined
+          ? Promise.resolve([])
+          : fetchAudit(ctx.api, { pool, since: timeParam(at + 1), until: timeParam(at + opts.window) }, 5_000),
         fetchAudit(ctx.api, { pool, outcome: 'scaled', until: timeParam(at === undefined ? now : at + opts.window) }, 200),
       ]);
       const before = [...beforeNewest].reverse();
@@ -50,7 +52,9 @@ export function registerWhy(program: Command): void {
       const after = afterNewest.slice(-opts.count).reverse();
       const pacing = pacingOf(view);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ pool, at: at === undefined ? null : new Date(at).toISOString(), pacing, before, after }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ pool, at: at === undefined ? null : new Date(at).toISOString(), pacing, before, after }, null, 2)}\n`,
+        );
         return;
       }
       printLines(renderWhy({ pool, before, after, at, pacing, scaled, now, ...stdoutStyle() }));

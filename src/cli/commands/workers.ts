@@ -7,11 +7,13 @@ import { renderWorkers } from '../render/workers.js';
 export function registerWorkers(program: Command): void {
   withJson(withApi(program.command('workers')))
     .argument('<pool>', 'pool name')
-    .description('every worker of a pool: idle or busy, the job in hand and for how long, idle for how long, done/failed, CPU, RSS, load; and the pool summary')
+    .description(
+      'every worker of a pool: idle or busy, the job in hand and for how long, idle for how long, done/failed, CPU, RSS, load; and the pool summary',
+    )
     .addHelpText(
       'after',
-      '\nWhat the receiver\'s GET /v1/pools/POOL/workers returns, from the workers\' heartbeats (docs/HEARTBEATS.md).\n' +
-        'CPU and RSS need the worker on the receiver\'s host; LOAD is 0.5 for holding a job + 0.5 × CPU (capped at one core).\n\n' +
+      "\nWhat the receiver's GET /v1/pools/POOL/workers returns, from the workers' heartbeats (docs/HEARTBEATS.md).\n" +
+        "CPU and RSS need the worker on the receiver's host; LOAD is 0.5 for holding a job + 0.5 × CPU (capped at one core).\n\n" +
         'Examples:\n  alertscale workers demo\n  alertscale workers demo --json',
     )
     .action(async (pool: string, opts: ApiOptions & { json?: boolean }) => {

@@ -57,5 +57,10 @@ export function renderAudit(entries: AuditEntry[], opts: { now: number; width: n
 
 /** Rows without a header, in the widths of an earlier table. */
 export function renderAuditRows(entries: AuditEntry[], widths: number[], opts: { now: number; style: Style }): string[] {
-  return renderRows(AUDIT_COLUMNS, entries.map((e) => auditRow(e, opts.now, opts.style)), widths, { style: opts.style, header: false });
+  return renderRows(
+    AUDIT_COLUMNS,
+    entries.map((e) => auditRow(e, opts.now, opts.style)),
+    widths,
+    { style: opts.style, header: false },
+  );
 }

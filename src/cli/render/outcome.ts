@@ -10,6 +10,7 @@ export function outcomeColor(outcome: string, style: Style): (text: string) => s
     case 'running':
       return style.cyan;
     case 'failed':
+    case 'interrupted':
     case 'rejected':
       return style.red;
     case 'cooldown':

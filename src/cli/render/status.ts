@@ -94,9 +94,15 @@ export function poolDetails(p: PoolInfo, now: number, width: number, style: Styl
     const by = p.paused.createdBy ? ` by ${p.paused.createdBy}` : '';
     const comment = p.paused.comment ? `: ${oneLine(p.paused.comment)}` : '';
     const what = p.paused.scale?.length === 1 ? `scale-${p.paused.scale[0]} paused` : p.paused.partial ? 'partly paused' : 'paused';
-    lines.push(...wrap(`${what} until ${formatClock(until, now)} (${formatDuration(until - now)} left)${by}${comment} [silence ${p.paused.silenceId}]`, width, '  ').map(style.yellow));
+    lines.push(
+      ...wrap(
+        `${what} until ${formatClock(until, now)} (${formatDuration(until - now)} left)${by}${comment} [silence ${p.paused.silenceId}]`,
+        width,
+        '  ',
+      ).map(style.yellow),
+    );
   } else if (p.pausedUnknown) {
-    lines.push(style.yellow(fit('  paused: unknown (the receiver could not read Alertmanager\'s silences)')));
+    lines.push(style.yellow(fit("  paused: unknown (the receiver could not read Alertmanager's silences)")));
   }
   return lines;
 }

@@ -20,7 +20,9 @@ const textOf = (cell: Cell) => (typeof cell === 'string' ? cell : cell.text);
  */
 export function layoutTable(columns: Column[], rows: Cell[][], opts: { width: number; gap?: number; atLeast?: number[] }): number[] {
   const gap = opts.gap ?? 2;
-  const widths = columns.map((c, i) => Math.max(textWidth(c.header), opts.atLeast?.[i] ?? 0, ...rows.map((r) => textWidth(textOf(r[i] ?? '')))));
+  const widths = columns.map((c, i) =>
+    Math.max(textWidth(c.header), opts.atLeast?.[i] ?? 0, ...rows.map((r) => textWidth(textOf(r[i] ?? '')))),
+  );
   const total = () => widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);
   const floor = (i: number) => Math.max(columns[i]!.min ?? 3, 1);
   while (total() > opts.width) {
@@ -39,7 +41,12 @@ export function layoutTable(columns: Column[], rows: Cell[][], opts: { width: nu
 }
 
 /** Rows (and the header, unless `header: false`) laid out in `widths`; trailing spaces trimmed. */
-export function renderRows(columns: Column[], rows: Cell[][], widths: number[], opts: { style: Style; gap?: number; header?: boolean }): string[] {
+export function renderRows(
+  columns: Column[],
+  rows: Cell[][],
+  widths: number[],
+  opts: { style: Style; gap?: number; header?: boolean },
+): string[] {
   const gap = opts.gap ?? 2;
   const line = (cells: Cell[], header: boolean) =>
     cells
@@ -52,8 +59,21 @@ export function renderRows(columns: Column[], rows: Cell[][], widths: number[], 
       })
       .join(' '.repeat(gap))
       .replace(/\s+$/, '');
-  const body = rows.map((r) => line(columns.map((_, i) => r[i] ?? ''), false));
-  return opts.header === false ? body : [line(columns.map((c) => c.header), true), ...body];
+  const body = rows.map((r) =>
+    line(
+      columns.map((_, i) => r[i] ?? ''),
+      false,
+    ),
+  );
+  return opts.header === false
+    ? body
+    : [
+        line(
+          columns.map((c) => c.header),
+          true,
+        ),
+        ...body,
+      ];
 }
 
 /** A table that fits `width` columns. */

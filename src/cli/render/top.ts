@@ -10,7 +10,8 @@ import { renderWorkers } from './workers.js';
 import type { PoolWorkers } from '../../workers/view.js';
 
 /** One pool on the `top` screen: the receiver's view and the exporter's numbers. */
-export interface TopPool extends Pick<PoolInfo, 'pool' | 'replicas' | 'desired' | 'min' | 'max' | 'enabled' | 'paused' | 'cooldownRemainingSeconds'> {
+export interface TopPool
+  extends Pick<PoolInfo, 'pool' | 'replicas' | 'desired' | 'min' | 'max' | 'enabled' | 'paused' | 'cooldownRemainingSeconds'> {
   alive?: number;
   busy?: number;
   queue?: number;
@@ -80,7 +81,13 @@ function alertRow(a: ScalingAlert, now: number, style: Style): Cell[] {
 
 function decisionRow(e: AuditEntry, now: number, style: Style): Cell[] {
   const outcome = entryOutcome(e);
-  return [formatClock(Date.parse(e.time), now), e.pool, { text: outcome, color: outcomeColor(outcome, style) }, changeCell(e), entryReason(e)];
+  return [
+    formatClock(Date.parse(e.time), now),
+    e.pool,
+    { text: outcome, color: outcomeColor(outcome, style) },
+    changeCell(e),
+    entryReason(e),
+  ];
 }
 
 /**
@@ -120,11 +127,21 @@ export function renderTop(s: TopSnapshot, width: number, style: Style = plain, h
   }
 
   const alerts = s.alerts;
-  lines.push('', style.bold(alerts === undefined ? 'FIRING SCALING ALERTS (Alertmanager not readable)' : `FIRING SCALING ALERTS (${alerts.length})`));
+  lines.push(
+    '',
+    style.bold(alerts === undefined ? 'FIRING SCALING ALERTS (Alertmanager not readable)' : `FIRING SCALING ALERTS (${alerts.length})`),
+  );
   if (alerts && alerts.length > 0) {
     const table = renderTable(
       // Shown without a header (the section title says what they are), so the header takes no room.
-      [{ header: '', shrink: true, min: 8 }, { header: '', shrink: true, min: 4 }, { header: '' }, { header: '' }, { header: '' }, { header: '' }],
+      [
+        { header: '', shrink: true, min: 8 },
+        { header: '', shrink: true, min: 4 },
+        { header: '' },
+        { header: '' },
+        { header: '' },
+        { header: '' },
+      ],
       alerts.map((a) => alertRow(a, now, style)),
       opts,
     );

@@ -24,6 +24,8 @@ export function decisionHeadline(e: AuditEntry): string {
       return `scaled${dir} ${move}`;
     case 'failed':
       return `tried to scale${dir} ${move} and the command failed`;
+    case 'interrupted':
+      return `started to scale${dir} ${move}; its receiver stopped before the command's end was seen`;
     case 'dry_run':
       return `would have scaled${dir} ${move} (dry run)`;
     case 'cooldown':
@@ -53,7 +55,8 @@ export function causeSentence(e: AuditEntry, now: number): string {
 
 /** The bounds that applied: an alert's decision meets all of them, a manual one only min/max. */
 export function boundsSentence(p: PoolPacing, actor: AuditEntry['actor'] = 'alertmanager'): string {
-  if (actor === 'api') return `Bounds: min ${p.min}, max ${p.max} (a manual scale meets only these; maxStep and cooldowns do not hold it back).`;
+  if (actor === 'api')
+    return `Bounds: min ${p.min}, max ${p.max} (a manual scale meets only these; maxStep and cooldowns do not hold it back).`;
   const parts = [`min ${p.min}`, `max ${p.max}`];
   if (p.maxStep) parts.push(`at most ${p.maxStep} workers per action`);
   const step = p.step ? `; an alert without a target moves ${p.step} at a time` : '';
@@ -120,7 +123,14 @@ export function explainDecision(e: AuditEntry, p: PoolPacing, now: number, previ
 export function findPreviousScale(e: AuditEntry, scaled: AuditEntry[]): AuditEntry | undefined {
   const time = Date.parse(e.time);
   return scaled
-    .filter((s) => s.outcome === 'scaled' && s.status === 'done' && Date.parse(s.time) <= time && s.id !== e.id && (e.scale !== 'up' || s.scale === 'up'))
+    .filter(
+      (s) =>
+        s.outcome === 'scaled' &&
+        s.status === 'done' &&
+        Date.parse(s.time) <= time &&
+        s.id !== e.id &&
+        (e.scale !== 'up' || s.scale === 'up'),
+    )
     .sort((a, b) => Date.parse(b.time) - Date.parse(a.time))[0];
 }
 
@@ -144,9 +154,17 @@ export function renderWhy(input: WhyInput): string[] {
   const { pool, before, after, at, pacing, now, width, style } = input;
   const cd = pacing.cooldown ? `, cooldown up ${formatDuration(pacing.cooldown.up)} / down ${formatDuration(pacing.cooldown.down)}` : '';
   const around = at === undefined ? 'the latest decisions' : `decisions around ${formatClock(at, now)} (${formatRelative(at, now)})`;
-  const lines = wrap(`${pool}: ${around}; min ${pacing.min}, max ${pacing.max}${pacing.maxStep ? `, maxStep ${pacing.maxStep}` : ''}${cd}`, width).map(style.bold);
+  const lines = wrap(
+    `${pool}: ${around}; min ${pacing.min}, max ${pacing.max}${pacing.maxStep ? `, maxStep ${pacing.maxStep}` : ''}${cd}`,
+    width,
+  ).map(style.bold);
   if (before.length + after.length === 0) {
-    lines.push('', at === undefined ? `no decisions recorded for ${pool} yet` : `no decisions recorded for ${pool} near that time; try a wider --window or: alertscale audit --pool ${pool}`);
+    lines.push(
+      '',
+      at === undefined
+        ? `no decisions recorded for ${pool} yet`
+        : `no decisions recorded for ${pool} near that time; try a wider --window or: alertscale audit --pool ${pool}`,
+    );
     return lines;
   }
   const paragraph = (e: AuditEntry) => {

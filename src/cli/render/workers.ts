@@ -39,7 +39,8 @@ function stateCell(w: WorkerView, style: Style): Cell {
  */
 export function renderWorkers({ view, width, style }: WorkersInput): string[] {
   const s = view.summary;
-  const head = `pool ${style.bold(view.pool)}: ${s.alive} alive, ${s.busy} busy, ${s.idle} idle${s.draining ? `, ${s.draining} draining` : ''}; ` +
+  const head =
+    `pool ${style.bold(view.pool)}: ${s.alive} alive, ${s.busy} busy, ${s.idle} idle${s.draining ? `, ${s.draining} draining` : ''}; ` +
     `jobs in progress ${s.jobsInProgress}, done ${s.done}, failed ${s.failed}; ` +
     `mean CPU ${s.meanCpu === null ? '-' : cpuCell(s.meanCpu)}${s.visible < s.alive ? ` (${s.visible} of ${s.alive} visible)` : ''}, mean load ${s.meanLoad === null ? '-' : s.meanLoad.toFixed(2)}`;
   if (view.workers.length === 0) return [head, 'no worker has a live heartbeat (alertscale:hb:' + view.pool + ':*)'];

@@ -67,8 +67,13 @@ export function createNarrator(opts: { jobs: number; min: number; startWorkers: 
     for (const [name, state] of Object.entries(now)) {
       if (alerts[name] === state) continue;
       // Pending for less than a poll (or a slow poll) is still a phase the audience should hear of.
-      if (state === 'firing' && alerts[name] === undefined && activeAt[name] !== undefined) lines.push(`alert ${name} was pending from +${secs(activeAt[name])} (the rule's for:)`);
-      lines.push(state === 'pending' ? `alert ${name} is pending (the rule's for: is running)` : `alert ${name} is firing: Alertmanager sends it to the receiver`);
+      if (state === 'firing' && alerts[name] === undefined && activeAt[name] !== undefined)
+        lines.push(`alert ${name} was pending from +${secs(activeAt[name])} (the rule's for:)`);
+      lines.push(
+        state === 'pending'
+          ? `alert ${name} is pending (the rule's for: is running)`
+          : `alert ${name} is firing: Alertmanager sends it to the receiver`,
+      );
     }
     for (const name of Object.keys(alerts)) if (!(name in now)) lines.push(`alert ${name} resolved`);
     alerts = { ...now };
@@ -118,7 +123,14 @@ export function createNarrator(opts: { jobs: number; min: number; startWorkers: 
       }
       return lines.map((l) => `[+${secs(o.at).padStart(7)}] ${l}`);
     },
-    figures: () => ({ jobs: opts.jobs, done, peakWorkers, ...(firstScaleMs !== undefined ? { firstScaleMs } : {}), workerSeconds: workerMs / 1000, elapsedMs: lastAt }),
+    figures: () => ({
+      jobs: opts.jobs,
+      done,
+      peakWorkers,
+      ...(firstScaleMs !== undefined ? { firstScaleMs } : {}),
+      workerSeconds: workerMs / 1000,
+      elapsedMs: lastAt,
+    }),
   };
 }
 

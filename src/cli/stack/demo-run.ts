@@ -51,8 +51,17 @@ async function poolAlerts(prometheus: string, since: number): Promise<Pick<Obser
 /** The receiver's latest decisions for the pool, newest first, with whether their command still runs. */
 async function decisions(target: DemoTarget, since: number): Promise<(SeenDecision & { running: boolean })[]> {
   const body = await getJson(`${target.urls.receiver}/v1/audit?pool=${POOL}&limit=50`, target.token);
-  return (body.entries as any[])
-    .map((e) => ({ id: e.id, running: e.status === 'running', at: Date.parse(e.time) - since, scale: e.scale, outcome: e.outcome, from: e.from, to: e.to, reason: e.reason, alerts: e.alerts.map((a: any) => a.alertname) }));
+  return (body.entries as any[]).map((e) => ({
+    id: e.id,
+    running: e.status === 'running',
+    at: Date.parse(e.time) - since,
+    scale: e.scale,
+    outcome: e.outcome,
+    from: e.from,
+    to: e.to,
+    reason: e.reason,
+    alerts: e.alerts.map((a: any) => a.alertname),
+  }));
 }
 
 /**

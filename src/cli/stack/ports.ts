@@ -14,7 +14,8 @@ function listenOn(port: number): Promise<number | undefined> {
 /** Throws naming the first port of `ports` something already listens on (an earlier stack?). */
 export async function assertPortsFree(ports: StackPorts): Promise<void> {
   for (const [name, port] of Object.entries(ports)) {
-    if ((await listenOn(port)) === undefined) throw new Error(`port ${port} (${name}) is in use on 127.0.0.1; stop whatever listens there (an earlier stack?) and retry`);
+    if ((await listenOn(port)) === undefined)
+      throw new Error(`port ${port} (${name}) is in use on 127.0.0.1; stop whatever listens there (an earlier stack?) and retry`);
   }
 }
 
@@ -25,5 +26,13 @@ export async function pickFreePorts(): Promise<StackPorts> {
     if (port === undefined) throw new Error('no free loopback port');
     return port;
   };
-  return { redis: await pick(), prometheus: await pick(), alertmanager: await pick(), exporter: await pick(), receiver: await pick(), web: await pick(), webMetrics: await pick() };
+  return {
+    redis: await pick(),
+    prometheus: await pick(),
+    alertmanager: await pick(),
+    exporter: await pick(),
+    receiver: await pick(),
+    web: await pick(),
+    webMetrics: await pick(),
+  };
 }

@@ -15,7 +15,15 @@ export interface StackPorts {
 }
 
 /** The ports `alertscale stack` uses by default (Redis off 6379 so a system Redis is left alone). */
-export const DEFAULT_STACK_PORTS: StackPorts = { redis: 16379, prometheus: 9090, alertmanager: 9093, exporter: 9464, receiver: 9460, web: 8000, webMetrics: 9465 };
+export const DEFAULT_STACK_PORTS: StackPorts = {
+  redis: 16379,
+  prometheus: 9090,
+  alertmanager: 9093,
+  exporter: 9464,
+  receiver: 9460,
+  web: 8000,
+  webMetrics: 9465,
+};
 
 export interface StackConfigInput {
   /** The operator's alertscale.yml the stack starts from (the repo's demo config by default). */

@@ -58,8 +58,15 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const pm2Env = { PM2_HOME: join(dir, 'pm2') };
   const pm2 = (args: string[]) => runArgv([pm2Bin, ...args], { timeoutMs: 60_000, env: pm2Env });
   const { file: configFile, config } = writeStackConfig({
-    baseFile: opts.baseConfig ?? join(root, 'alertscale.yml'), dir, ports, tokenFile, pm2Bin, pm2Home: pm2Env.PM2_HOME,
-    gunicornPidfile: webPidfile(dir), pools: opts.pools, withoutPools: opts.web === false ? ['web'] : [],
+    baseFile: opts.baseConfig ?? join(root, 'alertscale.yml'),
+    dir,
+    ports,
+    tokenFile,
+    pm2Bin,
+    pm2Home: pm2Env.PM2_HOME,
+    gunicornPidfile: webPidfile(dir),
+    pools: opts.pools,
+    withoutPools: opts.web === false ? ['web'] : [],
   });
   const urls = {
     redis: `redis://${loop(ports.redis)}/0`,
@@ -72,9 +79,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   const supervisor = createSupervisor(join(dir, 'logs'));
   const cli = (command: string) => ['node', join(root, 'bin', 'alertscale.js'), command, '--config', configFile];
-  // Workers first, while Redis is still up: each finishes its job in hand and acknowledges it.
+  // The receiver first: it finishes a pm2 command in flight, which after `pm2 kill` would start a
+  // new pm2 daemon. Then the workers, while Redis is still up: each finishes its job in hand.
   const stop = async () => {
     rmSync(runningFile(dir), { force: true });
+    await supervisor.stop('receiver');
     await pm2(['kill']);
     await supervisor.stopAll();
   };
@@ -82,7 +91,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     say(`redis-server on ${loop(ports.redis)}`);
     await supervisor.start({
       name: 'redis',
-      argv: ['redis-server', '--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', join(dir, 'redis')],
+      argv: [
+        'redis-server',
+        '--port',
+        String(ports.redis),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        join(dir, 'redis'),
+      ],
       ready: () => redisAnswers(ports.redis),
     });
     say('demo pool under pm2 (1 worker)');
@@ -119,8 +140,11 @@ async function startAlertmanager(supervisor: Supervisor, dir: string, ports: Sta
   await supervisor.start({
     name: 'alertmanager',
     argv: [
-      'prometheus-alertmanager', `--config.file=${file}`, `--storage.path=${join(dir, 'alertmanager')}`,
-      `--web.listen-address=${loop(ports.alertmanager)}`, `--web.external-url=${urls.alertmanager}`,
+      'prometheus-alertmanager',
+      `--config.file=${file}`,
+      `--storage.path=${join(dir, 'alertmanager')}`,
+      `--web.listen-address=${loop(ports.alertmanager)}`,
+      `--web.external-url=${urls.alertmanager}`,
       // Alertmanager clusters on 0.0.0.0:9094 by default; the stack runs a single node.
       '--cluster.listen-address=',
     ],
@@ -128,19 +152,35 @@ async function startAlertmanager(supervisor: Supervisor, dir: string, ports: Sta
   });
 }
 
-async function startPrometheus(supervisor: Supervisor, dir: string, ports: StackPorts, ruleFiles: readonly string[] | undefined, web: boolean) {
+async function startPrometheus(
+  supervisor: Supervisor,
+  dir: string,
+  ports: StackPorts,
+  ruleFiles: readonly string[] | undefined,
+  web: boolean,
+) {
   const file = join(dir, 'prometheus.yml');
-  writeFileSync(file, renderDemoPrometheus({
-    prometheus: loop(ports.prometheus), exporter: loop(ports.exporter), receiver: loop(ports.receiver), alertmanagers: [loop(ports.alertmanager)],
-    ...(web ? { web: loop(ports.webMetrics) } : {}),
-    ...(ruleFiles ? { ruleFiles } : {}),
-  }));
+  writeFileSync(
+    file,
+    renderDemoPrometheus({
+      prometheus: loop(ports.prometheus),
+      exporter: loop(ports.exporter),
+      receiver: loop(ports.receiver),
+      alertmanagers: [loop(ports.alertmanager)],
+      ...(web ? { web: loop(ports.webMetrics) } : {}),
+      ...(ruleFiles ? { ruleFiles } : {}),
+    }),
+  );
   await supervisor.start({
     name: 'prometheus',
     argv: [
-      'prometheus', `--config.file=${file}`, `--storage.tsdb.path=${join(dir, 'prometheus')}`,
-      `--web.listen-address=${loop(ports.prometheus)}`, `--web.external-url=http://${loop(ports.prometheus)}`,
-      '--web.enable-lifecycle', ...DEMO_PROMETHEUS_FLAGS,
+      'prometheus',
+      `--config.file=${file}`,
+      `--storage.tsdb.path=${join(dir, 'prometheus')}`,
+      `--web.listen-address=${loop(ports.prometheus)}`,
+      `--web.external-url=http://${loop(ports.prometheus)}`,
+      '--web.enable-lifecycle',
+      ...DEMO_PROMETHEUS_FLAGS,
     ],
     ready: httpReady(`http://${loop(ports.prometheus)}/-/ready`),
   });

@@ -39,22 +39,31 @@ export function createSupervisor(logDir: string) {
       child.once('error', () => resolve(null));
     });
     running.push({ spec, child, exited });
-    const spawnError = new Promise<never>((_, reject) => child.once('error', (err) => reject(new Error(`${spec.name}: cannot start ${bin}: ${err.message}`))));
+    const spawnError = new Promise<never>((_, reject) =>
+      child.once('error', (err) => reject(new Error(`${spec.name}: cannot start ${bin}: ${err.message}`))),
+    );
     await Promise.race([waitReady(spec, exited, logDir), spawnError]);
   }
 
-  async function stopAll(): Promise<void> {
-    while (running.length > 0) {
-      const { spec, child, exited } = running.pop()!;
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), spec.stopGraceMs ?? 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+  async function halt({ spec, child, exited }: Running): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), spec.stopGraceMs ?? 10_000);
+    await exited;
+    clearTimeout(timer);
   }
 
-  return { start, stopAll, pids: () => running.map((r) => ({ name: r.spec.name, pid: r.child.pid })) };
+  /** Stops one program ahead of the others (a no-op when it is not running). */
+  async function stop(name: string): Promise<void> {
+    const at = running.findIndex((r) => r.spec.name === name);
+    if (at >= 0) await halt(running.splice(at, 1)[0]!);
+  }
+
+  async function stopAll(): Promise<void> {
+    while (running.length > 0) await halt(running.pop()!);
+  }
+
+  return { start, stop, stopAll, pids: () => running.map((r) => ({ name: r.spec.name, pid: r.child.pid })) };
 }
 
 async function waitReady(spec: ProcessSpec, exited: Promise<number | null>, logDir: string): Promise<void> {

@@ -27,10 +27,23 @@ export async function startWebPool(supervisor: Supervisor, opts: WebPoolOptions)
   await supervisor.start({
     name: 'gunicorn-web',
     argv: [
-      '/usr/bin/gunicorn', '--workers', String(opts.workers), '--bind', `127.0.0.1:${opts.port}`, '--pid', webPidfile(opts.dir),
-      '--config', join(appDir, 'gunicorn.conf.py'), '--chdir', appDir, '--graceful-timeout', '5', 'app:app',
+      '/usr/bin/gunicorn',
+      '--workers',
+      String(opts.workers),
+      '--bind',
+      `127.0.0.1:${opts.port}`,
+      '--pid',
+      webPidfile(opts.dir),
+      '--config',
+      join(appDir, 'gunicorn.conf.py'),
+      '--chdir',
+      appDir,
+      '--graceful-timeout',
+      '5',
+      'app:app',
     ],
     env: { PROMETHEUS_MULTIPROC_DIR: metricsDir, METRICS_PORT: String(opts.metricsPort) },
-    ready: async () => (await httpReady(`http://127.0.0.1:${opts.port}/healthz`)()) && (await httpReady(`http://127.0.0.1:${opts.metricsPort}/metrics`)()),
+    ready: async () =>
+      (await httpReady(`http://127.0.0.1:${opts.port}/healthz`)()) && (await httpReady(`http://127.0.0.1:${opts.metricsPort}/metrics`)()),
   });
 }

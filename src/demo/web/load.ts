@@ -42,7 +42,8 @@ export function loopbackUrl(text: string): URL {
     throw new Error(`--url ${JSON.stringify(text)} is not a URL; write e.g. http://127.0.0.1:8000/work`);
   }
   if (url.protocol !== 'http:') throw new Error(`--url ${text}: only http:// is supported`);
-  if (!LOOPBACK.has(url.hostname)) throw new Error(`--url ${text}: the host must be loopback (127.0.0.1, localhost, [::1]), not ${url.hostname}`);
+  if (!LOOPBACK.has(url.hostname))
+    throw new Error(`--url ${text}: the host must be loopback (127.0.0.1, localhost, [::1]), not ${url.hostname}`);
   return url;
 }
 
@@ -68,7 +69,11 @@ export function quantile(sorted: readonly number[], q: number): number {
  * Sends the plan's requests on schedule, each with `X-Request-Start: t=<epoch ms>` so the app can
  * count the time spent waiting for a worker, and waits for the open ones to finish or time out.
  */
-export async function runHttpLoad(plan: HttpLoadPlan, onProgress: (done: number) => void = () => {}, now = Date.now): Promise<HttpLoadResult> {
+export async function runHttpLoad(
+  plan: HttpLoadPlan,
+  onProgress: (done: number) => void = () => {},
+  now = Date.now,
+): Promise<HttpLoadResult> {
   const result = { sent: 0, ok: 0, errors: 0, failed: 0, skipped: 0 };
   const latencies: number[] = [];
   const open = new Set<Promise<void>>();
@@ -77,7 +82,10 @@ export async function runHttpLoad(plan: HttpLoadPlan, onProgress: (done: number)
   const one = async (n: number) => {
     const sent = now();
     try {
-      const res = await fetch(requestUrl(plan, n), { headers: { 'x-request-start': `t=${sent}` }, signal: AbortSignal.timeout(plan.timeoutMs) });
+      const res = await fetch(requestUrl(plan, n), {
+        headers: { 'x-request-start': `t=${sent}` },
+        signal: AbortSignal.timeout(plan.timeoutMs),
+      });
       await res.arrayBuffer();
       latencies.push(now() - sent);
       if (res.status >= 500) result.errors++;

@@ -7,6 +7,16 @@ import type { ReceiverEnv } from '../env.js';
 import { parseTimeParam } from '../time-param.js';
 import { validate } from '../validate.js';
 
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** A Redis stream id: two unsigned 64-bit numbers (a larger one is a Redis error, not an absent entry). */
+function streamId(message: string) {
+  return z.string().refine((id) => {
+    const parts = /^(\d{1,20})-(\d{1,20})$/.exec(id);
+    return parts !== null && BigInt(parts[1]!) <= UINT64_MAX && BigInt(parts[2]!) <= UINT64_MAX;
+  }, message);
+}
+
 const time = (now: number) =>
   z.string().transform((text, ctx) => {
     const ms = parseTimeParam(text, now);
@@ -14,7 +24,8 @@ const time = (now: number) =>
       ctx.addIssue({ code: 'custom', message: `"${text}" is not a time: use RFC 3339, unix seconds, or a duration ago such as 1h` });
       return z.NEVER;
     }
-    return ms;
+    // Stream ids are unsigned ms: before 1970 means from the start, and the far future stays a number Redis reads.
+    return Math.min(Math.max(0, ms), Number.MAX_SAFE_INTEGER);
   });
 
 export const auditQuerySchema = (now: number) =>
@@ -24,7 +35,7 @@ export const auditQuerySchema = (now: number) =>
     since: time(now).optional(),
     until: time(now).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
-    cursor: z.string().regex(/^\d+-\d+$/, 'cursor is the nextCursor of a previous page').optional(),
+    cursor: streamId('cursor is the nextCursor of a previous page').optional(),
   });
 
 /** `GET /v1/audit`: the decision log, newest first. */
@@ -42,4 +53,4 @@ export function auditRoutes(deps: Pick<Deps, 'audit' | 'now'>) {
     });
 }
 
-const entryId = z.string().regex(/^\d+-\d+$/, 'an audit id looks like 1795414460737-0');
+const entryId = streamId('an audit id looks like 1795414460737-0');

@@ -16,7 +16,10 @@ export const pauseRequestSchema = z.strictObject({
   duration: z.string().transform((text, ctx) => {
     const ms = parsePrometheusDuration(text);
     if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration; write it as Prometheus does, e.g. 30m, 2h, 1h30m (at most 7d)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a duration; write it as Prometheus does, e.g. 30m, 2h, 1h30m (at most 7d)`,
+      });
       return z.NEVER;
     }
     if (ms < MIN_PAUSE_MS || ms > MAX_PAUSE_MS) {
@@ -76,14 +79,25 @@ export function pauseRoutes(deps: Pick<Deps, 'config' | 'silences' | 'logger' | 
       const am = need(silences);
       const now = deps.now();
       const silence = {
-        matchers: poolMatchers(pool), startsAt: new Date(now).toISOString(), endsAt: new Date(now + body.duration).toISOString(),
-        createdBy: body.createdBy ?? 'alertscale', comment: body.comment,
+        matchers: poolMatchers(pool),
+        startsAt: new Date(now).toISOString(),
+        endsAt: new Date(now + body.duration).toISOString(),
+        createdBy: body.createdBy ?? 'alertscale',
+        comment: body.comment,
       };
       const silenceId = await viaAlertmanager(() => am.client.create(silence));
       await refresh(am);
-      deps.logger.info({ pool, silenceId, until: silence.endsAt, createdBy: silence.createdBy, requestId: c.get('requestId') }, 'pool paused');
+      deps.logger.info(
+        { pool, silenceId, until: silence.endsAt, createdBy: silence.createdBy, requestId: c.get('requestId') },
+        'pool paused',
+      );
       const answer: z.infer<typeof pauseResponseSchema> = {
-        pool, silenceId, until: silence.endsAt, comment: silence.comment, createdBy: silence.createdBy, matchers: silence.matchers,
+        pool,
+        silenceId,
+        until: silence.endsAt,
+        comment: silence.comment,
+        createdBy: silence.createdBy,
+        matchers: silence.matchers,
       };
       return c.json(answer, 201);
     })
@@ -95,25 +109,42 @@ export function pauseRoutes(deps: Pick<Deps, 'config' | 'silences' | 'logger' | 
       const results = await Promise.allSettled(targets.map((id) => am.client.expire(id)));
       await refresh(am);
       // An id Alertmanager no longer knows is already gone: resumed as far as that silence goes.
-      const failed = results.flatMap((r, i) => (r.status === 'rejected' && !(r.reason instanceof AlertmanagerError && r.reason.notFound) ? [{ id: targets[i]!, err: r.reason as unknown }] : []));
+      const failed = results.flatMap((r, i) =>
+        r.status === 'rejected' && !(r.reason instanceof AlertmanagerError && r.reason.notFound)
+          ? [{ id: targets[i]!, err: r.reason as unknown }]
+          : [],
+      );
       const expired = targets.filter((id) => !failed.some((f) => f.id === id));
       if (failed.length > 0) {
         const first = failed[0]!.err;
         if (!(first instanceof AlertmanagerError)) throw first;
         const error = alertmanagerFailure(first, `expired ${expired.length} of ${targets.length} silences; resume again`);
-        throw new HttpError(error.status, error.code, error.message, { ...(error.details as object), expired, failed: failed.map((f) => f.id) });
+        throw new HttpError(error.status, error.code, error.message, {
+          ...(error.details as object),
+          expired,
+          failed: failed.map((f) => f.id),
+        });
       }
       const rest = pauses.filter((p) => !p.resumable);
       deps.logger.info({ pool, expired, left: rest.map((p) => p.silenceId), requestId: c.get('requestId') }, 'pool resumed');
       const answer: z.infer<typeof resumeResponseSchema> = {
-        pool, expired, left: rest.map((p) => p.silenceId), paused: pauseView(rest), message: resumeMessage(pool, expired, rest.map((p) => p.silenceId)),
+        pool,
+        expired,
+        left: rest.map((p) => p.silenceId),
+        paused: pauseView(rest),
+        message: resumeMessage(
+          pool,
+          expired,
+          rest.map((p) => p.silenceId),
+        ),
       };
       return c.json(answer, 200);
     });
 }
 
 function resumeMessage(pool: string, expired: string[], left: string[]): string {
-  const done = expired.length === 0 ? `no silence on exactly pool="${pool}" was active` : `expired ${expired.length} silence(s) on pool="${pool}"`;
+  const done =
+    expired.length === 0 ? `no silence on exactly pool="${pool}" was active` : `expired ${expired.length} silence(s) on pool="${pool}"`;
   if (left.length === 0) return `${done}; ${pool} is not paused`;
   return `${done}; ${pool} is still paused by ${left.length} broader silence(s) (${left.join(', ')}), which resume leaves alone: expire them in Alertmanager (amtool silence expire ID) if you mean to`;
 }
@@ -128,7 +159,12 @@ async function refresh(am: SilenceCache): Promise<void> {
 }
 
 function need(silences: SilenceCache | null): SilenceCache {
-  if (!silences) throw new HttpError(502, 'alertmanager_unreachable', 'this receiver has no Alertmanager to pause through (set alertmanager.url in alertscale.yml)');
+  if (!silences)
+    throw new HttpError(
+      502,
+      'alertmanager_unreachable',
+      'this receiver has no Alertmanager to pause through (set alertmanager.url in alertscale.yml)',
+    );
   return silences;
 }
 
@@ -143,7 +179,16 @@ async function viaAlertmanager<T>(call: () => Promise<T>): Promise<T> {
 /** 502 with what happened: unreachable (start it, or fix alertmanager.url), or what it answered. */
 function alertmanagerFailure(err: AlertmanagerError, consequence: string): HttpError {
   if (err.kind === 'unreachable') {
-    return new HttpError(502, 'alertmanager_unreachable', `${err.message}; ${consequence}. Start Alertmanager or fix alertmanager.url in alertscale.yml`, { alertmanager: err.url });
+    return new HttpError(
+      502,
+      'alertmanager_unreachable',
+      `${err.message}; ${consequence}. Start Alertmanager or fix alertmanager.url in alertscale.yml`,
+      { alertmanager: err.url },
+    );
   }
-  return new HttpError(502, 'alertmanager_error', `${err.message}; ${consequence}`, { alertmanager: err.url, status: err.status, body: err.body });
+  return new HttpError(502, 'alertmanager_error', `${err.message}; ${consequence}`, {
+    alertmanager: err.url,
+    status: err.status,
+    body: err.body,
+  });
 }

@@ -30,7 +30,8 @@ async function readSilences({ silences, logger }: Pick<Deps, 'silences' | 'logge
   }
 }
 
-const warningsOf = (seen: SilencesSeen) => (seen && !Array.isArray(seen) ? [`paused state unknown: ${(seen as { error: string }).error}`] : []);
+const warningsOf = (seen: SilencesSeen) =>
+  seen && !Array.isArray(seen) ? [`paused state unknown: ${(seen as { error: string }).error}`] : [];
 
 /** `/v1/pools`: what each pool is, and manual scaling through the same lock, bounds, executor and audit. */
 export function poolRoutes(deps: ActionDeps & Pick<Deps, 'pools' | 'silences' | 'workers'>) {
@@ -54,10 +55,21 @@ export function poolRoutes(deps: ActionDeps & Pick<Deps, 'pools' | 'silences' | 
       const policy = toPolicy(deps.config.pools[pool]!);
       const reason = body.reason + (await pausedNote(deps, pool));
       const { decision, auditId } = await actOnPool(deps, {
-        pool, actor: 'api', requestId: c.get('requestId'), fingerprints: [],
+        pool,
+        actor: 'api',
+        requestId: c.get('requestId'),
+        fingerprints: [],
         decide: (state) => decideManual({ pool, policy, state, replicas: body.replicas, reason }),
       });
-      const summary = { pool, auditId, outcome: decision.outcome, scale: decision.scale, from: decision.from, to: decision.to, reason: decision.reason };
+      const summary = {
+        pool,
+        auditId,
+        outcome: decision.outcome,
+        scale: decision.scale,
+        from: decision.from,
+        to: decision.to,
+        reason: decision.reason,
+      };
       if (decision.outcome === 'rejected') throw new HttpError(422, 'out_of_bounds', decision.reason, summary);
       return c.json(summary, decision.outcome === 'scaled' ? 202 : 200);
     });
