@@ -27,7 +27,7 @@ const SECTION = '## Scaling quality (trace replay vs oracle and baselines)';
 const USAGE = `usage: npx tsx bench/quality.ts [--runs N] [--trace FILE]... [--policies ${POLICIES.map((p) => p.id).join(',')}] [--json FILE] [--quick] [--with-web] [--no-write] [--from-json FILE]
   --runs N       repetitions of every policy × trace; the report states their medians (default ${RUNS}; --quick: 1)
   --trace FILE   CSV with header at_s,duration_ms (repeatable; default: the traces in bench/traces/)
-  --policies     comma-separated policy ids (default: all)
+  --policies     comma-separated policy ids (default: all but the opt-in shipped-plain)
   --json FILE    write every figure (seconds) per trace and policy, oracle included
   --quick        a built-in 45 s step trace instead (a run of a few minutes; its chart goes to the temp dir, RESULTS.md is left alone)
   --with-web     run the web pool (gunicorn) in every stack too (default: left out, its CPU goes to the demo pool)
@@ -69,7 +69,7 @@ function parse() {
   if (!Number.isInteger(runs) || runs < 1) usage(`--runs must be a whole number ≥ 1, got ${JSON.stringify(args.runs)}`);
   let policies: Policy[];
   try {
-    policies = args.policies ? args.policies.split(',').map((id) => policyById(id.trim())) : [...POLICIES];
+    policies = args.policies ? args.policies.split(',').map((id) => policyById(id.trim())) : POLICIES.filter((p) => !p.optIn);
   } catch (err) {
     usage((err as Error).message);
   }
@@ -173,7 +173,7 @@ for (const trace of traces) {
   results.push(r);
   for (const p of r.policies) {
     log(
-      `${trace.name}/${p.policy}: cost ${p.costS.toFixed(0)} worker-s (oracle ${r.oracle.costS.toFixed(0)}), wait p95 ${p.wait.p95.toFixed(2)} s, done ${p.done}, lost ${p.lost}, twice ${p.runTwice}, ${p.scaleActions} scale actions (medians of ${runs})`,
+      `${trace.name}/${p.policy}: cost ${p.costS.toFixed(0)} worker-s (oracle ${r.oracle.costS.toFixed(0)}), wait p95 ${p.wait.p95.toFixed(2)} s, done ${p.done}, lost ${p.lost}, twice ${p.runTwice}, interrupted ${p.interrupted}, ${p.scaleActions} scale actions (medians of ${runs})`,
     );
   }
   // A trace done is kept even if a later one fails.

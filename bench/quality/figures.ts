@@ -19,6 +19,8 @@ export interface Figures {
   done: number;
   lost: number;
   runTwice: number;
+  /** Jobs interrupted (by a scale-down: nothing else stops a worker in the bench): started more than once, or started and never completed. */
+  interrupted: number;
   scaleActions: number;
   elasticity: Elasticity;
   /** Worker-seconds while idle (no demand for IDLE_GRACE_S). */
@@ -68,6 +70,13 @@ export function wakeLatency(samples: readonly Sample[], jobs: readonly JobRecord
   return worst;
 }
 
+/** Jobs started more than once (the demo worker's starts counter) or seen started and never completed. */
+export function interruptedJobs(run: Pick<PolicyRun, 'jobs' | 'tally'>): number {
+  const ids = new Set(Object.keys(run.tally.rerun));
+  for (const j of run.jobs) if (j.startedAt !== undefined && j.doneAt === undefined) ids.add(j.id);
+  return ids.size;
+}
+
 export function referenceFigures(name: string, ref: Reference, demand: Curve, jobs: number, sloS: number): Figures {
   return {
     policy: name,
@@ -76,6 +85,7 @@ export function referenceFigures(name: string, ref: Reference, demand: Curve, jo
     done: jobs,
     lost: 0,
     runTwice: 0,
+    interrupted: 0,
     scaleActions: 0,
     elasticity: elasticity(demand, ref.supply),
     idleCostS: idleCost(demand, ref.supply),
@@ -104,6 +114,7 @@ export function policyFigures(run: PolicyRun, demand: Curve, sloS: number, windo
     done: run.tally.completed,
     lost: run.tally.lost,
     runTwice: Object.keys(run.tally.rerun).length + Object.keys(run.tally.duplicated).length,
+    interrupted: interruptedJobs(run),
     scaleActions: run.scaleActions,
     elasticity: elasticity(demand, supply),
     idleCostS: idleCost(demand, supply),

@@ -5,14 +5,23 @@ const RULES = join(import.meta.dirname, 'rules');
 
 /**
  * A scaling policy as data: the rule files the demo Prometheus loads and the overrides merged over
- * the demo pool of alertscale.yml (min, max, maxStep, cooldown, stepInterval). Every policy runs
+ * the demo pool of alertscale.yml (min, max, maxStep, cooldown, stepInterval, victims). Every policy runs
  * at the demo's compression (see COMPRESSION in report.ts).
  */
 export interface Policy {
   id: string;
   description: string;
   ruleFiles: readonly string[];
-  pool: { min?: number; max?: number; maxStep?: number; cooldown?: { up: string; down: string }; stepInterval?: string };
+  /** Run only when `--policies` names it (a baseline of one question, not of the whole bench). */
+  optIn?: true;
+  pool: {
+    min?: number;
+    max?: number;
+    maxStep?: number;
+    cooldown?: { up: string; down: string };
+    stepInterval?: string;
+    victims?: 'idle-first' | 'executor';
+  };
 }
 
 /** The demo pool's bounds in alertscale.yml (what `shipped` runs with). */
@@ -25,6 +34,14 @@ export const POLICIES: readonly Policy[] = [
       "the demo's compressed rules as shipped (DEMO_RULE_FILES) with alertscale.yml's demo pool (maxStep 8, cooldown 2 s up / 5 s down)",
     ruleFiles: DEMO_RULE_FILES,
     pool: {},
+  },
+  // shipped's twin without idle-first victims: the baseline of "Idle-first scale-down" (issue 13).
+  {
+    id: 'shipped-plain',
+    description: 'shipped with victims: executor (a scale-down is plain `pm2 scale`: the highest ids go, busy or not, no drain)',
+    ruleFiles: DEMO_RULE_FILES,
+    optIn: true,
+    pool: { victims: 'executor' },
   },
   {
     id: 'fixed',

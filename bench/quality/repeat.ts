@@ -4,7 +4,7 @@ import { median, type Curve } from './metrics.js';
 /**
  * Several repetitions of one trace → one TraceResult of medians. The repetitions share the window,
  * demand and oracle (traceResult with one commonWindowS), so only the policies' figures differ.
- * Lost and run-twice take the worst repetition, not the median: one lost job in any run is a miss.
+ * Lost, run-twice and interrupted take the worst repetition, not the median: one lost job in any run is a miss.
  */
 export function combineRepetitions(reps: readonly TraceResult[]): TraceResult {
   const first = reps[0];
@@ -37,6 +37,7 @@ function medianPolicy(runs: readonly PolicyResult[]): PolicyResult {
     done: med(runs, (r) => r.done),
     lost: Math.max(...runs.map((r) => r.lost)),
     runTwice: Math.max(...runs.map((r) => r.runTwice)),
+    interrupted: Math.max(...runs.map((r) => r.interrupted)),
     scaleActions: med(runs, (r) => r.scaleActions),
     elasticity: {
       thetaU: med(runs, (r) => r.elasticity.thetaU),

@@ -29,7 +29,7 @@ const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b
 
 function row(f: Figures, r: TraceResult): string {
   const e = f.elasticity;
-  return `| ${f.policy} | ${f1(f.costS)} | ${ratio(f.costS, r.oracle.costS)} | ${f2(f.wait.p50)} | ${f2(f.wait.p95)} | ${f2(f.wait.p99)} | ${pct(f.wait.overSlo)} | ${f.done} | ${f.lost} | ${f.runTwice} | ${f.scaleActions} | ${f1(f.idleCostS ?? Number.NaN)} | ${f2(f.wakeS ?? Number.NaN)} | ${f1(e.thetaU)} | ${f1(e.thetaO)} | ${f1(e.tauU)} | ${f1(e.tauO)} | ${f1(e.instability)} | ${f2(e.jitter)} |`;
+  return `| ${f.policy} | ${f1(f.costS)} | ${ratio(f.costS, r.oracle.costS)} | ${f2(f.wait.p50)} | ${f2(f.wait.p95)} | ${f2(f.wait.p99)} | ${pct(f.wait.overSlo)} | ${f.done} | ${f.lost} | ${f.runTwice} | ${f.interrupted ?? '–'} | ${f.scaleActions} | ${f1(f.idleCostS ?? Number.NaN)} | ${f2(f.wakeS ?? Number.NaN)} | ${f1(e.thetaU)} | ${f1(e.thetaO)} | ${f1(e.tauU)} | ${f1(e.tauO)} | ${f1(e.instability)} | ${f2(e.jitter)} |`;
 }
 
 function speedups(r: TraceResult, baselines: string[]): string[] {
@@ -61,8 +61,8 @@ export function traceSection(r: TraceResult, chartPath: string, baselines: strin
     '',
     `![${r.trace}](${chartPath})`,
     '',
-    '| policy | cost (worker-s) | cost / oracle | wait p50 (s) | p95 | p99 | > SLO | done | lost | run twice | scale actions | idle cost (worker-s) | first job after wake (s) | θU % | θO % | τU % | τO % | instability % | jitter /min |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| policy | cost (worker-s) | cost / oracle | wait p50 (s) | p95 | p99 | > SLO | done | lost | run twice | interrupted | scale actions | idle cost (worker-s) | first job after wake (s) | θU % | θO % | τU % | τO % | instability % | jitter /min |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     row(r.oracle, r),
     row(r.fixedAtMax, r),
     ...r.policies.map((p) => row(p, r)),
@@ -77,7 +77,7 @@ function spread(r: TraceResult): string[] {
   const list = (xs: readonly (number | null)[], f: (x: number) => string) => xs.map((v) => (v === null ? '–' : f(v))).join(' · ');
   return [
     '',
-    `Per repetition (run order; the table above holds their medians, lost and run twice the worst):`,
+    `Per repetition (run order; the table above holds their medians, lost, run twice and interrupted the worst):`,
     '',
     '| policy | cost (worker-s) | p95 wait (s) | first job after wake (s) |',
     '|---|---|---|---|',
@@ -98,6 +98,7 @@ export const FORMULAS = [
   '- instability υ = 100/(T − Δt) · Σ min(1, |sgn Δs − sgn Δd|)·Δt; jitter = (adaptations of s − adaptations of d)/T, per minute;',
   '- elastic speedup ε(p vs b) = (θU_b/θU_p · θO_b/θO_p · τU_b/τU_p · τO_b/τO_p)^¼ (a metric 0 for both counts 1; 0 for p alone floored at 0.01 %);',
   "- idle cost = Σ s(t)·Δt over the t where d was 0 for the last 20 s (IDLE_GRACE_S: the 10 s rate windows empty, the down rule's 5 s `for:` passes, workers stop); first job after wake = for each stretch of polls with no live worker, start − enqueue of the first job enqueued in it, the worst stretch;",
-  '- several repetitions: every figure is the median over the repetitions (lost and run twice: the worst), curves in the charts the pointwise median; all repetitions of a trace share one window;',
+  "- interrupted = jobs started more than once (the demo worker's starts counter) or seen started and never completed; only a scale-down stops a worker in the bench;",
+  '- several repetitions: every figure is the median over the repetitions (lost, run twice and interrupted: the worst), curves in the charts the pointwise median; all repetitions of a trace share one window;',
   '- oracle: s = clamp(d, min, max) with no start-up delay; its waits are FCFS on `max` always-ready workers (non-zero only where d > max); "fixed at max" = max workers for all of T with the same waits.',
 ].join('\n');

@@ -42,6 +42,12 @@ export const poolSchema = z
     drainTimeout: duration.prefault('1m'),
     /** Past drainTimeout: `stop` those workers anyway, or `leave` them draining (audited `drain: partial`). */
     afterDrainTimeout: z.enum(['stop', 'leave']).default('leave'),
+    /**
+     * Who picks the workers a scale-down removes: `idle-first` (the receiver, when the executor can
+     * remove chosen workers: idle first, busy ones drained) or `executor` (the executor's own
+     * order, e.g. `pm2 scale` removes the highest ids; the plain behaviour, kept as a baseline).
+     */
+    victims: z.enum(['idle-first', 'executor']).default('idle-first'),
     /** How the exporter finds this pool's processes in /proc. */
     processes: z.strictObject({ match: regexSource, user: z.string().optional() }).optional(),
   })

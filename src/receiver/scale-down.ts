@@ -15,12 +15,13 @@ export interface ChosenScaleDown {
 
 /**
  * A `scaled` shrink of a pool whose executor can remove chosen workers: idle first, busy ones
- * drained (workers/scale-down.ts); undefined when the executor cannot choose (it scales as before).
+ * drained (workers/scale-down.ts); undefined when the executor cannot choose or the pool leaves the
+ * choice to it (`victims: executor`): it scales as before.
  */
 export async function scaleDownChoosing(deps: ScaleDownDeps, decision: Decision): Promise<ChosenScaleDown | undefined> {
   const remover = deps.removers.get(decision.pool);
-  if (decision.scale !== 'down' || !remover) return undefined;
   const pool = deps.config.pools[decision.pool]!;
+  if (decision.scale !== 'down' || !remover || pool.victims === 'executor') return undefined;
   let report: Awaited<ReturnType<typeof scaleDownWithVictims>>;
   try {
     report = await scaleDownWithVictims({

@@ -100,6 +100,7 @@ queues:
       cooldown: { up: 20_000, down: 5_400_000 },
       drainTimeout: 60_000,
       afterDrainTimeout: 'leave',
+      victims: 'idle-first',
       executor: {
         kind: 'kubernetes',
         deployment: 'web',
@@ -141,11 +142,16 @@ queues:
           cooldown: { up: 60_000, down: 300_000 },
           drainTimeout: 60_000,
           afterDrainTimeout: 'leave',
+          victims: 'idle-first',
           executor: { kind: 'pm2', app: 'demo', bin: 'pm2', timeout: 30_000, env: {} },
         },
       },
       queues: {},
     });
+  });
+
+  it('victims: executor leaves the choice to the executor', () => {
+    expect(parseConfig(`${minimal}    victims: executor\n`, FILE).pools.demo!.victims).toBe('executor');
   });
 
   it('the shipped alertscale.yml is valid', () => {
@@ -262,6 +268,7 @@ describe('parseConfig reports every problem at once', () => {
     ['max of 0', minimal.replace('max: 4', 'max: 0'), 'pools.demo.max', 4, /≥1|>=1/],
     ['a negative min', minimal.replace('min: 1', 'min: -1'), 'pools.demo.min', 3, /≥0|>=0/],
     ['a fractional step', `${minimal}    step: 1.5\n`, 'pools.demo.step', 6, /int/i],
+    ['victims neither idle-first nor executor', `${minimal}    victims: oldest\n`, 'pools.demo.victims', 6, /"idle-first"\|"executor"/],
     [
       'a zero timeout',
       minimal.replace('app: demo }', 'app: demo, timeout: 0s }'),

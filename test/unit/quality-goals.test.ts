@@ -10,6 +10,7 @@ const fig = (policy: string, costS: number, p95: number, e = el): Figures => ({
   done: 10,
   lost: 0,
   runTwice: 0,
+  interrupted: 0,
   scaleActions: 1,
   elasticity: e,
   idleCostS: 0,

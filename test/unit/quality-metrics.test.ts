@@ -11,6 +11,8 @@ import {
   type Curve,
 } from '../../bench/quality/metrics.js';
 import { fcfsWaits, fixedAtMax, oracle } from '../../bench/quality/oracle.js';
+import { interruptedJobs } from '../../bench/quality/figures.js';
+import type { DemoTally } from '../../src/demo/tally.js';
 
 const c = (values: number[]): Curve => ({ dt: 1, values });
 
@@ -107,5 +109,19 @@ describe('oracle and references', () => {
   });
   it('wait summary counts the share over the SLO', () => {
     expect(waitSummary([1, 2, 11, 20], 10)).toEqual({ p50: 2, p95: 20, p99: 20, overSlo: 0.5 });
+  });
+});
+
+describe('interrupted jobs (issue 13: scale-down that never interrupts work)', () => {
+  const tally = (rerun: Record<string, number>) => ({ rerun }) as DemoTally;
+  const job = (id: string, startedAt?: number, doneAt?: number) => ({ id, enqueuedAt: 0, startedAt, doneAt });
+  it.each<[string, ReturnType<typeof job>[], Record<string, number>, number]>([
+    ['started once and completed: none', [job('a', 1, 2), job('b', 1, 3)], {}, 0],
+    ['never started (still waiting or lost in the queue): none', [job('a')], {}, 0],
+    ['started twice (requeued after its worker stopped): one', [job('a', 1, 5)], { a: 2 }, 1],
+    ['started and never completed: one', [job('a', 1)], {}, 1],
+    ['started twice and never completed counts once', [job('a', 1)], { a: 3 }, 1],
+  ])('%s', (_name, jobs, rerun, expected) => {
+    expect(interruptedJobs({ jobs, tally: tally(rerun) })).toBe(expected);
   });
 });
