@@ -127,6 +127,7 @@ describe('pool leases', () => {
     const { config, log, audit } = writeConfig('unrenewed', 3);
     const rx = await startReceiver(config);
     const a = await stepUp(rx.url);
+    expect(a.body.decisions?.[0]?.outcome, JSON.stringify(a.body)).toBe('scaled');
     await waitFor('the command to start', () => lines(log).includes('start 2'));
     // Writes wait for 2.5 s: a renewal in that window times out (commands time out after 2 s).
     const admin = redis.client();
