@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { redisAnswers } from '../../src/state/redis.js';
 import { realClockEnv } from './fixture-time.js';
 import { freePort, waitFor } from './ports.js';
 
@@ -64,7 +65,7 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<TestSen
       ...(replicaOf ? ['--replicaof', '127.0.0.1', String(replicaOf)] : []),
     ];
     children.set(port, spawn('redis-server', args, { stdio: 'ignore', env: realClockEnv() }));
-    await waitFor(`redis-server on ${port}`, () => ping(port));
+    await waitFor(`redis-server on ${port}`, () => redisAnswers(port));
   };
 
   const spawnSentinel = async (port: number) => {
@@ -91,7 +92,7 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<TestSen
       ].join('\n'),
     );
     children.set(port, spawn('redis-sentinel', [file], { stdio: 'ignore', env: realClockEnv() }));
-    await waitFor(`redis-sentinel on ${port}`, () => ping(port));
+    await waitFor(`redis-sentinel on ${port}`, () => redisAnswers(port));
   };
 
   const ask = async <T>(port: number, ...args: string[]): Promise<T> => {
@@ -175,17 +176,6 @@ export async function startSentinel(opts: SentinelOptions = {}): Promise<TestSen
 }
 
 const sentinelId = (port: number) => port.toString(16).padStart(40, '0');
-
-async function ping(port: number): Promise<boolean> {
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } finally {
-    probe.disconnect();
-  }
-}
 
 async function distinctPorts(n: number): Promise<number[]> {
   const ports = new Set<number>();

@@ -1,8 +1,7 @@
 import type { ScalingAlert } from '../client/alertmanager.js';
 import type { AuditEntry, PoolInfo } from '../client/types.js';
-import { changeCell, entryOutcome, entryReason } from './audit.js';
+import { auditRow } from './audit.js';
 import { formatClock, formatDuration, formatPercent, pad, truncate } from './format.js';
-import { outcomeColor } from './outcome.js';
 import { cooldownCell, replicasCell } from './status.js';
 import { plain, type Style } from './style.js';
 import { renderTable, type Cell } from './table.js';
@@ -79,17 +78,6 @@ function alertRow(a: ScalingAlert, now: number, style: Style): Cell[] {
   ];
 }
 
-function decisionRow(e: AuditEntry, now: number, style: Style): Cell[] {
-  const outcome = entryOutcome(e);
-  return [
-    formatClock(Date.parse(e.time), now),
-    e.pool,
-    { text: outcome, color: outcomeColor(outcome, style) },
-    changeCell(e),
-    entryReason(e),
-  ];
-}
-
 /**
  * One frame of `alertscale top`, `width` columns wide (at most `height` lines): pools, firing
  * scaling alerts, the last decisions. Pure: the loop does the I/O.
@@ -152,7 +140,7 @@ export function renderTop(s: TopSnapshot, width: number, style: Style = plain, h
   if (s.decisions.length > 0) {
     const table = renderTable(
       [{ header: '' }, { header: '', shrink: true, min: 4 }, { header: '' }, { header: '' }, { header: '', shrink: true, min: 10 }],
-      s.decisions.map((e) => decisionRow(e, now, style)),
+      s.decisions.map((e) => auditRow(e, now, style)),
       opts,
     );
     lines.push(...table.slice(1));
