@@ -73,7 +73,7 @@ const argvTemplate = (allowed: readonly string[], what: string) =>
     }
   });
 
-/** Settings every executor shares. A zero timeout would mean "wait forever" to execa. */
+/** Settings every executor shares. A zero timeout would kill every command at once. */
 const common = {
   timeout: duration.pipe(z.number().min(1, 'timeout must be above 0, e.g. 30s')).prefault('30s'),
   env: z.record(z.string(), z.string()).default({}),
