@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from './duration.js';
+import { duration } from './fields.js';
 import { TARGET_NAME } from './names.js';
 
 /**
