@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { duration } from './fields.js';
 import { DEFAULT_ALERTMANAGER_URL, DEFAULT_EXPORTER_LISTEN, DEFAULT_RECEIVER_LISTEN } from './endpoints.js';
-import { executorSchema } from './executor-schema.js';
+import { executorSchema } from '../executors/schema.js';
 import { isListenAddress } from './listen.js';
 import { POOL_NAME } from './names.js';
 

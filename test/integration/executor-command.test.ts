@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorSchema } from '../../src/config/executor-schema.js';
+import { executorSchema } from '../../src/executors/schema.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { CurrentProbeError } from '../../src/executors/probe.js';
 import { runArgv } from '../../src/executors/run.js';

@@ -1,6 +1,12 @@
+/**
+ * What alertscale.yml may say about each executor kind: its keys, their defaults and checks, and
+ * the argv-template placeholders. The executors own these (as a Nomad Autoscaler plugin owns its
+ * config keys); config/schema.ts validates a pool's `executor:` with them. This file is at layer 0
+ * with config/ (docs/ARCHITECTURE.md): it imports zod and config/ only, never the executors' code.
+ */
 import { z } from 'zod';
-import { duration } from './fields.js';
-import { TARGET_NAME } from './names.js';
+import { duration } from '../config/fields.js';
+import { TARGET_NAME } from '../config/names.js';
 
 /**
  * The placeholders of the `command` executor's argv templates, part of what alertscale.yml may
