@@ -13,6 +13,7 @@ const LAYERS: Layers = {
   // What alertscale.yml may say about each executor kind: owned by executors/, read by config/schema.ts.
   'executors/schema.ts': 0,
   promql: 0,
+  http: 0,
   alerts: 1,
   policy: 2,
   state: 3,
