@@ -110,7 +110,6 @@ function watch(child: ChildProcess, settings: RunSettings): Promise<Watched> {
     child.stdout!.on('data', read('stdout'));
     child.stderr!.on('data', read('stderr'));
     const closePipes = () => {
-      run.abandoned = Boolean(child.stdout!.readable || child.stderr!.readable);
       child.stdout!.destroy();
       child.stderr!.destroy();
     };
@@ -129,7 +128,10 @@ function watch(child: ChildProcess, settings: RunSettings): Promise<Watched> {
       stopper.exited();
       if (code !== null) run.exitCode = code;
       if (signal !== null) run.signal = signal;
-      drain = setTimeout(closePipes, DRAIN_MS);
+      drain = setTimeout(() => {
+        run.abandoned = Boolean(child.stdout!.readable || child.stderr!.readable);
+        closePipes();
+      }, DRAIN_MS);
     });
     child.once('close', finish);
     child.on('error', (err: NodeJS.ErrnoException) => {

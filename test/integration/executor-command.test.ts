@@ -107,7 +107,7 @@ describe('command executor with real processes', () => {
       replicas: 2,
       current: 1,
     });
-    expect(result).toMatchObject({ ok: false, exitCode: null, timedOut: false, argv: ['alertscale-no-such-program', '2'] });
+    expect(result).toMatchObject({ ok: false, exitCode: null, timedOut: false, argv: ['alertscale-no-such-program', '2'], outputTail: '' });
     expect(result.error).toMatch(/alertscale-no-such-program: command not found \(ENOENT\)/);
   });
 
@@ -117,6 +117,7 @@ describe('command executor with real processes', () => {
     const result = await runArgv([file], { timeoutMs: 10_000 });
     expect(result).toMatchObject({ ok: false, exitCode: null, timedOut: false });
     expect(result.error).toBe(`${file}: permission denied (EACCES); is it executable?`);
+    expect(result.outputTail).toBe('');
   });
 
   it('stops a command that prints more than the output bound, and keeps its tail', async () => {
