@@ -109,15 +109,19 @@ async function timedCli(dir: string, variant: Variant, args: readonly string[]):
   return { wallMs, cpuMs: 1000 * (user! + sys!), peakRssMb: rssKb! / 1024 };
 }
 
+/** One webhook; a 503 (Redis away for a moment on a loaded machine) is retried as Alertmanager retries it. */
 async function post(url: string, body: string): Promise<string> {
-  const res = await fetch(`${url}/v1/alertmanager`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body,
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${text}`);
-  return text;
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${url}/v1/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body,
+    });
+    const text = await res.text();
+    if (res.status === 200) return text;
+    if (res.status !== 503 || attempt === 50) throw new Error(`webhook answered ${res.status}: ${text}`);
+    await sleep(100);
+  }
 }
 
 const rssMb = (pid: number) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
