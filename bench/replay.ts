@@ -10,13 +10,19 @@
  * (a new process, --json), runReplay in this process, and a baseline in the same run: the rules'
  * query_range calls alone, as replay makes them (the part Prometheus does).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../src/config/index.js';
 import { runReplay } from '../src/replay/run.js';
-import { freePort, waitFor } from '../test/helpers/ports.js';
+import {
+  gaugeHistory,
+  startBackfilledPrometheus,
+  type BackfilledPrometheus,
+  type GaugeSeries,
+} from '../test/helpers/backfilled-prometheus.js';
+import { freePort } from '../test/helpers/ports.js';
 import { median } from './receiver-load.js';
 import { machine, writeSection } from './results-file.js';
 
@@ -43,20 +49,16 @@ function waiting(pool: number, minutesAgo: number): number {
 }
 
 function openMetrics(): string {
-  const lines: string[] = [];
-  const family = (name: string, series: (pool: string, i: number) => [labels: string, value: (m: number) => number]) => {
-    lines.push(`# TYPE ${name} gauge`);
-    POOLS.forEach((pool, i) => {
-      const [labels, value] = series(pool, i);
-      for (let m = HOURS * 60 + 5; m >= 1; m--) lines.push(`${name}{${labels}} ${value(m)} ${(now - m * MIN) / 1000}`);
-    });
-  };
-  family('alertscale_queue_length', (p, i) => [`pool="${p}",queue="${p}-jobs"`, (m) => waiting(i, m)]);
-  family('alertscale_workers_alive', (p) => [`pool="${p}"`, () => 2]);
-  family('alertscale_workers_busy', (p, i) => [`pool="${p}"`, (m) => (waiting(i, m) > 0 ? 2 : 0)]);
-  family('alertscale_pool_processes', (p) => [`pool="${p}"`, () => 2]);
-  family('alertscale:pool_utilization:ratio', (p, i) => [`pool="${p}"`, (m) => (waiting(i, m) > 0 ? 1 : 0)]);
-  return `${lines.join('\n')}\n# EOF\n`;
+  const perPool = (name: string, labels: (pool: string) => string, value: (i: number, m: number) => number): GaugeSeries[] =>
+    POOLS.map((pool, i) => ({ name, labels: labels(pool), value: (m) => value(i, m) }));
+  const poolLabel = (p: string) => `pool="${p}"`;
+  return gaugeHistory(now, HOURS * 60 + 5, [
+    ...perPool('alertscale_queue_length', (p) => `pool="${p}",queue="${p}-jobs"`, waiting),
+    ...perPool('alertscale_workers_alive', poolLabel, () => 2),
+    ...perPool('alertscale_workers_busy', poolLabel, (i, m) => (waiting(i, m) > 0 ? 2 : 0)),
+    ...perPool('alertscale_pool_processes', poolLabel, () => 2),
+    ...perPool('alertscale:pool_utilization:ratio', poolLabel, (i, m) => (waiting(i, m) > 0 ? 1 : 0)),
+  ]);
 }
 
 /** The fixture's two rules once per pool, each pool in a group of its own. */
@@ -79,33 +81,14 @@ const s = (ms: number) => (ms / 1000).toFixed(2);
 
 const wallStart = Date.now();
 const dir = mkdtempSync(join(tmpdir(), 'alertscale-bench-replay-'));
-let prometheus: ReturnType<typeof spawn> | undefined;
+let prometheus: BackfilledPrometheus | undefined;
 try {
   const om = openMetrics();
-  writeFileSync(join(dir, 'day.om'), om);
-  const backfillStart = Date.now();
-  const made = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'day.om'), join(dir, 'data')], {
-    encoding: 'utf8',
-  });
-  if (made.status !== 0) throw new Error(`promtool backfill failed: ${made.stderr}`);
-  const backfillMs = Date.now() - backfillStart;
-  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  evaluation_interval: 1m\n');
+  prometheus = await startBackfilledPrometheus(dir, om);
+  const { url, backfillMs } = prometheus;
   writeFileSync(join(dir, 'rules.yml'), ruleFile());
   const config = join(dir, 'alertscale.yml');
   writeFileSync(config, configFile(await freePort()));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  prometheus = spawn(
-    'prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=15d',
-    ],
-    { stdio: 'ignore' },
-  );
-  await waitFor('Prometheus ready', async () => (await fetch(`${url}/-/ready`)).ok, 60_000, 100);
   const samples = om.split('\n').filter((l) => l && !l.startsWith('#')).length;
   log(
     `backfilled ${samples} samples (${POOLS.length} pools × 5 series × ${HOURS * 60 + 5} minutes) in ${backfillMs} ms; Prometheus at ${url}`,
@@ -212,6 +195,6 @@ try {
     log(`wrote the "${SECTION}" section of ${RESULTS}`);
   }
 } finally {
-  if (prometheus && prometheus.exitCode === null) await new Promise((done) => prometheus!.once('exit', done).kill('SIGTERM'));
+  await prometheus?.stop();
   rmSync(dir, { recursive: true, force: true });
 }

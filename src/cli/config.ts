@@ -14,9 +14,8 @@ export function loadConfigForCommand(file: string): Config | undefined {
 
 /**
  * Resolves with the first SIGTERM/SIGINT, for a graceful stop; a second one calls `onSecond` and
- * exits 1 at once. The listeners stay until the process exits: execa's exit hook (signal-exit)
- * re-raises a signal nobody else listens for, which would kill this process and its running
- * commands mid-stop, and a `process.once` listener is already removed when that hook looks.
+ * exits 1 at once. The listeners stay until the process exits: with a `process.once` listener the
+ * second signal would find none and kill the process by default, skipping `onSecond` and exit code 1.
  */
 export function untilSignal(onSecond: (signal: NodeJS.Signals) => void = () => {}): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {

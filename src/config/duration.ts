@@ -1,7 +1,9 @@
 import parseDuration from 'parse-duration';
-import { z } from 'zod';
 
-/** Durations as Prometheus writes them: `500ms`, `30s`, `5m`, `1h30m`, `2d`. */
+/**
+ * Durations as Prometheus writes them: `500ms`, `30s`, `5m`, `1h30m`, `2d`. No zod here: the CLI
+ * parses its arguments with this, and the schema's field (`fields.ts`) is built on it.
+ */
 const PROMETHEUS_DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
 
 /** Milliseconds in a Prometheus-style duration, or undefined when the text is not one. */
@@ -10,16 +12,3 @@ export function parsePrometheusDuration(text: string): number | undefined {
   const ms = parseDuration(text);
   return ms === null || ms === undefined ? undefined : ms;
 }
-
-/** A zod field that takes `30s`/`5m`/`1h` and yields milliseconds. */
-export const duration = z.string().transform((text, ctx) => {
-  const ms = parsePrometheusDuration(text);
-  if (ms === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${text}" is not a duration; write it as Prometheus does, e.g. 30s, 5m, 1h30m`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});

@@ -1,65 +1,26 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { LineCounter, isMap, isScalar, parseDocument, visit, type Document } from 'yaml';
+import { isMap, isScalar, type Document, type LineCounter } from 'yaml';
 import type { z } from 'zod';
+import { parseConfigDocument, position, readConfigText, section } from './document.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { configSchema, type Config } from './schema.js';
 
 /** Parse and validate alertscale.yml text; `file` names it in every error. */
 export function parseConfig(text: string, file: string): Config {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((e) => {
-        // linePos is only filled with prettyErrors; the offset in e.pos always is.
-        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-        return { file, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
-      }),
-    );
-  }
-  const raw: unknown = toJS(doc, lineCounter, file) ?? {};
+  const { doc, lc, raw } = parseConfigDocument(text, file);
   const result = configSchema.safeParse(raw);
   // Cross-checks read the raw document, so they are reported with the schema's problems: one run shows every mistake.
   const problems = [
-    ...(result.success ? [] : result.error.issues.map((issue) => toProblem(issue, doc, lineCounter, file))),
-    ...crossCheck(raw, doc, lineCounter, file),
+    ...(result.success ? [] : result.error.issues.map((issue) => toProblem(issue, doc, lc, file))),
+    ...crossCheck(raw, doc, lc, file),
   ];
   if (!result.success || problems.length > 0) throw new ConfigError(file, problems);
   return resolvePaths(result.data, dirname(file));
 }
 
-/**
- * The document as plain data. YAML that parses can still fail here (an alias with no anchor, an
- * alias bomb past the yaml package's maxAliasCount): reported at the first alias, not thrown.
- */
-function toJS(doc: Document, lc: LineCounter, file: string): unknown {
-  try {
-    return doc.toJS();
-  } catch (err) {
-    let at: number | undefined;
-    visit(doc, {
-      Alias(_, node) {
-        at = node.range?.[0];
-        return visit.BREAK;
-      },
-    });
-    const { line, col } = lc.linePos(at ?? 0);
-    throw new ConfigError(file, [{ file, path: '', message: `YAML: ${(err as Error).message}`, line, column: col }]);
-  }
-}
-
 /** Read, parse and validate alertscale.yml. */
 export function loadConfig(file: string): Config {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message;
-    throw new ConfigError(file, [{ file, path: '', message: `cannot read the configuration: ${reason}` }]);
-  }
-  return parseConfig(text, file);
+  return parseConfig(readConfigText(file), file);
 }
 
 function toProblem(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter, file: string): ConfigProblem {
@@ -94,23 +55,6 @@ function keyPosition(doc: Document, lc: LineCounter, parent: string[], key: stri
     }
   }
   return position(doc, lc, [...parent, key]);
-}
-
-function position(doc: Document, lc: LineCounter, path: string[]): { line?: number; column?: number } {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-    if (node?.range) {
-      const { line, col } = lc.linePos(node.range[0]);
-      return { line, column: col };
-    }
-  }
-  // No node at all (an empty file, or only comments): the problem is the whole file, from its top.
-  return { line: 1, column: 1 };
-}
-
-/** A mapping in the raw document, or an empty one when that part is missing or malformed (the schema reports that). */
-function section(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 function crossCheck(raw: unknown, doc: Document, lc: LineCounter, file: string): ConfigProblem[] {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { duration } from './duration.js';
-import { executorSchema } from './executor-schema.js';
+import { duration } from './fields.js';
+import { DEFAULT_ALERTMANAGER_URL, DEFAULT_EXPORTER_LISTEN, DEFAULT_RECEIVER_LISTEN } from './endpoints.js';
+import { executorSchema } from '../executors/schema.js';
 import { isListenAddress } from './listen.js';
 import { POOL_NAME } from './names.js';
 
@@ -105,7 +106,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   receiver: z
     .strictObject({
-      listen: listenAddress.default('127.0.0.1:9460'),
+      listen: listenAddress.default(DEFAULT_RECEIVER_LISTEN),
       /** Webhook and API bearer token: read from this file (relative to alertscale.yml)… */
       tokenFile: z.string().optional(),
       /** …or from this environment variable. Never written inline in the config. */
@@ -119,8 +120,8 @@ export const configSchema = z.strictObject({
       auditMaxEntries: z.int().min(100).default(100_000),
     })
     .prefault({}),
-  exporter: z.strictObject({ listen: listenAddress.default('127.0.0.1:9464') }).prefault({}),
-  alertmanager: z.strictObject({ url: z.url().default('http://127.0.0.1:9093') }).prefault({}),
+  exporter: z.strictObject({ listen: listenAddress.default(DEFAULT_EXPORTER_LISTEN) }).prefault({}),
+  alertmanager: z.strictObject({ url: z.url().default(DEFAULT_ALERTMANAGER_URL) }).prefault({}),
   pools: z.record(poolName, poolSchema),
   queues: z.record(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/), queueSchema).default({}),
 });

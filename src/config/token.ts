@@ -5,7 +5,10 @@ import type { Config } from './schema.js';
  * The bearer token for the webhook and API, or undefined when none is configured.
  * Read from a file or an environment variable; the value itself is never logged.
  */
-export function readToken(receiver: Config['receiver'], env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function readToken(
+  receiver: Pick<Config['receiver'], 'tokenFile' | 'tokenEnv'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   if (receiver.tokenFile) return readSecret(receiver.tokenFile, 'receiver.tokenFile');
   if (receiver.tokenEnv) {
     const token = env[receiver.tokenEnv]?.trim();

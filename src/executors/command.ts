@@ -1,4 +1,4 @@
-import type { ExecutorConfigOf } from '../config/executor-schema.js';
+import type { ExecutorConfigOf } from './schema.js';
 import { createCommandBackedExecutor, type CommandPreset } from './preset.js';
 import { parseReplicaCount } from './probe.js';
 import { fillTemplate, templateValues } from './template.js';

@@ -1,4 +1,4 @@
-import type { ExecutorConfigOf } from '../config/executor-schema.js';
+import type { ExecutorConfigOf } from './schema.js';
 import { assertPoolName, requestProblem } from './preset.js';
 import { childPids, commandLine, isRunning, readPidfile } from './proc.js';
 import { notRun } from './run.js';

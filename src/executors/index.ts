@@ -1,4 +1,4 @@
-import type { ExecutorConfig } from '../config/executor-schema.js';
+import type { ExecutorConfig } from './schema.js';
 import { createCeleryExecutor } from './celery.js';
 import { createCommandExecutor } from './command.js';
 import { createComposeExecutor } from './compose.js';

@@ -1,4 +1,4 @@
-import type { ExecutorConfigOf } from '../config/executor-schema.js';
+import type { ExecutorConfigOf } from './schema.js';
 import { createCommandBackedExecutor } from './preset.js';
 import type { Executor, ScaleRequest } from './types.js';
 

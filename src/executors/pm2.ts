@@ -1,4 +1,4 @@
-import type { ExecutorConfigOf } from '../config/executor-schema.js';
+import type { ExecutorConfigOf } from './schema.js';
 import { probeCount } from './probe.js';
 import { assertPoolName, requestProblem, runSettings } from './preset.js';
 import { combineResults, nothingToDo, notRun, runArgv, runForOutput, type RunSettings } from './run.js';

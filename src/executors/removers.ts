@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { choosesVictims, type ExecutorConfig } from '../config/executor-schema.js';
+import { choosesVictims, type ExecutorConfig } from './schema.js';
 import { createPm2Remover } from './pm2-victims.js';
 import { runSettings } from './preset.js';
 import { runArgv } from './run.js';

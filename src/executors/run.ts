@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { ExecutionResult } from './types.js';
 
 /** How long a command may run, and what it sees. Built from an executor's `timeout` and `env`. */
@@ -25,7 +25,7 @@ export const DEFAULT_GRACE_MS = 2000;
  * (that process then gets EPIPE if it writes: scripts should redirect what they leave behind).
  */
 const DRAIN_MS = 250;
-/** A command that prints more than this is killed (execa's maxBuffer); scale commands print little. */
+/** A command that prints more than this on stdout or stderr is stopped; scale commands print little. */
 const MAX_BUFFER = 8 * 1024 * 1024;
 
 /** The last `bytes` of `text`, cut on a character boundary. */
@@ -50,64 +50,192 @@ export async function runForOutput(argv: readonly string[], settings: RunSetting
     return { result: notRun([...argv], 'empty argv: nothing to run'), stdout: '' };
   }
   const started = performance.now();
+  let child: ChildProcess;
   try {
-    const subprocess = execa(program, args, {
+    // shell: false is spawn's default; written out because it is the security boundary.
+    child = spawn(program, args, {
       shell: false,
-      reject: false,
-      stdin: 'ignore',
-      all: true,
-      timeout: settings.timeoutMs,
-      killSignal: 'SIGTERM',
-      forceKillAfterDelay: settings.graceMs ?? DEFAULT_GRACE_MS,
-      env: settings.env ?? {},
-      extendEnv: true,
-      maxBuffer: MAX_BUFFER,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: settings.env ? { ...process.env, ...settings.env } : process.env,
     });
-    const drain = stopReadingAfterExit(subprocess);
-    const run = await subprocess;
-    drain.cancel();
-    const note = drain.abandoned()
-      ? `\n[alertscale: stopped reading ${DRAIN_MS} ms after exit: a background process still holds stdout/stderr]`
-      : '';
-    const timedOut = run.timedOut;
-    const result: ExecutionResult = {
-      ok: !run.failed,
-      argv: [...argv],
-      exitCode: run.exitCode ?? null,
-      durationMs: Math.round(run.durationMs),
-      timedOut,
-      outputTail: tailOf(String(run.all ?? '') + note),
-    };
-    if (run.failed) result.error = failureReason(program, run, settings.timeoutMs);
-    return { result, stdout: String(run.stdout ?? '') };
   } catch (err) {
-    // execa reports failures in the result; this is only for the unexpected (bad options, …).
-    const result = notRun([...argv], `could not run ${program}: ${(err as Error).message}`);
-    result.durationMs = Math.round(performance.now() - started);
-    return { result, stdout: '' };
+    // spawn throws only for arguments it refuses (a NUL byte in an argv element, …).
+    return { result: notRun([...argv], `could not run ${program}: ${(err as Error).message}`), stdout: '' };
+  }
+  const run = await watch(child, settings);
+  const note = run.abandoned
+    ? `\n[alertscale: stopped reading ${DRAIN_MS} ms after exit: a background process still holds stdout/stderr]`
+    : '';
+  const failed = run.timedOut || run.isMaxBuffer || run.code !== undefined || run.exitCode !== 0;
+  const result: ExecutionResult = {
+    ok: !failed,
+    argv: [...argv],
+    exitCode: run.exitCode ?? null,
+    durationMs: Math.round(performance.now() - started),
+    timedOut: run.timedOut,
+    outputTail: tailOf(run.all + note),
+  };
+  if (failed) result.error = failureReason(program, run, settings.timeoutMs);
+  return { result, stdout: run.stdout };
+}
+
+/** What watching one child saw; the failure fields are those failureReason reads. */
+interface Watched extends FailedRun {
+  /** stdout and stderr interleaved as they arrived, final newline stripped. */
+  all: string;
+  stdout: string;
+  abandoned: boolean;
+}
+
+/**
+ * Wait for `child` to end: stopped at the timeout or past MAX_BUFFER; after its exit, its output
+ * gets DRAIN_MS, then we close our end of the pipes.
+ */
+function watch(child: ChildProcess, settings: RunSettings): Promise<Watched> {
+  track(child);
+  return new Promise((resolve) => {
+    const output = new Output();
+    const run: Omit<Watched, 'all' | 'stdout'> = { timedOut: false, isMaxBuffer: false, isForcefullyTerminated: false, abandoned: false };
+    const stopper = stopperOf(child, settings.graceMs ?? DEFAULT_GRACE_MS, () => (run.isForcefullyTerminated = true));
+    const timeout = setTimeout(() => {
+      run.timedOut = true;
+      stopper.stop();
+    }, settings.timeoutMs);
+    let drain: NodeJS.Timeout | undefined;
+    const read = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+      if (output.add(stream, chunk)) return;
+      run.isMaxBuffer = true;
+      stopper.stop();
+    };
+    child.stdout!.on('data', read('stdout'));
+    child.stderr!.on('data', read('stderr'));
+    const closePipes = () => {
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+    };
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      live.delete(child);
+      clearTimeout(timeout);
+      clearTimeout(drain);
+      stopper.exited();
+      resolve({ ...run, all: output.all(), stdout: output.stdout() });
+    };
+    child.once('exit', (code, signal) => {
+      clearTimeout(timeout);
+      stopper.exited();
+      if (code !== null) run.exitCode = code;
+      if (signal !== null) run.signal = signal;
+      drain = setTimeout(() => {
+        run.abandoned = Boolean(child.stdout!.readable || child.stderr!.readable);
+        closePipes();
+      }, DRAIN_MS);
+    });
+    child.once('close', finish);
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      run.code ??= err.code;
+      run.originalMessage ??= err.message;
+      // Never started (ENOENT, EACCES): no exit will come. Otherwise a failed kill, and exit still comes.
+      if (child.pid === undefined) {
+        closePipes();
+        finish();
+      }
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL `graceMs` later if the child has not exited by then. */
+function stopperOf(child: ChildProcess, graceMs: number, onKill: () => void) {
+  let grace: NodeJS.Timeout | undefined;
+  let exited = false;
+  return {
+    stop() {
+      if (grace || exited) return;
+      child.kill('SIGTERM');
+      grace = setTimeout(() => {
+        onKill();
+        child.kill('SIGKILL');
+      }, graceMs);
+    },
+    exited() {
+      exited = true;
+      clearTimeout(grace);
+    },
+  };
+}
+
+/**
+ * Children still running, SIGTERMed when this process exits (a second signal to the receiver, an
+ * exit mid-command), so a scale command does not outlive the process that audits it.
+ */
+const live = new Set<ChildProcess>();
+let hooked = false;
+
+function track(child: ChildProcess): void {
+  if (!hooked) {
+    hooked = true;
+    process.on('exit', () => {
+      for (const c of live) c.kill('SIGTERM');
+    });
+  }
+  live.add(child);
+}
+
+/** The output a run keeps: all of stdout (probes parse it), and the end of both streams interleaved. */
+class Output {
+  private readonly out: Buffer[] = [];
+  private outBytes = 0;
+  private errBytes = 0;
+  private both: Buffer[] = [];
+  private bothBytes = 0;
+
+  /** Keep `chunk`; false once a stream has printed more than MAX_BUFFER. */
+  add(stream: 'stdout' | 'stderr', chunk: Buffer): boolean {
+    if (stream === 'stdout') {
+      this.outBytes += chunk.length;
+      if (this.outBytes > MAX_BUFFER) return false;
+      this.out.push(chunk);
+    } else {
+      this.errBytes += chunk.length;
+      if (this.errBytes > MAX_BUFFER) return false;
+    }
+    this.both.push(chunk);
+    this.bothBytes += chunk.length;
+    // Only the tail reaches the audit; keep twice that, so a cut character falls outside it.
+    if (this.bothBytes > 16 * OUTPUT_TAIL_BYTES) {
+      const joined = Buffer.concat(this.both);
+      this.both = [joined.subarray(joined.length - 2 * OUTPUT_TAIL_BYTES)];
+      this.bothBytes = 2 * OUTPUT_TAIL_BYTES;
+    }
+    return true;
+  }
+
+  stdout(): string {
+    return stripFinalNewline(Buffer.concat(this.out).toString('utf8'));
+  }
+
+  all(): string {
+    return stripFinalNewline(Buffer.concat(this.both).toString('utf8'));
   }
 }
 
-/** Once the program has exited, give its output DRAIN_MS, then close our end of the pipes. */
-function stopReadingAfterExit(subprocess: ReturnType<typeof execa>) {
-  let timer: NodeJS.Timeout | undefined;
-  let abandoned = false;
-  subprocess.once('exit', () => {
-    timer = setTimeout(() => {
-      abandoned = Boolean(subprocess.stdout?.readable || subprocess.stderr?.readable);
-      subprocess.stdout?.destroy();
-      subprocess.stderr?.destroy();
-    }, DRAIN_MS);
-  });
-  return { cancel: () => clearTimeout(timer), abandoned: () => abandoned };
+/** `echo`'s newline is not part of what a command said (as execa read output before this runner). */
+function stripFinalNewline(text: string): string {
+  if (text.endsWith('\r\n')) return text.slice(0, -2);
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
+/** How a run failed, as failureReason reads it. */
 interface FailedRun {
   timedOut: boolean;
   isMaxBuffer: boolean;
+  /** SIGTERM was ignored for the grace period and SIGKILL followed. */
   isForcefullyTerminated: boolean;
   exitCode?: number;
   signal?: string;
+  /** The spawn error's code (ENOENT, EACCES). */
   code?: string;
   shortMessage?: string;
   originalMessage?: string;

@@ -1,4 +1,4 @@
-import type { ExecutorConfigOf } from '../config/executor-schema.js';
+import type { ExecutorConfigOf } from './schema.js';
 import { assertPoolName, requestProblem, runSettings } from './preset.js';
 import { probeCount } from './probe.js';
 import { nothingToDo, notRun, runArgv, runForOutput } from './run.js';

@@ -1,5 +1,5 @@
-/** Filling the `command` executor's argv templates; the placeholders themselves are config (config/executor-schema.ts). */
-import { PLACEHOLDER, type Placeholder } from '../config/executor-schema.js';
+/** Filling the `command` executor's argv templates; the placeholders themselves are config (schema.ts). */
+import { PLACEHOLDER, type Placeholder } from './schema.js';
 
 export type TemplateValues = Record<Placeholder, string>;
 

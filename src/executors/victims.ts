@@ -1,4 +1,4 @@
-import type { ExecutorConfigOf } from '../config/executor-schema.js';
+import type { ExecutorConfigOf } from './schema.js';
 import { argvForCompose } from './compose.js';
 import { argvForKubernetes } from './kubernetes.js';
 
@@ -58,7 +58,7 @@ export function composeVictimSteps(config: ExecutorConfigOf<'compose'>, containe
   return [...remove, up];
 }
 
-/** `{victims}` / `{victim_pids}` elements (config/executor-schema.ts) → one element per victim. */
+/** `{victims}` / `{victim_pids}` elements (schema.ts) → one element per victim. */
 export function expandVictims(argv: readonly string[], victims: { ids: readonly string[]; pids: readonly string[] }): string[] {
   return argv.flatMap((element) =>
     element === '{victims}' ? [...victims.ids] : element === '{victim_pids}' ? [...victims.pids] : [element],

@@ -1,29 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseListen } from '../config/listen.js';
+import { boundUrl, closeServer, keepConnections } from '../http/server.js';
 import type { Exporter } from './exporter.js';
-
-/** How long a stop waits for requests in progress (a scrape takes well under a second). */
-export const CLOSE_GRACE_MS = 5_000;
-
-/**
- * Stop accepting, answer the requests in progress, then close every connection. Node keeps a
- * keep-alive connection open after its last response even once the server is closed (until
- * keepAliveTimeout, 2 min here), so idle ones are closed as they become idle; past `graceMs` the
- * rest are cut.
- */
-export function closeServer(server: Server, graceMs = CLOSE_GRACE_MS): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const sweep = setInterval(() => server.closeIdleConnections(), 25);
-    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
-    server.close(() => {
-      clearInterval(sweep);
-      clearTimeout(cut);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
-}
 
 export interface ExporterServer {
   server: Server;
@@ -54,19 +32,15 @@ export async function startExporterServer(deps: { exporter: Exporter; listen: st
     }
   });
   // Prometheus keeps scrape connections open; do not close them between scrapes.
-  server.keepAliveTimeout = 120_000;
-  server.headersTimeout = 125_000;
+  keepConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
-  const bound = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     server,
     host,
-    port: bound,
-    url: `http://${urlHost}:${bound}`,
+    ...boundUrl(server, host),
     close: () => closeServer(server),
   };
 }

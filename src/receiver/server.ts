@@ -1,8 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseListen } from '../config/listen.js';
-import { closeServer } from '../exporter/server.js';
+import { boundUrl, closeServer, keepConnections } from '../http/server.js';
 import type { Receiver } from './app.js';
 
 export interface ReceiverServer {
@@ -19,13 +18,9 @@ export async function startReceiverServer(receiver: Receiver, listen: string): P
     s.once('error', reject);
   });
   const http = server as Server;
-  // Alertmanager pools connections; Node's 5 s default races them into resets and duplicate deliveries.
-  http.keepAliveTimeout = 120_000;
-  http.headersTimeout = 125_000;
-  const bound = (http.address() as AddressInfo).port;
+  keepConnections(http);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
-    port: bound,
+    ...boundUrl(http, host),
     close: async () => {
       await closeServer(http);
       await receiver.idle();

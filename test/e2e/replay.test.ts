@@ -1,33 +1,16 @@
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { DEMO_ALERTMANAGER_TIMINGS } from '../../alertmanager/demo.js';
-import type { Stack } from '../../src/cli/stack/stack.js';
 import { parsePrometheusDuration } from '../../src/config/index.js';
 import { demoKeys } from '../../src/demo/keys.js';
 import { enqueueJobs } from '../../src/demo/stress.js';
 import { runReplay } from '../../src/replay/run.js';
 import { waitFor } from '../helpers/ports.js';
-import { api, redisOf, startTestStack } from './stack-helpers.js';
+import { useTestStack } from './stack-helpers.js';
 
 // The oracle is the live loop: record a run (load → Prometheus → Alertmanager → receiver; the audit
 // log is the truth), then replay the same window against that Prometheus with the same rules and
 // Alertmanager config, and compare.
-let stack: Stack;
-let redis: Redis;
-let call: ReturnType<typeof api>;
-
-beforeAll(async () => {
-  stack = await startTestStack({ demo: { max: 4, maxStep: 3, cooldown: { up: '3s', down: '4s' } } });
-  redis = redisOf(stack);
-  call = api(stack);
-}, 120_000);
-
-afterAll(async () => {
-  redis?.disconnect();
-  await stack?.stop();
-  if (stack) rmSync(stack.dir, { recursive: true, force: true });
-}, 60_000);
+const { stack, redis, call } = useTestStack({ demo: { max: 4, maxStep: 3, cooldown: { up: '3s', down: '4s' } } });
 
 describe('replay against a recorded run', () => {
   it('replays the audited decisions: same outcomes in order, same targets, times within evaluation + group_interval', async () => {

@@ -8,7 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
-/** Layer of each top-level directory of the tree (a file directly in the root is `.`); lower imports nothing higher. */
+/**
+ * Layer of each top-level directory of the tree (a file directly in the root is `.`), or of one file
+ * given by its path (it then sits apart from its directory); lower imports nothing higher.
+ */
 export type Layers = Readonly<Record<string, number>>;
 
 export interface ImportEdge {
@@ -42,8 +45,9 @@ export const area = (file: string) => (file.includes('/') ? file.slice(0, file.i
 /** Imports into a higher layer, and files whose layer is not written down, as `from → to` lines. */
 export function upwardImports(edges: readonly ImportEdge[], layers: Layers): string[] {
   const problems = new Set<string>();
+  const place = (file: string) => (layers[file] !== undefined ? file : area(file));
   for (const { from, to } of edges) {
-    const [a, b] = [area(from), area(to)];
+    const [a, b] = [place(from), place(to)];
     for (const d of [a, b]) if (layers[d] === undefined) problems.add(`${d}/ has no layer in the table`);
     if (layers[a] !== undefined && layers[b] !== undefined && layers[b]! > layers[a]!) problems.add(`${from} → ${to}`);
   }

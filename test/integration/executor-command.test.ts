@@ -1,11 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorSchema } from '../../src/config/executor-schema.js';
+import { executorSchema } from '../../src/executors/schema.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { CurrentProbeError } from '../../src/executors/probe.js';
 import { runArgv } from '../../src/executors/run.js';
+import { waitFor } from '../helpers/ports.js';
 
 const node = process.execPath;
 let dir: string;
@@ -21,6 +22,15 @@ afterAll(async () => {
 function killLeftover(output: string): void {
   const pid = Number(/started (\d+)/.exec(output)?.[1]);
   if (pid > 0) process.kill(pid, 'SIGTERM');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A command executor for pool `demo` built through the real schema (defaults, validation). */
@@ -97,8 +107,43 @@ describe('command executor with real processes', () => {
       replicas: 2,
       current: 1,
     });
-    expect(result).toMatchObject({ ok: false, exitCode: null, timedOut: false, argv: ['alertscale-no-such-program', '2'] });
+    expect(result).toMatchObject({ ok: false, exitCode: null, timedOut: false, argv: ['alertscale-no-such-program', '2'], outputTail: '' });
     expect(result.error).toMatch(/alertscale-no-such-program: command not found \(ENOENT\)/);
+  });
+
+  it('reports a file that is not executable as EACCES', async () => {
+    const file = join(dir, 'not-executable.sh');
+    await writeFile(file, '#!/bin/sh\necho hi\n', { mode: 0o644 });
+    const result = await runArgv([file], { timeoutMs: 10_000 });
+    expect(result).toMatchObject({ ok: false, exitCode: null, timedOut: false });
+    expect(result.error).toBe(`${file}: permission denied (EACCES); is it executable?`);
+    expect(result.outputTail).toBe('');
+  });
+
+  it('stops a command that prints more than the output bound, and keeps its tail', async () => {
+    const script = 'const mb = "x".repeat(1 << 20); for (let i = 0; i < 12; i++) process.stdout.write(mb); setInterval(() => {}, 1000)';
+    const result = await runArgv([node, '-e', script], { timeoutMs: 10_000, graceMs: 300 });
+    expect(result).toMatchObject({ ok: false, timedOut: false, exitCode: null });
+    expect(result.error).toMatch(/printed more than 8388608 bytes and was stopped/);
+    expect(result.outputTail).toMatch(/^x{4096}$/);
+  });
+
+  it('SIGTERMs a running command when the process that started it exits', async () => {
+    const pidFile = join(dir, 'orphan.pid');
+    const runner = new URL('../../dist/src/executors/run.js', import.meta.url).href;
+    const parent = `import(${JSON.stringify(runner)}).then((m) => {
+      m.runArgv(['sh', '-c', 'echo $$ > ${pidFile}; exec sleep 30'], { timeoutMs: 60000 });
+      setTimeout(() => process.exit(1), 500);
+    })`;
+    const exited = await runArgv([node, '-e', parent], { timeoutMs: 10_000 });
+    expect(exited).toMatchObject({ exitCode: 1 });
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(pid).toBeGreaterThan(0);
+    try {
+      await waitFor(`sleep ${pid} to end`, async () => !alive(pid), 3000, 20);
+    } finally {
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('merges the configured env over the process environment', async () => {

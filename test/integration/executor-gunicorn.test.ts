@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorSchema } from '../../src/config/executor-schema.js';
+import { executorSchema } from '../../src/executors/schema.js';
 import { createExecutor, type Executor } from '../../src/executors/index.js';
 import { childPids, isRunning, parseProcStatus, readPidfile } from '../../src/executors/proc.js';
 import { freePort, waitFor } from '../helpers/ports.js';

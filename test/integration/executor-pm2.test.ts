@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executorSchema } from '../../src/config/executor-schema.js';
+import { executorSchema } from '../../src/executors/schema.js';
 import { createExecutor, type Executor } from '../../src/executors/index.js';
 import { instancesOf } from '../../src/executors/pm2.js';
 import { runArgv, runForOutput, type RunSettings } from '../../src/executors/run.js';

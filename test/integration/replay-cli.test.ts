@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitFor } from '../helpers/ports.js';
+import { gaugeHistory, startBackfilledPrometheus, type BackfilledPrometheus } from '../helpers/backfilled-prometheus.js';
+import { freePort } from '../helpers/ports.js';
 import { runCli } from './cli-helpers.js';
 
 // A synthetic day backfilled into a real Prometheus (promtool tsdb create-blocks-from openmetrics),
@@ -11,49 +11,26 @@ import { runCli } from './cli-helpers.js';
 const MIN = 60_000;
 const BURST = { from: 10 * 60, to: 8 * 60 }; // minutes ago
 let dir: string;
-let prometheus: ChildProcess;
+let prometheus: BackfilledPrometheus | undefined;
 let url: string;
 let configFile: string;
 const now = Math.floor(Date.now() / MIN) * MIN;
 
 function openMetrics(): string {
   const busy = (m: number) => m <= BURST.from && m > BURST.to;
-  const families: [string, (m: number) => number][] = [
-    ['alertscale_queue_length{pool="demo",queue="demo-jobs"}', (m) => (busy(m) ? 100 : 0)],
-    ['alertscale_workers_alive{pool="demo"}', () => 2],
-    ['alertscale_workers_busy{pool="demo"}', (m) => (busy(m) ? 2 : 0)],
-    ['alertscale_pool_processes{pool="demo"}', () => 2],
-    ['alertscale:pool_utilization:ratio{pool="demo"}', (m) => (busy(m) ? 1 : 0)],
-  ];
-  const lines: string[] = [];
-  for (const [series, value] of families) {
-    lines.push(`# TYPE ${series.slice(0, series.indexOf('{'))} gauge`);
-    for (let m = 24 * 60 + 5; m >= 1; m--) lines.push(`${series} ${value(m)} ${(now - m * MIN) / 1000}`);
-  }
-  return `${lines.join('\n')}\n# EOF\n`;
+  return gaugeHistory(now, 24 * 60 + 5, [
+    { name: 'alertscale_queue_length', labels: 'pool="demo",queue="demo-jobs"', value: (m) => (busy(m) ? 100 : 0) },
+    { name: 'alertscale_workers_alive', labels: 'pool="demo"', value: () => 2 },
+    { name: 'alertscale_workers_busy', labels: 'pool="demo"', value: (m) => (busy(m) ? 2 : 0) },
+    { name: 'alertscale_pool_processes', labels: 'pool="demo"', value: () => 2 },
+    { name: 'alertscale:pool_utilization:ratio', labels: 'pool="demo"', value: (m) => (busy(m) ? 1 : 0) },
+  ]);
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'alertscale-replay-'));
-  writeFileSync(join(dir, 'day.om'), openMetrics());
-  const made = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'day.om'), join(dir, 'data')], {
-    encoding: 'utf8',
-  });
-  if (made.status !== 0) throw new Error(`promtool backfill failed: ${made.stderr}`);
-  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  evaluation_interval: 1m\n');
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  prometheus = spawn(
-    'prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=15d',
-    ],
-    { stdio: 'ignore' },
-  );
-  await waitFor('Prometheus ready', async () => (await fetch(`${url}/-/ready`)).ok, 30_000, 100);
+  prometheus = await startBackfilledPrometheus(dir, openMetrics());
+  url = prometheus.url;
   const deadAlertmanager = await freePort();
   configFile = join(dir, 'alertscale.yml');
   writeFileSync(
@@ -71,11 +48,12 @@ pools:
 }, 60_000);
 
 afterAll(async () => {
-  if (prometheus && prometheus.exitCode === null) await new Promise((done) => prometheus.once('exit', done).kill('SIGTERM'));
+  await prometheus?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const replay = (args: string[]) =>
+/** `alertscale replay` against the backfilled Prometheus, with the fixture's rules unless `rules` says otherwise. */
+const replay = (args: string[], rules = 'test/fixtures/replay/demo-rules.yml') =>
   runCli([
     'replay',
     '--config',
@@ -83,7 +61,7 @@ const replay = (args: string[]) =>
     '--prometheus',
     url,
     '--rules',
-    'test/fixtures/replay/demo-rules.yml',
+    rules,
     '--alertmanager-config',
     'alertmanager/alertmanager.yml',
     ...args,
@@ -166,17 +144,7 @@ describe('alertscale replay against a backfilled day', () => {
   it('a rule file promtool rejects: its message, exit 1', async () => {
     const bad = join(dir, 'bad.yml');
     writeFileSync(bad, 'groups:\n  - name: g\n    rules:\n      - alert: Broken\n        expr: sum(\n        labels: { scale: up }\n');
-    const run = await runCli([
-      'replay',
-      '--config',
-      configFile,
-      '--prometheus',
-      url,
-      '--rules',
-      bad,
-      '--alertmanager-config',
-      'alertmanager/alertmanager.yml',
-    ]);
+    const run = await replay([], bad);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/bad\.yml: .*promtool: .*parse/);
   }, 30_000);
@@ -187,17 +155,7 @@ describe('alertscale replay against a backfilled day', () => {
       absent,
       'groups:\n  - name: g\n    rules:\n      - alert: Missing\n        expr: alertscale_nope{pool="demo"} > 1\n        labels: { scale: up }\n',
     );
-    const run = await runCli([
-      'replay',
-      '--config',
-      configFile,
-      '--prometheus',
-      url,
-      '--rules',
-      absent,
-      '--alertmanager-config',
-      'alertmanager/alertmanager.yml',
-    ]);
+    const run = await replay([], absent);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/rule Missing .* reads alertscale_nope\{pool="demo"\}, which has no series/);
   }, 30_000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executorSchema, type ExecutorConfigOf, type ExecutorKind } from '../../src/config/executor-schema.js';
+import { executorSchema, type ExecutorConfigOf, type ExecutorKind } from '../../src/executors/schema.js';
 import { argvForCelery } from '../../src/executors/celery.js';
 import { argvForCommand, currentArgvForCommand } from '../../src/executors/command.js';
 import { argvForCompose, currentArgvForCompose } from '../../src/executors/compose.js';

@@ -4,7 +4,7 @@
  * stopped process by id. The real-pm2 proof is test/integration/executor-pm2.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { executorSchema, type ExecutorConfigOf } from '../../src/config/executor-schema.js';
+import { executorSchema, type ExecutorConfigOf } from '../../src/executors/schema.js';
 import { instancesOf, pm2Steps, type Pm2Instance } from '../../src/executors/pm2.js';
 
 const config = executorSchema.parse({ kind: 'pm2', app: 'w' }) as ExecutorConfigOf<'pm2'>;

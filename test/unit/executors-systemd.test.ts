@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { executorSchema, type ExecutorConfigOf } from '../../src/config/executor-schema.js';
+import { executorSchema, type ExecutorConfigOf } from '../../src/executors/schema.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { activeInstances, argvForSystemd } from '../../src/executors/systemd.js';
 

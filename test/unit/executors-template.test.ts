@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executorSchema, unknownPlaceholders } from '../../src/config/executor-schema.js';
+import { executorSchema, unknownPlaceholders } from '../../src/executors/schema.js';
 import { createExecutor } from '../../src/executors/index.js';
 import { fillTemplate, signedDelta, templateValues } from '../../src/executors/template.js';
 

@@ -1,6 +1,6 @@
 /** The argv that removes chosen workers, per executor (no daemon runs here: argv is the contract). */
 import { describe, expect, it } from 'vitest';
-import { embeddedVictimPlaceholders } from '../../src/config/executor-schema.js';
+import { embeddedVictimPlaceholders } from '../../src/executors/schema.js';
 import { parseConfig } from '../../src/config/index.js';
 import { argvForCommand } from '../../src/executors/command.js';
 import { locatePm2, pm2IdsByPid } from '../../src/executors/pm2-victims.js';

@@ -10,7 +10,10 @@ const SRC = resolve(import.meta.dirname, '../../src');
 const LAYERS: Layers = {
   '.': 0,
   config: 0,
+  // What alertscale.yml may say about each executor kind: owned by executors/, read by config/schema.ts.
+  'executors/schema.ts': 0,
   promql: 0,
+  http: 0,
   alerts: 1,
   policy: 2,
   state: 3,
@@ -79,6 +82,19 @@ describe('the check on a planted tree', () => {
   it('names a planted circle, through a dynamic import', () => {
     const edges = tree('circle', { ...clean, 'receiver/routes.ts': "export { z } from './app.js';\n" });
     expect(importCircles(edges)).toEqual(['receiver/app.ts ⇄ receiver/routes.ts']);
+  });
+
+  it('places a file listed by its path apart from its directory', () => {
+    const files = {
+      ...clean,
+      'config/schema.ts': "import { s } from '../receiver/schema.ts';\nexport const x = s;\n",
+      'receiver/schema.ts': 'export const s = 1;\n',
+    };
+    expect(upwardImports(tree('file-layer', files), { ...layers, 'receiver/schema.ts': 0 })).toEqual([]);
+    const upward = { ...files, 'receiver/schema.ts': "import { z } from './routes.js';\nexport const s = z;\n" };
+    expect(upwardImports(tree('file-layer-upward', upward), { ...layers, 'receiver/schema.ts': 0 })).toEqual([
+      'receiver/schema.ts → receiver/routes.ts',
+    ]);
   });
 
   it('names a directory without a layer', () => {

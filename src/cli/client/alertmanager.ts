@@ -1,5 +1,6 @@
 import { oneLine } from '../render/format.js';
 import { networkReason } from './errors.js';
+import { requestText } from './request.js';
 
 /** An alert Alertmanager holds that follows the scaling-alert contract (labels pool and scale). */
 export interface ScalingAlert {
@@ -46,9 +47,9 @@ export async function readScalingAlerts(url: string, timeoutMs = 3_000): Promise
   query.append('filter', 'pool=~".+"');
   query.append('filter', 'scale=~".+"');
   try {
-    const res = await fetch(`${url.replace(/\/+$/, '')}/api/v2/alerts?${query}`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await requestText(`${url.replace(/\/+$/, '')}/api/v2/alerts?${query}`, { timeoutMs });
     if (!res.ok) return { ok: false, problem: `HTTP ${res.status}` };
-    return { ok: true, alerts: toScalingAlerts((await res.json()) as GettableAlert[]) };
+    return { ok: true, alerts: toScalingAlerts(JSON.parse(res.text) as GettableAlert[]) };
   } catch (err) {
     return { ok: false, problem: oneLine(networkReason(err)) };
   }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parsePrometheusDuration } from '../../config/index.js';
+import { parsePrometheusDuration } from '../../config/duration.js';
 import { OUTCOMES, type Outcome } from '../../policy/types.js';
 import { parseTimeParam } from '../../receiver/time-param.js';
 

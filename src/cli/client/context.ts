@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, formatProblem, loadConfig, readToken, type Config } from '../../config/index.js';
+// Not config/index.js: that loads the schema (zod), which these commands do not need (endpoints.ts says why).
+import { loadEndpoints, type Endpoints } from '../../config/endpoints.js';
+import { ConfigError, formatProblem } from '../../config/errors.js';
 import { parseListen } from '../../config/listen.js';
+import { readToken } from '../../config/token.js';
 import { CliError } from './errors.js';
 import { createApiClient, type ApiClient } from './http.js';
 
@@ -16,8 +19,6 @@ export interface ApiOptions {
 /** What an operator command talks to. */
 export interface OpsContext {
   api: ApiClient;
-  /** undefined only when `--url` was given and there is no config file. */
-  config?: Config;
   configFile: string;
   exporterUrl?: string;
   alertmanagerUrl?: string;
@@ -30,11 +31,12 @@ export function listenUrl(listen: string): string {
   return `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`;
 }
 
-function loadOpsConfig(opts: ApiOptions): Config | undefined {
+/** undefined only when `--url` was given and there is no config file. */
+function loadOpsEndpoints(opts: ApiOptions): Endpoints | undefined {
   // With --url a local config is optional: an operator may talk to a remote receiver.
   if (opts.url && !existsSync(opts.config)) return undefined;
   try {
-    return loadConfig(opts.config);
+    return loadEndpoints(opts.config);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const [first, ...more] = err.problems;
@@ -47,7 +49,7 @@ function loadOpsConfig(opts: ApiOptions): Config | undefined {
   }
 }
 
-function loadToken(opts: ApiOptions, config: Config | undefined): string | undefined {
+function loadToken(opts: ApiOptions, endpoints: Endpoints | undefined): string | undefined {
   if (opts.tokenFile) {
     let token: string;
     try {
@@ -60,22 +62,21 @@ function loadToken(opts: ApiOptions, config: Config | undefined): string | undef
     if (!token) throw new CliError(`--token-file ${opts.tokenFile} is empty; pass the file the receiver reads its token from`);
     return token;
   }
-  if (!config) return undefined;
+  if (!endpoints) return undefined;
   try {
-    return readToken(config.receiver);
+    return readToken(endpoints.receiver);
   } catch (err) {
     throw new CliError(`${(err as Error).message} (from ${opts.config}); fix it there or pass --token-file FILE`);
   }
 }
 
 export function resolveContext(opts: ApiOptions): OpsContext {
-  const config = loadOpsConfig(opts);
-  const baseUrl = opts.url ?? listenUrl(config!.receiver.listen);
+  const endpoints = loadOpsEndpoints(opts);
+  const baseUrl = opts.url ?? listenUrl(endpoints!.receiver.listen);
   return {
-    api: createApiClient({ baseUrl, token: loadToken(opts, config), configFile: opts.config, timeoutMs: opts.timeout }),
-    config,
+    api: createApiClient({ baseUrl, token: loadToken(opts, endpoints), configFile: opts.config, timeoutMs: opts.timeout }),
     configFile: opts.config,
-    exporterUrl: config ? listenUrl(config.exporter.listen) : undefined,
-    alertmanagerUrl: config?.alertmanager.url,
+    exporterUrl: endpoints ? listenUrl(endpoints.exporter.listen) : undefined,
+    alertmanagerUrl: endpoints?.alertmanager.url,
   };
 }

@@ -1,6 +1,7 @@
 import { oneLine } from '../render/format.js';
 import { networkReason } from './errors.js';
 import { parseExposition, poolMetrics, type PoolMetrics } from './exposition.js';
+import { requestText } from './request.js';
 
 export type ExporterReading = { ok: true; pools: Map<string, PoolMetrics> } | { ok: false; problem: string };
 
@@ -10,9 +11,9 @@ export type ExporterReading = { ok: true; pools: Map<string, PoolMetrics> } | { 
  */
 export async function readExporter(url: string, timeoutMs = 3_000): Promise<ExporterReading> {
   try {
-    const res = await fetch(`${url.replace(/\/+$/, '')}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await requestText(`${url.replace(/\/+$/, '')}/metrics`, { timeoutMs });
     if (!res.ok) return { ok: false, problem: `HTTP ${res.status}` };
-    return { ok: true, pools: poolMetrics(parseExposition(await res.text())) };
+    return { ok: true, pools: poolMetrics(parseExposition(res.text)) };
   } catch (err) {
     return { ok: false, problem: oneLine(networkReason(err)) };
   }

@@ -1,4 +1,5 @@
 import { apiError, unreachable, type Endpoint } from './errors.js';
+import { requestText, type TextAnswer } from './request.js';
 import type { PoolWorkers } from '../../workers/view.js';
 import type { AuditEntry, AuditPage, PauseResult, PoolInfo, PoolList, ResumeResult, ScaleResult } from './types.js';
 
@@ -37,18 +38,18 @@ export function createApiClient(opts: ApiClientOptions) {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
+    let res: TextAnswer;
     try {
-      res = await fetch(`${baseUrl}${path}`, {
+      res = await requestText(`${baseUrl}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
       });
     } catch (err) {
       throw unreachable(endpoint, err, timeoutMs);
     }
-    const text = await res.text();
+    const text = res.text;
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : undefined;

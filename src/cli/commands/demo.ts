@@ -47,7 +47,7 @@ async function runningStack(dir: string): Promise<DemoTarget | undefined> {
   return { urls, token: readFileSync(config.receiver.tokenFile!, 'utf8').trim(), config };
 }
 
-/** Ctrl-C / SIGTERM abort the run. `on`, not `once`: execa's exit hook re-raises a signal nobody else listens to. */
+/** Ctrl-C / SIGTERM abort the run. `on`, not `once`: a signal nobody listens to kills the process. */
 function abortOnSignals(): { signal: AbortSignal; received: () => NodeJS.Signals | undefined; dispose(): void } {
   const controller = new AbortController();
   let received: NodeJS.Signals | undefined;

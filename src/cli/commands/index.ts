@@ -11,7 +11,7 @@ interface CommandEntry {
 
 /**
  * Every subcommand, one module each, loaded only when it runs: importing them all (zod, ioredis,
- * execa, bullmq…) cost most of a root `--help`. The root help lists them from this table.
+ * bullmq…) cost most of a root `--help`. The root help lists them from this table.
  */
 export const COMMANDS: readonly CommandEntry[] = [
   {

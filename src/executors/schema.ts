@@ -1,6 +1,12 @@
+/**
+ * What alertscale.yml may say about each executor kind: its keys, their defaults and checks, and
+ * the argv-template placeholders. The executors own these (as a Nomad Autoscaler plugin owns its
+ * config keys); config/schema.ts validates a pool's `executor:` with them. This file is at layer 0
+ * with config/ (docs/ARCHITECTURE.md): it imports zod and config/ only, never the executors' code.
+ */
 import { z } from 'zod';
-import { duration } from './duration.js';
-import { TARGET_NAME } from './names.js';
+import { duration } from '../config/fields.js';
+import { TARGET_NAME } from '../config/names.js';
 
 /**
  * The placeholders of the `command` executor's argv templates, part of what alertscale.yml may
@@ -73,7 +79,7 @@ const argvTemplate = (allowed: readonly string[], what: string) =>
     }
   });
 
-/** Settings every executor shares. A zero timeout would mean "wait forever" to execa. */
+/** Settings every executor shares. A zero timeout would kill every command at once. */
 const common = {
   timeout: duration.pipe(z.number().min(1, 'timeout must be above 0, e.g. 30s')).prefault('30s'),
   env: z.record(z.string(), z.string()).default({}),
