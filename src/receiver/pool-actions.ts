@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../executors/types.js';
 import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
-import { replicasToWaitFor, toPoolState, type Actor, type Begun } from '../state/index.js';
+import { replicationWait, toPoolState, type Actor, type Begun, type Written } from '../state/index.js';
 import { unreplicated } from '../policy/completion.js';
 import type { Deps } from './deps.js';
 import { notReplicated, poolBusy } from './errors.js';
@@ -42,7 +42,7 @@ export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<A
     const now = deps.now();
     const decision = action.decide(toPoolState(begun.stored, deps.config.pools[pool]!.min, live), begun.history, now);
     const executing = decision.outcome === 'scaled';
-    const auditId = await commit(deps, action, decision, now, {
+    const { reply: auditId, acked } = await commit(deps, action, decision, now, {
       token,
       live: live !== begun.stored.replicas ? live : undefined,
       history: begun.history,
@@ -53,7 +53,7 @@ export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<A
       lock.released(); // the commit released the Redis lock
       return { decision, auditId };
     }
-    await confirmReplicated(deps, decision, auditId);
+    await confirmReplicated(deps, decision, auditId, acked);
     handedOff = true;
     // Fork after this turn of the event loop, once the answer is written: a spawn never delays it.
     const run = new Promise<void>((resolve) => setImmediate(resolve))
@@ -104,38 +104,40 @@ async function takePool(deps: ActionDeps, { pool, fingerprints }: PoolAction): P
   return { begun, lock, token };
 }
 
-/** The audit entry (before any command runs), the pool's last decision, the alerts' histories. */
+/** The audit entry (before any command runs), the pool's last decision, the alerts' histories; a command to follow waits for replicas. */
 function commit(
-  deps: Pick<Deps, 'decisions'>,
+  deps: Pick<Deps, 'decisions' | 'config'>,
   action: PoolAction,
   decision: Decision,
   now: number,
   read: { token: string; live?: number; history: Map<string, AlertHistory> },
-): Promise<string> {
+): Promise<Written<string>> {
   const { pool, scale, from, to, outcome, reason, alerts } = decision;
   const time = new Date(now).toISOString();
   const executing = outcome === 'scaled';
-  return deps.decisions.commit({
-    pool,
-    record: { time, pool, scale, from, to, outcome, reason, alerts, actor: action.actor, requestId: action.requestId, executing },
-    lastDecision: { time, outcome, scale, from, to, reason },
-    replicas: read.live,
-    history: action.nextHistory ? action.nextHistory(decision, read.history, now) : new Map(),
-    release: !executing,
-    token: read.token,
-  });
+  return deps.decisions.commit(
+    {
+      pool,
+      record: { time, pool, scale, from, to, outcome, reason, alerts, actor: action.actor, requestId: action.requestId, executing },
+      lastDecision: { time, outcome, scale, from, to, reason },
+      replicas: read.live,
+      history: action.nextHistory ? action.nextHistory(decision, read.history, now) : new Map(),
+      release: !executing,
+      token: read.token,
+    },
+    executing ? replicationWait(deps.config.redis) : undefined,
+  );
 }
 
 /**
- * A command runs only once its decision's record is on `redis.wait.replicas` replicas (the outcome
- * if not: policy/completion.ts `unreplicated`). If not, nothing runs: the entry says why (when
- * Redis still takes writes) and the answer is 503.
+ * A command runs only once its decision's record is on `redis.wait.replicas` replicas (`acked`, by
+ * the commit's own WAIT; the outcome if not: policy/completion.ts `unreplicated`). If not, nothing
+ * runs: the entry says why (when Redis still takes writes) and the answer is 503.
  */
-async function confirmReplicated(deps: ActionDeps, { pool, scale }: Decision, auditId: string): Promise<void> {
-  const need = replicasToWaitFor(deps.config.redis);
+async function confirmReplicated(deps: ActionDeps, { pool, scale }: Decision, auditId: string, acked: number): Promise<void> {
+  const { replicas: need, timeoutMs } = replicationWait(deps.config.redis);
   if (need === 0) return;
-  const timeoutMs = deps.config.redis.wait.timeout;
-  const failed = unreplicated(await deps.decisions.replicated(need, timeoutMs), need, timeoutMs);
+  const failed = unreplicated(acked, need, timeoutMs);
   if (!failed) return;
   try {
     await deps.audit.complete(auditId, {
