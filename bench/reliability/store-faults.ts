@@ -7,7 +7,9 @@ import type { TestRedis } from '../../test/helpers/redis.js';
 import { startSentinel } from '../../test/helpers/sentinel.js';
 import type { FaultResult } from './report.js';
 
-const POOLS = 4;
+const POOLS = 8;
+/** Webhook streams per pool in the failover trials (each waits for its answer), for a rate near the issue's 200/s. */
+const STREAMS_PER_POOL = 3;
 
 /** Pools p0…p3 whose command notes "pool from to" per run. */
 function poolsYaml(dir: string): string {
@@ -84,7 +86,8 @@ export async function sentinelFailover(root: string, trials: number): Promise<Fa
     );
     let streaming = true;
     const started = Date.now();
-    const streams = Array.from({ length: POOLS }, async (_, i) => {
+    const streams = Array.from({ length: POOLS * STREAMS_PER_POOL }, async (_, s) => {
+      const i = s % POOLS;
       while (streaming) {
         const tries = await deliver(rx, stepAlert(`p${i}`));
         posts += tries;
@@ -122,7 +125,7 @@ export async function sentinelFailover(root: string, trials: number): Promise<Fa
   }
   return {
     fault: 'Redis Sentinel failover during a stream of webhooks',
-    injection: `redis-server ×2 + redis-sentinel ×3; every other trial SIGKILL of the master (then restarted as a replica), else SENTINEL FAILOVER; ${POOLS} pools streaming step alerts, each retried on 5xx as Alertmanager does`,
+    injection: `redis-server ×2 + redis-sentinel ×3; every other trial SIGKILL of the master (then restarted as a replica), else SENTINEL FAILOVER; ${POOLS} pools, ${STREAMS_PER_POOL} streams of step alerts each, each retried on 5xx as Alertmanager does`,
     trials,
     checked:
       'a count reached twice in a pool (double action); an executed command without an entry on the new master that says it ran, `scaled` or `interrupted` (lost record); /readyz 503 while no master',

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ExecutionResult, Executor } from '../executors/types.js';
 import { completeInterruption, completion, type Completion } from '../policy/completion.js';
 import type { Decision } from '../policy/types.js';
-import { isRedisUnavailable, replicationWait, type AuditVictim, type End, type StoredPool } from '../state/index.js';
+import { isRedisUnavailable, replicationWait, type AuditVictim, type End, type StoredPool, type Wait } from '../state/index.js';
 import type { Deps } from './deps.js';
 import { scaleDownChoosing, type ScaleDownDeps } from './scale-down.js';
 
@@ -44,7 +44,7 @@ export async function runExecution(deps: ExecutionDeps, job: ExecutionJob): Prom
     deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome });
     const at = deps.now();
     const choice = chosen ? { victims: chosen.victims, drain: chosen.drain } : {};
-    await recordDurably(deps, log, endOf(job, result, done, choice, at));
+    await recordDurably(deps, log, endOf(job, result, done, choice, at), replicationWait(deps.config.redis));
     if (done.outcome === 'scaled') {
       deps.metrics.replicas.set({ pool }, done.replicas);
       if (done.scale) deps.metrics.lastScale.set({ pool, scale: done.scale }, at / 1000);
@@ -105,8 +105,7 @@ const RECORD_END_FOR_MS = 30_000;
  * idempotent write, repeated until `redis.wait` replicas hold it; its WAIT goes on the same
  * connection (decision-store `end`), so it vouches for this write and not for a newer connection's.
  */
-async function recordDurably(deps: ExecutionDeps, log: Logger, end: End): Promise<void> {
-  const wait = replicationWait(deps.config.redis);
+async function recordDurably(deps: ExecutionDeps, log: Logger, end: End, wait: Wait): Promise<void> {
   const deadline = Date.now() + RECORD_END_FOR_MS;
   for (;;) {
     try {
@@ -126,6 +125,24 @@ async function recordDurably(deps: ExecutionDeps, log: Logger, end: End): Promis
       log.warn({ err: (err as Error).message }, 'recording the end of a scale action: Redis away; retrying');
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * A decision whose record did not reach its replicas: its command is not run, and its entry says
+ * so, retried while Redis is away (a failover) under the pool's lease; until it lands, whoever took
+ * the pool would complete the entry as a command whose end was not seen. Not waited on replicas:
+ * the decision it completes may not be there either.
+ */
+export async function recordNotRun(deps: ExecutionDeps, { decision, auditId, lock }: Omit<ExecutionJob, 'executor'>, error: string) {
+  const log = deps.logger.child({ pool: decision.pool, auditId });
+  const execution = { outcome: 'failed', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error } as const;
+  try {
+    await recordDurably(deps, log, { pool: decision.pool, auditId, execution, at: deps.now() }, { replicas: 0, timeoutMs: 0 });
+  } catch (err) {
+    log.warn({ err }, 'could not record that a decision was not run (not replicated)');
+  } finally {
+    await lock.release().catch((err) => log.warn({ err }, 'could not release pool lock; it expires on its own'));
   }
 }
 

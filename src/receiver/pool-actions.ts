@@ -5,7 +5,7 @@ import { replicationWait, toPoolState, type Actor, type Begun, type Written } fr
 import { unreplicated } from '../policy/completion.js';
 import type { Deps } from './deps.js';
 import { notReplicated, poolBusy } from './errors.js';
-import { completeInterrupted, runExecution, type ExecutionDeps, type PoolLock } from './execution.js';
+import { completeInterrupted, recordNotRun, runExecution, type ExecutionDeps, type PoolLock } from './execution.js';
 
 /** What deciding on a pool reaches: its config, the decision store, the executor, the queue; then what the execution records. */
 export type ActionDeps = Pick<Deps, 'config' | 'decisions' | 'executors' | 'lockWaitMs' | 'queue' | 'running'> & ExecutionDeps;
@@ -53,13 +53,19 @@ export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<A
       lock.released(); // the commit released the Redis lock
       return { decision, auditId };
     }
-    await confirmReplicated(deps, decision, auditId, acked);
+    const failed = notReplicatedBy(deps, acked);
     handedOff = true;
     // Fork after this turn of the event loop, once the answer is written: a spawn never delays it.
     const run = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => runExecution(deps, { decision, auditId, executor, lock }))
+      .then(() =>
+        failed ? recordNotRun(deps, { decision, auditId, lock }, failed.error) : runExecution(deps, { decision, auditId, executor, lock }),
+      )
       .finally(() => deps.running.delete(run));
     deps.running.add(run);
+    if (failed) {
+      deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome: failed.outcome });
+      throw notReplicated(pool, failed.error);
+    }
     return { decision, auditId };
   } finally {
     if (!handedOff)
@@ -131,30 +137,12 @@ function commit(
 
 /**
  * A command runs only once its decision's record is on `redis.wait.replicas` replicas (`acked`, by
- * the commit's own WAIT; the outcome if not: policy/completion.ts `unreplicated`). If not, nothing
- * runs: the entry says why (when Redis still takes writes) and the answer is 503.
+ * the commit's own WAIT). If not (policy/completion.ts `unreplicated`), nothing runs, its entry
+ * says why (execution.ts `recordNotRun`) and the answer is 503.
  */
-async function confirmReplicated(deps: ActionDeps, { pool, scale }: Decision, auditId: string, acked: number): Promise<void> {
+function notReplicatedBy(deps: Pick<Deps, 'config'>, acked: number): ReturnType<typeof unreplicated> {
   const { replicas: need, timeoutMs } = replicationWait(deps.config.redis);
-  if (need === 0) return;
-  const failed = unreplicated(acked, need, timeoutMs);
-  if (!failed) return;
-  try {
-    await deps.audit.complete(auditId, {
-      outcome: failed.outcome,
-      argv: null,
-      exitCode: null,
-      durationMs: null,
-      timedOut: false,
-      outputTail: null,
-      error: failed.error,
-    });
-    await deps.pools.completeDecision(pool, auditId, failed.outcome);
-  } catch (err) {
-    deps.logger.warn({ pool, auditId, err }, 'could not record that a decision was not replicated');
-  }
-  deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome: failed.outcome });
-  throw notReplicated(pool, failed.error);
+  return need === 0 ? undefined : unreplicated(acked, need, timeoutMs);
 }
 
 function count(deps: Pick<Deps, 'metrics'>, { pool, scale, to, outcome }: Decision): void {

@@ -174,3 +174,47 @@ pools:
     }
   }, 60_000);
 });
+
+describe('a decision its replicas do not take', () => {
+  it('is not run: 503 not_replicated, its entry failed with the reason, the pool not left running', async () => {
+    // Two replicas asked of a set that has one: no decision that runs a command can be replicated.
+    const lone = await startTestReceiver(
+      `redis:
+  sentinels: [${sentinel.sentinels.map((s) => `{ host: ${s.host}, port: ${s.port} }`).join(', ')}]
+  name: ${sentinel.name}
+  wait: { replicas: 2, timeout: 200ms }
+pools:
+  lone:
+    min: 1
+    max: 10
+    cooldown: { up: 0s, down: 0s }
+    executor: { kind: command, scale: ["sh", "-c", "echo \\"$0 $1\\" >> ${dir}/lone-ran", "{current}", "{replicas}"] }
+`,
+      'redis://unused',
+    );
+    try {
+      const step = (fingerprint: string) =>
+        lone.post(
+          '/v1/alertmanager',
+          notification({ pool: 'lone', annotations: { step: '1' }, fingerprint, startsAt: new Date(Date.now() - 1000).toISOString() }),
+        );
+      for (const fingerprint of ['1000000000000001', '1000000000000002']) {
+        const res = await step(fingerprint);
+        expect(res.status, JSON.stringify(res.body)).toBe(503);
+        expect(res.body.error).toMatchObject({ code: 'not_replicated', message: expect.stringContaining('reached 1 of 2 replica(s)') });
+        await lone.receiver.idle();
+      }
+      expect(ran('lone-ran')).toEqual([]);
+      const entries = (await lone.get('/v1/audit?pool=lone&limit=10')).body.entries;
+      // Both failed, from 1: the second was not taken for the first's unseen end (`interrupted`).
+      expect(entries.map((e: any) => [e.outcome, e.status, e.from, e.to])).toEqual([
+        ['failed', 'done', 1, 2],
+        ['failed', 'done', 1, 2],
+      ]);
+      expect(entries[0].error).toContain('not run: the decision');
+      expect((await lone.get('/v1/pools/lone')).body).toMatchObject({ replicas: 1, lastDecision: { outcome: 'failed' } });
+    } finally {
+      await lone.close();
+    }
+  }, 30_000);
+});
