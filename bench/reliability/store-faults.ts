@@ -75,6 +75,7 @@ export async function sentinelFailover(root: string, trials: number): Promise<Fa
   let interrupted = 0;
   let commands = 0;
   let posts = 0;
+  let notifications = 0;
   let seconds = 0;
   let neverReady = 0;
   for (let t = 0; t < trials; t++) {
@@ -91,6 +92,7 @@ export async function sentinelFailover(root: string, trials: number): Promise<Fa
       while (streaming) {
         const tries = await deliver(rx, stepAlert(`p${i}`));
         posts += tries;
+        notifications++;
       }
     });
     let sawNotReady = false;
@@ -129,7 +131,7 @@ export async function sentinelFailover(root: string, trials: number): Promise<Fa
     trials,
     checked:
       'a count reached twice in a pool (double action); an executed command without an entry on the new master that says it ran, `scaled` or `interrupted` (lost record); /readyz 503 while no master',
-    result: `${doubles} double actions, ${lost} lost records (${interrupted} completed \`interrupted\`), over ${commands} commands and ${posts} webhook posts (${(posts / seconds).toFixed(0)}/s); /readyz not ready during ${Math.ceil(trials / 2) - neverReady} of ${Math.ceil(trials / 2)} master kills`,
+    result: `${doubles} double actions, ${lost} lost records (${interrupted} completed \`interrupted\`), over ${commands} commands for ${notifications} notifications, ${posts} webhook posts with the 5xx retries (${(posts / seconds).toFixed(0)}/s); /readyz not ready during ${Math.ceil(trials / 2) - neverReady} of ${Math.ceil(trials / 2)} master kills`,
     ok: doubles === 0 && lost === 0,
   };
 }
