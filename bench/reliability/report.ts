@@ -37,6 +37,14 @@ Goals (issue 12): pool free ≤ 10 s after its holder dies (p99); 0 double actio
 records of executed commands in every trial; 0 crashes in every fuzz run; graceful stop loses
 nothing in every trial.
 
+A **double action** is a count a pool's command was asked to reach twice (each trial's step alerts
+are all new, so every count is reached once). A **lost record** is a command that ran (its own line in
+the file the command writes) without an audit entry on the current master that says it ran:
+\`scaled\` with its end, or \`interrupted\` (it started, its end was not seen: what the next holder
+writes when the pool's lease expired under a command; the real end replaces it if its holder
+records it later). An entry missing, left \`running\`, or completed \`failed\` for a command that ran
+is lost.
+
 ## This run
 
 - Machine: ${run.machine}

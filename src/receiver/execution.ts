@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ExecutionResult, Executor } from '../executors/types.js';
 import { completeInterruption, completion, type Completion } from '../policy/completion.js';
 import type { Decision } from '../policy/types.js';
-import { isRedisUnavailable, replicasToWaitFor, type AuditVictim, type StoredPool } from '../state/index.js';
+import { isRedisUnavailable, replicationWait, type AuditVictim, type End, type StoredPool, type Wait } from '../state/index.js';
 import type { Deps } from './deps.js';
 import { scaleDownChoosing, type ScaleDownDeps } from './scale-down.js';
 
@@ -44,7 +44,7 @@ export async function runExecution(deps: ExecutionDeps, job: ExecutionJob): Prom
     deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome });
     const at = deps.now();
     const choice = chosen ? { victims: chosen.victims, drain: chosen.drain } : {};
-    await recordDurably(deps, log, () => recordEnd(deps, job, result, done, choice, at));
+    await recordDurably(deps, log, endOf(job, result, done, choice, at), replicationWait(deps.config.redis));
     if (done.outcome === 'scaled') {
       deps.metrics.replicas.set({ pool }, done.replicas);
       if (done.scale) deps.metrics.lastScale.set({ pool, scale: done.scale }, at / 1000);
@@ -71,36 +71,29 @@ export async function runExecution(deps: ExecutionDeps, job: ExecutionJob): Prom
 
 type Choice = { victims?: AuditVictim[]; drain?: 'complete' | 'partial' };
 
-/** The end of a command: its entry, on success the new count, cooldown and steps, then the pool's last decision. Idempotent. */
-async function recordEnd(
-  deps: ExecutionDeps,
-  { decision, auditId, lock }: ExecutionJob,
-  result: ExecutionResult,
-  done: Completion,
-  choice: Choice,
-  at: number,
-): Promise<void> {
-  const { pool } = decision;
-  const { outcome } = done;
+/** The end of a command as the decision store records it: its entry, and on success the new count, cooldown and steps. */
+function endOf({ decision, auditId, lock }: ExecutionJob, result: ExecutionResult, done: Completion, choice: Choice, at: number): End {
   const { argv, exitCode, durationMs, timedOut, outputTail, error } = result;
   const leaseLost = lock.lost();
-  await deps.audit.complete(auditId, {
-    outcome,
-    argv,
-    exitCode,
-    durationMs,
-    timedOut,
-    outputTail,
-    error,
-    ...choice,
-    ...(leaseLost ? { leaseLost } : {}),
-  });
-  if (done.outcome === 'scaled') {
-    await deps.pools.recordScale(pool, done.replicas, done.scale, at);
-    await deps.decisions.recordSteps(pool, done.steppedFingerprints, at);
-  }
-  // Last: until the pool is no longer marked running, whoever takes it next treats the end as unseen.
-  await deps.pools.completeDecision(pool, auditId, outcome);
+  return {
+    pool: decision.pool,
+    auditId,
+    execution: {
+      outcome: done.outcome,
+      argv,
+      exitCode,
+      durationMs,
+      timedOut,
+      outputTail,
+      error,
+      ...choice,
+      ...(leaseLost ? { leaseLost } : {}),
+    },
+    ...(done.outcome === 'scaled'
+      ? { scaled: { replicas: done.replicas, direction: done.scale, steppedFingerprints: done.steppedFingerprints } }
+      : {}),
+    at,
+  };
 }
 
 /** How long the end of a command that ran is retried while Redis is away or fails over. */
@@ -108,18 +101,23 @@ const RECORD_END_FOR_MS = 30_000;
 
 /**
  * A command that ran must not lose the record of its end: a master that dies after answering but
- * before its replica has the writes would make the next decision start from the old count. The
- * writes are idempotent, so they are repeated until `redis.wait.replicas` replicas have them.
+ * before its replica has the write would leave the entry without its end. The end is one
+ * idempotent write, repeated until `redis.wait` replicas hold it; its WAIT goes on the same
+ * connection (decision-store `end`), so it vouches for this write and not for a newer connection's.
  */
-async function recordDurably(deps: ExecutionDeps, log: Logger, write: () => Promise<void>): Promise<void> {
-  const need = replicasToWaitFor(deps.config.redis);
+async function recordDurably(deps: ExecutionDeps, log: Logger, end: End, wait: Wait): Promise<void> {
   const deadline = Date.now() + RECORD_END_FOR_MS;
   for (;;) {
     try {
-      await write();
-      if (need === 0 || (await deps.decisions.replicated(need, deps.config.redis.wait.timeout)) >= need) return;
+      const { reply, acked } = await deps.decisions.end(end, wait);
+      if (reply === 0)
+        log.warn(
+          { outcome: end.execution.outcome },
+          'the end of a scale action was recorded after another action had taken the pool (its lease had expired): the entry has the end, the pool was left to its new holder',
+        );
+      if (acked >= wait.replicas) return;
       if (Date.now() >= deadline) {
-        log.error({ replicas: need }, 'the end of a scale action is recorded on the master only: no replica took it in time');
+        log.error({ replicas: wait.replicas }, 'the end of a scale action is recorded on the master only: no replica took it in time');
         return;
       }
     } catch (err) {
@@ -127,6 +125,24 @@ async function recordDurably(deps: ExecutionDeps, log: Logger, write: () => Prom
       log.warn({ err: (err as Error).message }, 'recording the end of a scale action: Redis away; retrying');
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * A decision whose record did not reach its replicas: its command is not run, and its entry says
+ * so, retried while Redis is away (a failover) under the pool's lease; until it lands, whoever took
+ * the pool would complete the entry as a command whose end was not seen. Not waited on replicas:
+ * the decision it completes may not be there either.
+ */
+export async function recordNotRun(deps: ExecutionDeps, { decision, auditId, lock }: Omit<ExecutionJob, 'executor'>, error: string) {
+  const log = deps.logger.child({ pool: decision.pool, auditId });
+  const execution = { outcome: 'failed', argv: null, exitCode: null, durationMs: null, timedOut: false, outputTail: null, error } as const;
+  try {
+    await recordDurably(deps, log, { pool: decision.pool, auditId, execution, at: deps.now() }, { replicas: 0, timeoutMs: 0 });
+  } catch (err) {
+    log.warn({ err }, 'could not record that a decision was not run (not replicated)');
+  } finally {
+    await lock.release().catch((err) => log.warn({ err }, 'could not release pool lock; it expires on its own'));
   }
 }
 
@@ -143,21 +159,28 @@ export async function completeInterrupted(
 ): Promise<number | undefined> {
   const auditId = stored.running!;
   const last = stored.lastDecision?.id === auditId ? stored.lastDecision : undefined;
-  const entry = await deps.audit.get(auditId);
-  const ended = entry?.status === 'done' ? { outcome: entry.outcome, to: entry.to } : undefined;
-  const done = completeInterruption({ ended, target: last?.to, live });
+  const ended = async () => {
+    const entry = await deps.audit.get(auditId);
+    return entry?.status === 'done' ? { outcome: entry.outcome, to: entry.to } : undefined;
+  };
+  let done = completeInterruption({ ended: await ended(), target: last?.to, live });
   if (done.outcome === 'interrupted') {
-    await deps.audit.complete(auditId, {
+    const completed = await deps.audit.completeUnlessDone(auditId, {
       outcome: 'interrupted',
       argv: null,
       exitCode: null,
       durationMs: null,
       timedOut: false,
       outputTail: null,
-      error: done.error,
+      error: done.error!,
     });
-    deps.metrics.decisions.inc({ pool, scale: last?.scale ?? 'none', outcome: 'interrupted' });
-    deps.logger.warn({ pool, auditId, live, assumed: done.replicas }, 'completed an interrupted scale action');
+    if (completed) {
+      deps.metrics.decisions.inc({ pool, scale: last?.scale ?? 'none', outcome: 'interrupted' });
+      deps.logger.warn({ pool, auditId, live, assumed: done.replicas }, 'completed an interrupted scale action');
+    } else {
+      // Its holder's end landed between the read and this write (it was alive, only cut off): it stands.
+      done = completeInterruption({ ended: await ended(), target: last?.to, live });
+    }
   }
   await deps.pools.completeDecision(pool, auditId, done.outcome);
   return done.replicas;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Executor } from '../executors/types.js';
 import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
-import { replicasToWaitFor, toPoolState, type Actor, type Begun } from '../state/index.js';
+import { replicationWait, toPoolState, type Actor, type Begun, type Written } from '../state/index.js';
 import { unreplicated } from '../policy/completion.js';
 import type { Deps } from './deps.js';
 import { notReplicated, poolBusy } from './errors.js';
-import { completeInterrupted, runExecution, type ExecutionDeps, type PoolLock } from './execution.js';
+import { completeInterrupted, recordNotRun, runExecution, type ExecutionDeps, type PoolLock } from './execution.js';
 
 /** What deciding on a pool reaches: its config, the decision store, the executor, the queue; then what the execution records. */
 export type ActionDeps = Pick<Deps, 'config' | 'decisions' | 'executors' | 'lockWaitMs' | 'queue' | 'running'> & ExecutionDeps;
@@ -42,7 +42,7 @@ export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<A
     const now = deps.now();
     const decision = action.decide(toPoolState(begun.stored, deps.config.pools[pool]!.min, live), begun.history, now);
     const executing = decision.outcome === 'scaled';
-    const auditId = await commit(deps, action, decision, now, {
+    const { reply: auditId, acked } = await commit(deps, action, decision, now, {
       token,
       live: live !== begun.stored.replicas ? live : undefined,
       history: begun.history,
@@ -53,13 +53,19 @@ export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<A
       lock.released(); // the commit released the Redis lock
       return { decision, auditId };
     }
-    await confirmReplicated(deps, decision, auditId);
+    const failed = notReplicatedBy(deps, acked);
     handedOff = true;
     // Fork after this turn of the event loop, once the answer is written: a spawn never delays it.
     const run = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => runExecution(deps, { decision, auditId, executor, lock }))
+      .then(() =>
+        failed ? recordNotRun(deps, { decision, auditId, lock }, failed.error) : runExecution(deps, { decision, auditId, executor, lock }),
+      )
       .finally(() => deps.running.delete(run));
     deps.running.add(run);
+    if (failed) {
+      deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome: failed.outcome });
+      throw notReplicated(pool, failed.error);
+    }
     return { decision, auditId };
   } finally {
     if (!handedOff)
@@ -104,55 +110,39 @@ async function takePool(deps: ActionDeps, { pool, fingerprints }: PoolAction): P
   return { begun, lock, token };
 }
 
-/** The audit entry (before any command runs), the pool's last decision, the alerts' histories. */
+/** The audit entry (before any command runs), the pool's last decision, the alerts' histories; a command to follow waits for replicas. */
 function commit(
-  deps: Pick<Deps, 'decisions'>,
+  deps: Pick<Deps, 'decisions' | 'config'>,
   action: PoolAction,
   decision: Decision,
   now: number,
   read: { token: string; live?: number; history: Map<string, AlertHistory> },
-): Promise<string> {
+): Promise<Written<string>> {
   const { pool, scale, from, to, outcome, reason, alerts } = decision;
   const time = new Date(now).toISOString();
   const executing = outcome === 'scaled';
-  return deps.decisions.commit({
-    pool,
-    record: { time, pool, scale, from, to, outcome, reason, alerts, actor: action.actor, requestId: action.requestId, executing },
-    lastDecision: { time, outcome, scale, from, to, reason },
-    replicas: read.live,
-    history: action.nextHistory ? action.nextHistory(decision, read.history, now) : new Map(),
-    release: !executing,
-    token: read.token,
-  });
+  return deps.decisions.commit(
+    {
+      pool,
+      record: { time, pool, scale, from, to, outcome, reason, alerts, actor: action.actor, requestId: action.requestId, executing },
+      lastDecision: { time, outcome, scale, from, to, reason },
+      replicas: read.live,
+      history: action.nextHistory ? action.nextHistory(decision, read.history, now) : new Map(),
+      release: !executing,
+      token: read.token,
+    },
+    executing ? replicationWait(deps.config.redis) : undefined,
+  );
 }
 
 /**
- * A command runs only once its decision's record is on `redis.wait.replicas` replicas (the outcome
- * if not: policy/completion.ts `unreplicated`). If not, nothing runs: the entry says why (when
- * Redis still takes writes) and the answer is 503.
+ * A command runs only once its decision's record is on `redis.wait.replicas` replicas (`acked`, by
+ * the commit's own WAIT). If not (policy/completion.ts `unreplicated`), nothing runs, its entry
+ * says why (execution.ts `recordNotRun`) and the answer is 503.
  */
-async function confirmReplicated(deps: ActionDeps, { pool, scale }: Decision, auditId: string): Promise<void> {
-  const need = replicasToWaitFor(deps.config.redis);
-  if (need === 0) return;
-  const timeoutMs = deps.config.redis.wait.timeout;
-  const failed = unreplicated(await deps.decisions.replicated(need, timeoutMs), need, timeoutMs);
-  if (!failed) return;
-  try {
-    await deps.audit.complete(auditId, {
-      outcome: failed.outcome,
-      argv: null,
-      exitCode: null,
-      durationMs: null,
-      timedOut: false,
-      outputTail: null,
-      error: failed.error,
-    });
-    await deps.pools.completeDecision(pool, auditId, failed.outcome);
-  } catch (err) {
-    deps.logger.warn({ pool, auditId, err }, 'could not record that a decision was not replicated');
-  }
-  deps.metrics.decisions.inc({ pool, scale: scale ?? 'none', outcome: failed.outcome });
-  throw notReplicated(pool, failed.error);
+function notReplicatedBy(deps: Pick<Deps, 'config'>, acked: number): ReturnType<typeof unreplicated> {
+  const { replicas: need, timeoutMs } = replicationWait(deps.config.redis);
+  return need === 0 ? undefined : unreplicated(acked, need, timeoutMs);
 }
 
 function count(deps: Pick<Deps, 'metrics'>, { pool, scale, to, outcome }: Decision): void {

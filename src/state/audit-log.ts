@@ -3,7 +3,8 @@ import type { Outcome } from '../policy/types.js';
 import { toEntry, type AuditEntry, type AuditRecord, type ExecutionRecord } from './audit-entry.js';
 import type { StateKeys } from './keys.js';
 
-const EXECUTION_TTL_SECONDS = 90 * 24 * 3600;
+/** How long an entry's execution record is kept. */
+export const EXECUTION_TTL_SECONDS = 90 * 24 * 3600;
 /** Upper bound of stream entries one query reads while filtering, so a query never scans forever. */
 const MAX_SCAN = 20_000;
 const BATCH = 500;
@@ -44,6 +45,11 @@ export function createAuditLog(redis: Redis, keys: StateKeys, maxEntries: number
 
     async complete(id: string, execution: ExecutionRecord): Promise<void> {
       await redis.set(keys.auditExecution(id), JSON.stringify(execution), 'EX', EXECUTION_TTL_SECONDS);
+    },
+
+    /** Complete an entry only if nothing has yet (its command's own end, landing late, stands): true when this did. */
+    async completeUnlessDone(id: string, execution: ExecutionRecord): Promise<boolean> {
+      return (await redis.set(keys.auditExecution(id), JSON.stringify(execution), 'EX', EXECUTION_TTL_SECONDS, 'NX')) === 'OK';
     },
 
     /** One entry by id, with its execution folded in; undefined when absent or trimmed. */

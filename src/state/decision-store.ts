@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { AlertHistory } from '../policy/types.js';
 import { HISTORY_TTL_SECONDS, parseHistory } from './alert-history.js';
-import type { AuditRecord } from './audit-entry.js';
+import type { ScaleDirection } from '../alerts/signal.js';
+import type { AuditRecord, ExecutionRecord } from './audit-entry.js';
+import { EXECUTION_TTL_SECONDS } from './audit-log.js';
 import type { StateKeys } from './keys.js';
 import { holdLease, type PoolLease } from './lock.js';
 import { parseStoredPool, type StoredDecision, type StoredPool } from './pool-state.js';
@@ -63,14 +65,40 @@ else
 end
 return id`;
 
-const STEPPED_ARGV = argPositions(['at']); // KEYS: the alert-history hashes
+const END_KEYS = keyPositions(['execution', 'pool']); // then the hashes of the alerts the command stepped
+const END_ARGV = argPositions(['id', 'execution', 'ttl', 'outcome', 'replicas', 'cooldown', 'at']);
 
-/** Stamp the step on alert histories that still exist (a command succeeded; its decision wrote them). */
-const STEPPED = `
-for i = 1, #KEYS do
-  if redis.call('exists', KEYS[i]) == 1 then redis.call('hset', KEYS[i], 'lastStepAt', ${STEPPED_ARGV.lua.at}) end
+/**
+ * Record the end of a decision's command in one step (so a failover cannot keep half of it): the
+ * entry's execution, and on success the alerts' step stamps. The pool itself (new count, cooldown,
+ * last decision's outcome, the `running` mark) only while it is still marked running this entry:
+ * an end that lands after another action completed it `interrupted` and moved the pool on
+ * corrects the entry but never sets the pool back. Idempotent. Returns 1 when it completed the
+ * pool's mark, 0 when the pool had moved on.
+ */
+const END = `
+redis.call('set', ${END_KEYS.lua.execution}, ${END_ARGV.lua.execution}, 'EX', ${END_ARGV.lua.ttl})
+local scaled = ${END_ARGV.lua.outcome} == 'scaled'
+if scaled then
+  for i = ${END_KEYS.count + 1}, #KEYS do
+    if redis.call('exists', KEYS[i]) == 1 then redis.call('hset', KEYS[i], 'lastStepAt', ${END_ARGV.lua.at}) end
+  end
 end
-return #KEYS`;
+if redis.call('hget', ${END_KEYS.lua.pool}, 'running') ~= ${END_ARGV.lua.id} then return 0 end
+if scaled then
+  redis.call('hset', ${END_KEYS.lua.pool}, 'replicas', ${END_ARGV.lua.replicas})
+  if ${END_ARGV.lua.cooldown} ~= '' then redis.call('hset', ${END_KEYS.lua.pool}, ${END_ARGV.lua.cooldown}, ${END_ARGV.lua.at}) end
+end
+redis.call('hdel', ${END_KEYS.lua.pool}, 'running')
+local raw = redis.call('hget', ${END_KEYS.lua.pool}, 'lastDecision')
+if raw then
+  local last = cjson.decode(raw)
+  if last.id == ${END_ARGV.lua.id} then
+    last.outcome = ${END_ARGV.lua.outcome}
+    redis.call('hset', ${END_KEYS.lua.pool}, 'lastDecision', cjson.encode(last))
+  end
+end
+return 1`;
 
 export interface Begun {
   stored: StoredPool;
@@ -89,24 +117,63 @@ export interface Commit {
   token: string;
 }
 
+/** The end of a decision's command, as `end` records it. */
+export interface End {
+  pool: string;
+  auditId: string;
+  execution: ExecutionRecord;
+  /** On success: the new count, the cooldown it stamps, the alerts it stepped. */
+  scaled?: { replicas: number; direction: ScaleDirection | null; steppedFingerprints: readonly string[] };
+  at: number;
+}
+
+/** `redis.wait`: how many replicas must hold a write, and how long to wait for them. */
+export interface Wait {
+  replicas: number;
+  timeoutMs: number;
+}
+
+/** A write and how many replicas acknowledged it (0 when none were waited for). */
+export interface Written<T> {
+  reply: T;
+  acked: number;
+}
+
 const toObject = (flat: string[]) => {
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]!] = flat[i + 1]!;
   return out;
 };
 
-/** A Lua script as a command of this client: EVALSHA, falling back to EVAL once per connection. */
+type Call = (...a: (string | number)[]) => unknown;
+
+/**
+ * A Lua script as a command of this client (EVALSHA, falling back to EVAL once per connection).
+ * With `wait`, the script and a WAIT go out as one pipeline, on one connection: WAIT counts only
+ * the writes of its own connection, so a WAIT sent after a reconnect (a failover) would vouch for a
+ * write that went to the old master and died with it.
+ */
 function script(redis: Redis, name: string, lua: string) {
   if (!(name in redis)) redis.defineCommand(name, { lua });
-  const run = (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!.bind(redis);
-  return (keyList: string[], args: (string | number)[]) => run(keyList.length, ...keyList, ...args);
+  return async (keyList: string[], args: (string | number)[], wait?: Wait): Promise<Written<unknown>> => {
+    const argv = [keyList.length, ...keyList, ...args];
+    if (!wait || wait.replicas === 0)
+      return { reply: await (redis as unknown as Record<string, Call>)[name]!.apply(redis, argv), acked: 0 };
+    const pipeline = redis.pipeline();
+    (pipeline as unknown as Record<string, Call>)[name]!.apply(pipeline, argv);
+    pipeline.call('WAIT', wait.replicas, wait.timeoutMs);
+    const [[err, reply], [waitErr, acked]] = (await pipeline.exec()) as [[Error | null, unknown], [Error | null, unknown]];
+    if (err) throw err;
+    // The write was answered but not its WAIT (the connection dropped between): not known to be on a replica.
+    return { reply, acked: waitErr ? 0 : Number(acked) };
+  };
 }
 
 /** A decision's reads and writes as two Redis calls. */
 export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntries: number) {
   const beginScript = script(redis, 'alertscaleBeginDecision', BEGIN);
   const commitScript = script(redis, 'alertscaleCommitDecision', COMMIT);
-  const steppedScript = script(redis, 'alertscaleRecordSteps', STEPPED);
+  const endScript = script(redis, 'alertscaleRecordEnd', END);
   return {
     /** Lock + read within `waitMs` (polling another process's lock); undefined when the pool stays busy. */
     async begin(pool: string, fingerprints: string[], token: string, ttlMs: number, waitMs: number): Promise<Begun | undefined> {
@@ -118,7 +185,7 @@ export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntri
       const args = BEGIN_ARGV.fill({ token, ttlMs });
       const deadline = Date.now() + waitMs;
       for (;;) {
-        const reply = (await beginScript(keyList, args)) as string[][] | null;
+        const reply = (await beginScript(keyList, args)).reply as string[][] | null;
         if (reply) {
           const history = new Map<string, AlertHistory>();
           reply.slice(1).forEach((flat, i) => {
@@ -132,8 +199,8 @@ export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntri
       }
     },
 
-    /** Write the decision; returns its audit id. */
-    async commit(c: Commit): Promise<string> {
+    /** Write the decision (and, with `wait`, wait for replicas to hold it); the reply is its audit id. */
+    async commit(c: Commit, wait?: Wait): Promise<Written<string>> {
       const entries = [...c.history];
       const keyList = [
         ...COMMIT_KEYS.fill({ audit: keys.audit, pool: keys.pool(c.pool), lock: keys.lock(c.pool) }),
@@ -154,27 +221,33 @@ export function createDecisionStore(redis: Redis, keys: StateKeys, auditMaxEntri
           historyArgs({ startsAt: h.startsAt, resolved: h.resolved ? '1' : '0', lastStepAt: h.lastStepAt ?? '' }),
         ),
       ];
-      return (await commitScript(keyList, args)) as string;
+      return (await commitScript(keyList, args, wait)) as Written<string>;
     },
 
-    /** Redis WAIT: how many replicas hold every write of this connection so far, waiting at most `timeoutMs` for `replicas`. */
-    async replicated(replicas: number, timeoutMs: number): Promise<number> {
-      return Number(await redis.call('WAIT', replicas, timeoutMs));
+    /** Record the end of a command (see END), with `wait` as `commit`; the reply is 0 when the pool had moved on. */
+    async end(e: End, wait?: Wait): Promise<Written<0 | 1>> {
+      const stepped = e.scaled ? [...new Set(e.scaled.steppedFingerprints.filter(Boolean))] : [];
+      const keyList = [
+        ...END_KEYS.fill({ execution: keys.auditExecution(e.auditId), pool: keys.pool(e.pool) }),
+        ...stepped.map((fp) => keys.alertHistory(e.pool, fp)),
+      ];
+      const direction = e.scaled?.direction;
+      const args = END_ARGV.fill({
+        id: e.auditId,
+        execution: JSON.stringify(e.execution),
+        ttl: EXECUTION_TTL_SECONDS,
+        outcome: e.execution.outcome,
+        replicas: e.scaled?.replicas ?? '',
+        cooldown: direction === 'up' ? 'lastUpAt' : direction === 'down' ? 'lastDownAt' : '',
+        at: e.at,
+      });
+      const { reply, acked } = await endScript(keyList, args, wait);
+      return { reply: Number(reply) as 0 | 1, acked };
     },
 
     /** The lease `begin` took with `token`: renewed while its holder lives, released only while it is still ours. */
     lease(pool: string, token: string, ttlMs: number, onLost: (reason: string) => void): PoolLease {
       return holdLease(redis, keys.lock(pool), token, ttlMs, onLost);
-    },
-
-    /** After a step's command succeeded: its alerts stepped at `at` (repeats within stepInterval are duplicates). */
-    async recordSteps(pool: string, fingerprints: readonly string[], at: number): Promise<void> {
-      const unique = [...new Set(fingerprints.filter(Boolean))];
-      if (unique.length > 0)
-        await steppedScript(
-          unique.map((fp) => keys.alertHistory(pool, fp)),
-          STEPPED_ARGV.fill({ at }),
-        );
     },
   };
 }

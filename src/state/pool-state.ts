@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { ScaleDirection } from '../alerts/signal.js';
 import type { Decision, PoolState } from '../policy/types.js';
 import type { StateKeys } from './keys.js';
 
@@ -48,14 +47,6 @@ export function createPoolStore(redis: Redis, keys: StateKeys) {
       const last = raw ? (JSON.parse(raw) as StoredDecision) : undefined;
       if (last?.id !== auditId) return;
       await redis.hset(keys.pool(pool), { lastDecision: JSON.stringify({ ...last, outcome }) });
-    },
-
-    /** After a command succeeded: the new count and the cooldown stamp of its direction. */
-    async recordScale(pool: string, replicas: number, direction: ScaleDirection | null, at: number): Promise<void> {
-      const fields: Record<string, number> = { replicas };
-      if (direction === 'up') fields.lastUpAt = at;
-      if (direction === 'down') fields.lastDownAt = at;
-      await redis.hset(keys.pool(pool), fields);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../config/schema.js';
+import type { Wait } from './decision-store.js';
 
 /**
  * A client that fails fast while Redis is away (so the receiver answers 503 and runs nothing)
@@ -11,6 +12,11 @@ export function createRedis(redis: Pick<RedisConfig, 'url' | 'sentinels' | 'name
   const options: RedisOptions = {
     connectionName: name,
     enableOfflineQueue: false,
+    // A command sent when the connection dropped has an unknown fate; ioredis would send it again
+    // after the reconnect, to whichever master is there then, long after its caller was told it
+    // failed (commandTimeout) and went on: an old end-of-command write landing seconds later, over
+    // newer state. Its caller retries what is safe to retry.
+    autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     commandTimeout: 2_000,
@@ -28,9 +34,9 @@ export function createRedis(redis: Pick<RedisConfig, 'url' | 'sentinels' | 'name
   });
 }
 
-/** How many replicas must hold a decision's record before its command runs (redis.wait). */
-export function replicasToWaitFor(redis: Pick<RedisConfig, 'sentinels' | 'wait'>): number {
-  return redis.wait.replicas ?? (redis.sentinels ? 1 : 0);
+/** How many replicas must hold a decision's record before its command runs, and its end after (redis.wait). */
+export function replicationWait(redis: Pick<RedisConfig, 'sentinels' | 'wait'>): Wait {
+  return { replicas: redis.wait.replicas ?? (redis.sentinels ? 1 : 0), timeoutMs: redis.wait.timeout };
 }
 
 // MISCONF (a master that cannot persist refuses writes), READONLY and UNBLOCKED (a master demoted

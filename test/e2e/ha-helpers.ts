@@ -28,8 +28,14 @@ export interface HaPeer {
 /**
  * Two Alertmanagers gossiping with each other on loopback (each `--cluster.peer` the other),
  * each with its own config (so a test can give each its own webhook URL) and storage dir.
+ * `peerTimeout` is how long the second peer waits for the first's send before it sends too
+ * (Alertmanager's 15 s by default; 0s: both send every notification).
  */
-export async function startAlertmanagerPair(dir: string, configs: [string, string]): Promise<{ peers: HaPeer[]; programs: Program[] }> {
+export async function startAlertmanagerPair(
+  dir: string,
+  configs: [string, string],
+  opts: { peerTimeout?: string } = {},
+): Promise<{ peers: HaPeer[]; programs: Program[] }> {
   const web = [await freePort(), await freePort()];
   const cluster = [await freePort(), await freePort()];
   const peers: HaPeer[] = [0, 1].map((i) => ({
@@ -55,6 +61,7 @@ export async function startAlertmanagerPair(dir: string, configs: [string, strin
           `--cluster.peer=${peers[1 - i]!.clusterAddress}`,
           // 200 ms by default: gossip (and so the notification log the peers dedup on) settles in ~10 s; 50 ms in ~2.6 s.
           '--cluster.gossip-interval=50ms',
+          ...(opts.peerTimeout ? [`--cluster.peer-timeout=${opts.peerTimeout}`] : []),
         ],
         ready: httpReady(`${peer.url}/-/ready`),
         stopGraceMs: ALERTMANAGER_GRACE_MS,

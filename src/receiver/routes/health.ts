@@ -8,6 +8,9 @@ export function healthRoutes({ redis, metrics: { registry } }: Pick<Deps, 'redis
   return new Hono<ReceiverEnv>()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', async (c) => {
+      // ROLE is answered while the client is still connecting (it may run during loading), when
+      // decisions would still be refused: ready means the client says so too.
+      if (redis.status !== 'ready') throw new HttpError(503, 'not_ready', `Redis connection is ${redis.status}`);
       let role: unknown;
       try {
         role = await redis.call('ROLE');
