@@ -54,6 +54,9 @@ export function completeInterruption({ ended, target, live }: Interrupted): {
   return {
     outcome: 'interrupted',
     replicas: assumed,
-    error: `the receiver running this command stopped before its end was seen (its pool lease expired); ${count}`,
+    // "May": a commit whose answer was lost in a failover leaves the same trace, and then nothing ran.
+    error:
+      'its end was never recorded: the receiver holding it stopped or lost Redis and its pool lease expired ' +
+      `(the command may have run); ${count}`,
   };
 }
