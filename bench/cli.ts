@@ -222,7 +222,7 @@ async function main() {
   // Ports nothing listens on: the receiver's silences client and the CLI's exporter read fail fast,
   // and never reach a stack running on the default ports.
   const elsewhere =
-    `alertmanager: { url: "http://127.0.0.1:${await freePort()}" }\nexporter: ` + `{ listen: "127.0.0.1:${await freePort()}" }\n`;
+    `alertmanager: { url: "http://127.0.0.1:${await freePort()}" }\n` + `exporter: { listen: "127.0.0.1:${await freePort()}" }\n`;
   const configFile = join(dir, 'alertscale.yml');
   writeFileSync(configFile, `${elsewhere}${receiverConfigYaml(redis.url, TOKEN_ENV)}`);
   // A config of the size an operator writes: what status lists and what idle RSS is measured with.
@@ -317,8 +317,8 @@ function render(r: Report): string {
       'benchmarks and test suites ran on this machine (see the load average): compare figures within this run only.',
     `Three variants: **${TSX.name}** is \`node --import tsx src/cli/main.ts\` (what bin/alertscale.js ran before the build); ` +
       `**${BEFORE.name}** is commit ${BASELINE} (execa runner, operator commands loading the whole config schema and fetch) ` +
-      `compiled as \`npm run build\` compiles; **${NOW.name}** is \`node bin/alertscale.js\` after \`npm run ` +
-      `build\`. All load only the command they run (src/cli/commands/index.ts). They alternate within each run; ` +
+      `compiled as \`npm run build\` compiles; **${NOW.name}** is \`node bin/alertscale.js\` after \`npm run build\`. ` +
+      'All load only the command they run (src/cli/commands/index.ts). They alternate within each run; ' +
       `medians of ${RUNS} runs for the CLI, of ${RECEIVER_RUNS} receiver starts each for the receiver (compiled variants only).`,
     '',
     '| command | variant | wall ms | CPU ms (user+sys) | peak RSS MB |',
@@ -356,14 +356,14 @@ function render(r: Report): string {
       `(${ratio(wall(r.help, TSX), wall(r.help, NOW))} faster than tsx, CPU ${ratio(cpu(r.help, TSX), cpu(r.help, NOW))} less).`,
     `- \`alertscale status\` ≤ 250 ms wall: ${wall(r.status, NOW).toFixed(0)} ms — ${goal(wall(r.status, NOW) <= 250)} ` +
       `(before: ${wall(r.status, BEFORE).toFixed(0)} ms, ${ratio(wall(r.status, BEFORE), wall(r.status, NOW))} faster; ` +
-      `CPU ${cpu(r.status, BEFORE).toFixed(0)} → ${cpu(r.status, NOW).toFixed(0)} ` +
-      `ms, ${ratio(cpu(r.status, BEFORE), cpu(r.status, NOW))} less). The operator commands read ` +
+      `CPU ${cpu(r.status, BEFORE).toFixed(0)} → ${cpu(r.status, NOW).toFixed(0)} ms, ` +
+      `${ratio(cpu(r.status, BEFORE), cpu(r.status, NOW))} less). The operator commands read ` +
       'only the endpoint keys of alertscale.yml (no zod) and talk HTTP through node:http (no undici).',
     `- receiver idle RSS ≤ 100 MB: ${rss(NOW).toFixed(0)} MB — ${goal(rss(NOW) <= 100)} (before: ${rss(BEFORE).toFixed(0)} MB).`,
-    `- spawn-path CPU per scale at least halved: ${spawnExtra(BEFORE).toFixed(0)} → ${spawnExtra(NOW).toFixed(0)} ` +
-      `µs in the receiver (${ratio(spawnExtra(BEFORE), spawnExtra(NOW))}) — ${goal(spawnExtra(NOW) <= spawnExtra(BEFORE) / 2)}; ` +
-      `in the bench process, \`runArgv\` ${beforeUs.toFixed(0)} → ${nowUs.toFixed(0)} ` +
-      `µs (${ratio(beforeUs, nowUs)}) against ${bareUs.toFixed(0)} µs for a bare \`child_process.spawn\` with ` +
+    `- spawn-path CPU per scale at least halved: ${spawnExtra(BEFORE).toFixed(0)} → ${spawnExtra(NOW).toFixed(0)} µs ` +
+      `in the receiver (${ratio(spawnExtra(BEFORE), spawnExtra(NOW))}) — ${goal(spawnExtra(NOW) <= spawnExtra(BEFORE) / 2)}; ` +
+      `in the bench process, \`runArgv\` ${beforeUs.toFixed(0)} → ${nowUs.toFixed(0)} µs ` +
+      `(${ratio(beforeUs, nowUs)}) against ${bareUs.toFixed(0)} µs for a bare \`child_process.spawn\` with ` +
       `the same output read. The runner is node:child_process now (execa's own work was most of a run's CPU).`,
   ].join('\n');
 }

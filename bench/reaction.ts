@@ -216,8 +216,8 @@ function report(runs: Run[], wallMs: number): string {
     return xs.length ? `${Math.round(median(xs))}` : '–';
   };
   return [
-    `Command: \`npx tsx bench/reaction.ts\` — ${new Date().toISOString().slice(0, 10)}, ${runs.length} ` +
-      `runs, ${(wallMs / 1000).toFixed(0)} s wall.`,
+    `Command: \`npx tsx bench/reaction.ts\` — ${new Date().toISOString().slice(0, 10)}, ` +
+      `${runs.length} runs, ${(wallMs / 1000).toFixed(0)} s wall.`,
     `Machine: ${machine()} (at the end). Load average at start ${loadAtStart} (other sessions share the machine).`,
     '',
     `Setup: one fresh \`startTestStack\` per run (real redis-server ${versionOf('redis-server', ['--version'])}, ` +

@@ -184,8 +184,8 @@ describe('configured pools no rule reaches (warnings)', () => {
     expect(lines(check(group(DEMO_UP, DEMO_DOWN, onlyUp), config).findings)).toEqual([
       expect.stringMatching(
         new RegExp(
-          String.raw`^alertscale\.yml:20: warning: pool "web" has scale: up alerts but no scale: ` +
-            'down alert: it will grow and never shrink back; add a rule with scale: down',
+          String.raw`^alertscale\.yml:20: warning: pool "web" has scale: up alerts but no scale: down alert: ` +
+            'it will grow and never shrink back; add a rule with scale: down',
         ),
       ),
     ]);
