@@ -221,7 +221,8 @@ async function main() {
   const client = redis.client();
   // Ports nothing listens on: the receiver's silences client and the CLI's exporter read fail fast,
   // and never reach a stack running on the default ports.
-  const elsewhere = `alertmanager: { url: "http://127.0.0.1:${await freePort()}" }\nexporter: { listen: "127.0.0.1:${await freePort()}" }\n`;
+  const elsewhere =
+    `alertmanager: { url: "http://127.0.0.1:${await freePort()}" }\n` + `exporter: { listen: "127.0.0.1:${await freePort()}" }\n`;
   const configFile = join(dir, 'alertscale.yml');
   writeFileSync(configFile, `${elsewhere}${receiverConfigYaml(redis.url, TOKEN_ENV)}`);
   // A config of the size an operator writes: what status lists and what idle RSS is measured with.
@@ -229,7 +230,8 @@ async function main() {
   const smallPool = (name: string) => `  ${name}:\n    min: 1\n    max: 8\n    executor: { kind: command, scale: ["true"] }\n`;
   writeFileSync(
     smallConfig,
-    `${elsewhere}redis: { url: "${redis.url}", keyPrefix: "bench:" }\nreceiver: { tokenEnv: ${TOKEN_ENV} }\npools:\n${[SMALL_POOL, 'web', 'mail'].map(smallPool).join('')}`,
+    `${elsewhere}redis: { url: "${redis.url}", keyPrefix: "bench:" }\nreceiver: ` +
+      `{ tokenEnv: ${TOKEN_ENV} }\npools:\n${[SMALL_POOL, 'web', 'mail'].map(smallPool).join('')}`,
   );
   const tokenFile = join(dir, 'token');
   writeFileSync(tokenFile, TOKEN);
@@ -253,9 +255,8 @@ async function main() {
           help.get(v.name)!.push(await timedCli(dir, v, ['--help']));
           status.get(v.name)!.push(await timedCli(dir, v, statusArgs));
         }
-        log(
-          `run ${run}: ${VARIANTS.map((v) => `${v.name} --help ${help.get(v.name)!.at(-1)!.wallMs.toFixed(0)} ms, status ${status.get(v.name)!.at(-1)!.wallMs.toFixed(0)} ms`).join('; ')}`,
-        );
+        const last = (m: Map<string, Timed[]>, v: Variant) => m.get(v.name)!.at(-1)!.wallMs.toFixed(0);
+        log(`run ${run}: ${VARIANTS.map((v) => `${v.name} --help ${last(help, v)} ms, status ${last(status, v)} ms`).join('; ')}`);
       }
     } finally {
       await live.stop();
@@ -266,7 +267,8 @@ async function main() {
         const r = { idleRssMb: await idleRss(v, smallConfig, idle), ...(await receiverCpu(v, configFile, idle)) };
         receivers.get(v.name)!.push(r);
         log(
-          `receiver run ${run} ${v.name}: idle RSS ${r.idleRssMb.toFixed(0)} MB, CPU/no-spawn ${r.noSpawnCpuUs.toFixed(0)} µs, CPU/scale ${r.spawnCpuUs.toFixed(0)} µs (${r.scaled} scaled)`,
+          `receiver run ${run} ${v.name}: idle RSS ${r.idleRssMb.toFixed(0)} MB, ` +
+            `CPU/no-spawn ${r.noSpawnCpuUs.toFixed(0)} µs, CPU/scale ${r.spawnCpuUs.toFixed(0)} µs (${r.scaled} scaled)`,
         );
       }
     }
@@ -299,7 +301,8 @@ function render(r: Report): string {
   const cliRow = (what: string, m: Map<string, Timed[]>) =>
     VARIANTS.map(
       (v) =>
-        `| ${what} | ${v.name} | ${med(m, v, (t) => t.wallMs).toFixed(0)} | ${med(m, v, (t) => t.cpuMs).toFixed(0)} | ${med(m, v, (t) => t.peakRssMb).toFixed(0)} |`,
+        `| ${what} | ${v.name} | ${med(m, v, (t) => t.wallMs).toFixed(0)} ` +
+        `| ${med(m, v, (t) => t.cpuMs).toFixed(0)} | ${med(m, v, (t) => t.peakRssMb).toFixed(0)} |`,
     );
   const spawnExtra = (v: Variant) => med(r.receivers, v, (x) => x.spawnCpuUs - x.noSpawnCpuUs);
   const scaled = [...r.receivers.values()].flat().map((x) => x.scaled);
@@ -310,36 +313,58 @@ function render(r: Report): string {
   const way = (prefix: string) => r.ways.find((w) => w.way.startsWith(prefix))!.cpuUs;
   const [bareUs, beforeUs, nowUs] = [way('`child_process'), way(`the receiver's \`runArgv\` at`), way("the receiver's `runArgv` now")];
   return [
-    `Command: \`npx tsx bench/cli.ts\` — ${r.startedAt.toISOString()}, ${machine()}. Taken while other benchmarks and test suites ran on this machine (see the load average): compare figures within this run only.`,
-    `Three variants: **${TSX.name}** is \`node --import tsx src/cli/main.ts\` (what bin/alertscale.js ran before the build); **${BEFORE.name}** is commit ${BASELINE} (execa runner, operator commands loading the whole config schema and fetch) compiled as \`npm run build\` compiles; **${NOW.name}** is \`node bin/alertscale.js\` after \`npm run build\`. All load only the command they run (src/cli/commands/index.ts). They alternate within each run; medians of ${RUNS} runs for the CLI, of ${RECEIVER_RUNS} receiver starts each for the receiver (compiled variants only).`,
+    `Command: \`npx tsx bench/cli.ts\` — ${r.startedAt.toISOString()}, ${machine()}. Taken while other ` +
+      'benchmarks and test suites ran on this machine (see the load average): compare figures within this run only.',
+    `Three variants: **${TSX.name}** is \`node --import tsx src/cli/main.ts\` (what bin/alertscale.js ran before the build); ` +
+      `**${BEFORE.name}** is commit ${BASELINE} (execa runner, operator commands loading the whole config schema and fetch) ` +
+      `compiled as \`npm run build\` compiles; **${NOW.name}** is \`node bin/alertscale.js\` after \`npm run build\`. ` +
+      'All load only the command they run (src/cli/commands/index.ts). They alternate within each run; ' +
+      `medians of ${RUNS} runs for the CLI, of ${RECEIVER_RUNS} receiver starts each for the receiver (compiled variants only).`,
     '',
     '| command | variant | wall ms | CPU ms (user+sys) | peak RSS MB |',
     '|---|---|---:|---:|---:|',
     ...cliRow('`alertscale --help`', r.help),
     ...cliRow(`\`alertscale status\` (live receiver, ${r.statusPools} pools)`, r.status),
     '',
-    `Receiver (\`alertscale receiver\`, a real redis-server, \`command: ["true"]\` executors): idle RSS read from /proc/<pid>/status with the ${r.statusPools}-pool config, 2 s after three scales; its own CPU (/proc/<pid>/stat, children excluded) per webhook over ${REQUESTS} sequential webhooks on each path after ${REQUESTS} of each to warm up, with the receiver benchmark's 641 pools (a pool comes round again only after its command finished, so every scale webhook scales).`,
+    `Receiver (\`alertscale receiver\`, a real redis-server, \`command: ["true"]\` executors): idle RSS read from ` +
+      `/proc/<pid>/status with the ${r.statusPools}-pool config, 2 s after three scales; its own CPU (/proc/<pid>/stat, ` +
+      `children excluded) per webhook over ${REQUESTS} sequential webhooks on each path after ${REQUESTS} of each to warm up, ` +
+      `with the receiver benchmark's 641 pools (a pool comes round again only after its command finished, so every scale webhook scales).`,
     '',
-    '| variant | idle RSS MB | CPU µs per decision that runs nothing | CPU µs per scale (runs `true`) | scale − nothing: the spawn path | `true` itself (children) µs |',
+    '| variant | idle RSS MB | CPU µs per decision that runs nothing | CPU µs per scale (runs `true`) ' +
+      '| scale − nothing: the spawn path | `true` itself (children) µs |',
     '|---|---:|---:|---:|---:|---:|',
     ...RECEIVER_VARIANTS.map(
       (v) =>
-        `| ${v.name} | ${rss(v).toFixed(0)} | ${med(r.receivers, v, (x) => x.noSpawnCpuUs).toFixed(0)} | ${med(r.receivers, v, (x) => x.spawnCpuUs).toFixed(0)} | ${spawnExtra(v).toFixed(0)} | ${med(r.receivers, v, (x) => x.childCpuUs).toFixed(0)} |`,
+        `| ${v.name} | ${rss(v).toFixed(0)} | ${med(r.receivers, v, (x) => x.noSpawnCpuUs).toFixed(0)} ` +
+        `| ${med(r.receivers, v, (x) => x.spawnCpuUs).toFixed(0)} ` +
+        `| ${spawnExtra(v).toFixed(0)} | ${med(r.receivers, v, (x) => x.childCpuUs).toFixed(0)} |`,
     ),
     '',
-    `Every measured scale webhook was answered \`scaled\` and ran its command: ${Math.min(...scaled)}–${Math.max(...scaled)} of ${REQUESTS} per start.`,
+    `Every measured scale webhook was answered \`scaled\` and ran its ` +
+      `command: ${Math.min(...scaled)}–${Math.max(...scaled)} of ${REQUESTS} per start.`,
     '',
-    `Where a spawn's CPU goes: \`true\` run 5 × 100 times one at a time inside the bench process (${r.benchRssMb.toFixed(0)} MB RSS), its CPU (process.cpuUsage) per run, medians:`,
+    `Where a spawn's CPU goes: \`true\` run 5 × 100 times one at a time inside the bench ` +
+      `process (${r.benchRssMb.toFixed(0)} MB RSS), its CPU (process.cpuUsage) per run, medians:`,
     '',
     '| how | CPU µs per run |',
     '|---|---:|',
     ...r.ways.map((w) => `| ${w.way} | ${w.cpuUs.toFixed(0)} |`),
     '',
     '**Goals** (issue 14):',
-    `- \`alertscale --help\` ≤ 150 ms wall: ${wall(r.help, NOW).toFixed(0)} ms — ${goal(wall(r.help, NOW) <= 150)} (${ratio(wall(r.help, TSX), wall(r.help, NOW))} faster than tsx, CPU ${ratio(cpu(r.help, TSX), cpu(r.help, NOW))} less).`,
-    `- \`alertscale status\` ≤ 250 ms wall: ${wall(r.status, NOW).toFixed(0)} ms — ${goal(wall(r.status, NOW) <= 250)} (before: ${wall(r.status, BEFORE).toFixed(0)} ms, ${ratio(wall(r.status, BEFORE), wall(r.status, NOW))} faster; CPU ${cpu(r.status, BEFORE).toFixed(0)} → ${cpu(r.status, NOW).toFixed(0)} ms, ${ratio(cpu(r.status, BEFORE), cpu(r.status, NOW))} less). The operator commands read only the endpoint keys of alertscale.yml (no zod) and talk HTTP through node:http (no undici).`,
+    `- \`alertscale --help\` ≤ 150 ms wall: ${wall(r.help, NOW).toFixed(0)} ms — ${goal(wall(r.help, NOW) <= 150)} ` +
+      `(${ratio(wall(r.help, TSX), wall(r.help, NOW))} faster than tsx, CPU ${ratio(cpu(r.help, TSX), cpu(r.help, NOW))} less).`,
+    `- \`alertscale status\` ≤ 250 ms wall: ${wall(r.status, NOW).toFixed(0)} ms — ${goal(wall(r.status, NOW) <= 250)} ` +
+      `(before: ${wall(r.status, BEFORE).toFixed(0)} ms, ${ratio(wall(r.status, BEFORE), wall(r.status, NOW))} faster; ` +
+      `CPU ${cpu(r.status, BEFORE).toFixed(0)} → ${cpu(r.status, NOW).toFixed(0)} ms, ` +
+      `${ratio(cpu(r.status, BEFORE), cpu(r.status, NOW))} less). The operator commands read ` +
+      'only the endpoint keys of alertscale.yml (no zod) and talk HTTP through node:http (no undici).',
     `- receiver idle RSS ≤ 100 MB: ${rss(NOW).toFixed(0)} MB — ${goal(rss(NOW) <= 100)} (before: ${rss(BEFORE).toFixed(0)} MB).`,
-    `- spawn-path CPU per scale at least halved: ${spawnExtra(BEFORE).toFixed(0)} → ${spawnExtra(NOW).toFixed(0)} µs in the receiver (${ratio(spawnExtra(BEFORE), spawnExtra(NOW))}) — ${goal(spawnExtra(NOW) <= spawnExtra(BEFORE) / 2)}; in the bench process, \`runArgv\` ${beforeUs.toFixed(0)} → ${nowUs.toFixed(0)} µs (${ratio(beforeUs, nowUs)}) against ${bareUs.toFixed(0)} µs for a bare \`child_process.spawn\` with the same output read. The runner is node:child_process now (execa's own work was most of a run's CPU).`,
+    `- spawn-path CPU per scale at least halved: ${spawnExtra(BEFORE).toFixed(0)} → ${spawnExtra(NOW).toFixed(0)} µs ` +
+      `in the receiver (${ratio(spawnExtra(BEFORE), spawnExtra(NOW))}) — ${goal(spawnExtra(NOW) <= spawnExtra(BEFORE) / 2)}; ` +
+      `in the bench process, \`runArgv\` ${beforeUs.toFixed(0)} → ${nowUs.toFixed(0)} µs ` +
+      `(${ratio(beforeUs, nowUs)}) against ${bareUs.toFixed(0)} µs for a bare \`child_process.spawn\` with ` +
+      `the same output read. The runner is node:child_process now (execa's own work was most of a run's CPU).`,
   ].join('\n');
 }
 

@@ -137,17 +137,21 @@ try {
   const out = [
     `machine: ${machine()}; ` + `${version('prometheus-node-exporter', ['--version'])}, ${version('redis-server', ['--version'])}`,
     `load average before/after: ${loadBefore} / ${loadAfter}`,
-    `config: ${POOLS} pools (2 processes, 4 heartbeats each), ${QUEUES} queues (17 list, 17 stream, 16 bullmq); ${SCRAPES} scrapes per target in blocks of ${BLOCK}`,
+    `config: ${POOLS} pools (2 processes, 4 heartbeats each), ${QUEUES} queues (17 list, ` +
+      `17 stream, 16 bullmq); ${SCRAPES} scrapes per target in blocks of ${BLOCK}`,
     '',
     '| target | series | body bytes | p50 ms | p99 ms | CPU ms/scrape | redis-server CPU ms/scrape |',
     '|---|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.t.name} | ${r.t.series} | ${r.t.bytes} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.cpuMs.toFixed(2)} | ${r.redisMs.toFixed(2)} |`,
+        `| ${r.t.name} | ${r.t.series} | ${r.t.bytes} | ${r.p50.toFixed(2)} ` +
+        `| ${r.p99.toFixed(2)} | ${r.cpuMs.toFixed(2)} | ${r.redisMs.toFixed(2)} |`,
     ),
     '',
-    `alertscale's own source reads (scrape_duration gauge): p50 ${median(a.t.readMs).toFixed(2)} ms, p99 ${quantile(a.t.readMs, 0.99).toFixed(2)} ms`,
-    `ratios alertscale / node_exporter: p50 ${(a.p50 / b.p50).toFixed(2)}, p99 ${(a.p99 / b.p99).toFixed(2)}, CPU per scrape ${(a.cpuMs / b.cpuMs).toFixed(2)} ` +
+    `alertscale's own source reads (scrape_duration gauge): ` +
+      `p50 ${median(a.t.readMs).toFixed(2)} ms, p99 ${quantile(a.t.readMs, 0.99).toFixed(2)} ms`,
+    `ratios alertscale / node_exporter: p50 ${(a.p50 / b.p50).toFixed(2)}, ` +
+      `p99 ${(a.p99 / b.p99).toFixed(2)}, CPU per scrape ${(a.cpuMs / b.cpuMs).toFixed(2)} ` +
       `(with redis-server's share ${((a.cpuMs + a.redisMs) / b.cpuMs).toFixed(2)})`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);

@@ -59,6 +59,8 @@ const FLOOR = {
 };
 const FLOOR_MS = FLOOR.scrape + FLOOR.evaluation + FLOOR.for + FLOOR.groupWait;
 const GOAL_MS = FLOOR_MS + 1000;
+const BELOW_FLOOR =
+  '; below the floor because the floor counts a whole scrape and a whole evaluation of waiting, a run waits half of each on average';
 
 interface Run {
   n: number;
@@ -206,43 +208,58 @@ function report(runs: Run[], wallMs: number): string {
   const rows = runs.map(
     (r) =>
       `| ${r.n} | ${s(r.scraped)} | ${s(r.active)} | ${s(r.fired)} | ${s(r.webhook)} | ${s(r.decision)} | ${s(r.executed)} | ` +
-      `${hop(0, r.scraped)} / ${hop(r.scraped, r.active)} / ${hop(r.active, r.fired)} / ${hop(r.fired, r.webhook)} / ${hop(r.webhook, r.decision)} / ${r.commandMs} | ${r.from}→${r.to} |`,
+      `${hop(0, r.scraped)} / ${hop(r.scraped, r.active)} / ${hop(r.active, r.fired)} ` +
+      `/ ${hop(r.fired, r.webhook)} / ${hop(r.webhook, r.decision)} / ${r.commandMs} | ${r.from}→${r.to} |`,
   );
   const hopMedian = (f: (r: Run) => number | null) => {
     const xs = runs.map(f).filter((x): x is number => x !== null);
     return xs.length ? `${Math.round(median(xs))}` : '–';
   };
   return [
-    `Command: \`npx tsx bench/reaction.ts\` — ${new Date().toISOString().slice(0, 10)}, ${runs.length} runs, ${(wallMs / 1000).toFixed(0)} s wall.`,
+    `Command: \`npx tsx bench/reaction.ts\` — ${new Date().toISOString().slice(0, 10)}, ` +
+      `${runs.length} runs, ${(wallMs / 1000).toFixed(0)} s wall.`,
     `Machine: ${machine()} (at the end). Load average at start ${loadAtStart} (other sessions share the machine).`,
     '',
-    `Setup: one fresh \`startTestStack\` per run (real redis-server ${versionOf('redis-server', ['--version'])}, ${versionOf('prometheus', ['--version'])}, ${versionOf('prometheus-alertmanager', ['--version'])}, exporter, receiver, pm2 demo pool),`,
+    `Setup: one fresh \`startTestStack\` per run (real redis-server ${versionOf('redis-server', ['--version'])}, ` +
+      `${versionOf('prometheus', ['--version'])}, ${versionOf('prometheus-alertmanager', ['--version'])}, ` +
+      'exporter, receiver, pm2 demo pool),',
     `warmed up (queue series scraped, rule group evaluated, one receiver request), then a random 0–1 s phase against the 1 s ticks.`,
-    `Load step: ${TASKS} jobs of ${JOB_MS} ms in one \`enqueueJobs\` (DemoQueueBacklog is true from the first scrape). Pool overrides: \`${JSON.stringify(POOL.demo)}\`.`,
-    `Fresh stack rather than reset: a re-fire soon after the previous group emptied goes out on Alertmanager's next group_interval tick, not after group_wait,`,
-    `and a clean reset (drain, scale-down to min, both alerts resolved, group gone) waits for all of that; a new stack took ${s(median(runs.map((r) => r.startMs)))} s (median, start + warm-up) in this run.`,
+    `Load step: ${TASKS} jobs of ${JOB_MS} ms in one \`enqueueJobs\` (DemoQueueBacklog ` +
+      `is true from the first scrape). Pool overrides: \`${JSON.stringify(POOL.demo)}\`.`,
+    'Fresh stack rather than reset: a re-fire soon after the previous group emptied ' +
+      `goes out on Alertmanager's next group_interval tick, not after group_wait,`,
+    'and a clean reset (drain, scale-down to min, both alerts resolved, group gone) waits for all of that; ' +
+      `a new stack took ${s(median(runs.map((r) => r.startMs)))} s (median, start + warm-up) in this run.`,
     '',
-    `**Floor** (DEMO_TIMINGS + DEMO_ALERTMANAGER_TIMINGS): scrape ${FLOOR.scrape} + evaluation ${FLOOR.evaluation} + for ${FLOOR.for} + group_wait ${FLOOR.groupWait} = **${s(FLOOR_MS)} s**; goal: median ≤ floor + 1 s = ${s(GOAL_MS)} s.`,
+    `**Floor** (DEMO_TIMINGS + DEMO_ALERTMANAGER_TIMINGS): scrape ${FLOOR.scrape} + evaluation ${FLOOR.evaluation} + ` +
+      `for ${FLOOR.for} + group_wait ${FLOOR.groupWait} = **${s(FLOOR_MS)} s**; goal: median ≤ floor + 1 s = ${s(GOAL_MS)} s.`,
     '',
     '| | median | min | max |',
     '|---|---|---|---|',
     `| decision (load → audit \`time\`, command starts) | ${s(median(dec))} s | ${s(Math.min(...dec))} s | ${s(Math.max(...dec))} s |`,
     `| **executed** (load → \`pm2 scale\` finished) | **${s(med)} s** | ${s(Math.min(...exe))} s | ${s(Math.max(...exe))} s |`,
     '',
-    `Goal ${verdict}: executed median ${s(med)} s vs ${s(GOAL_MS)} s (floor ${s(FLOOR_MS)} s${med <= FLOOR_MS ? '; below the floor because the floor counts a whole scrape and a whole evaluation of waiting, a run waits half of each on average' : ''}).`,
+    `Goal ${verdict}: executed median ${s(med)} s vs ${s(GOAL_MS)} s (floor ${s(FLOOR_MS)} s${med <= FLOOR_MS ? BELOW_FLOOR : ''}).`,
     '',
-    'Per run, seconds after t0 (enqueue returned); hops in ms: t0→scraped / scraped→active (evaluation) / active→fired (`for:`) / fired→webhook (Prometheus→Alertmanager→receiver) / webhook→decision (receiver: lock, reads, `pm2 jlist` probe) / command (`pm2 scale`).',
+    'Per run, seconds after t0 (enqueue returned); hops in ms: t0→scraped / scraped→active (evaluation) ' +
+      '/ active→fired (`for:`) / fired→webhook (Prometheus→Alertmanager→receiver) ' +
+      '/ webhook→decision (receiver: lock, reads, `pm2 jlist` probe) / command (`pm2 scale`).',
     '',
     '| run | scraped | active | fired | webhook | decision | executed | hops (ms) | scale |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Median hops (ms): scrape wait ${hopMedian((r) => r.scraped)}, evaluation wait ${hopMedian((r) => (r.scraped === null || r.active === null ? null : r.active - r.scraped))}, ` +
-      `for ${hopMedian((r) => (r.active === null ? null : r.fired - r.active))}, Prometheus→receiver ${hopMedian((r) => (r.webhook === null ? null : r.webhook - r.fired))}, ` +
-      `receiver to decision ${hopMedian((r) => (r.webhook === null ? null : r.decision - r.webhook))}, pm2 scale ${hopMedian((r) => r.commandMs)}.`,
+    `Median hops (ms): scrape wait ${hopMedian((r) => r.scraped)}, ` +
+      `evaluation wait ${hopMedian((r) => (r.scraped === null || r.active === null ? null : r.active - r.scraped))}, ` +
+      `for ${hopMedian((r) => (r.active === null ? null : r.fired - r.active))}, ` +
+      `Prometheus→receiver ${hopMedian((r) => (r.webhook === null ? null : r.webhook - r.fired))}, ` +
+      `receiver to decision ${hopMedian((r) => (r.webhook === null ? null : r.decision - r.webhook))}, ` +
+      `pm2 scale ${hopMedian((r) => r.commandMs)}.`,
     '',
-    'Sources: scraped = first TSDB sample > 10 of `alertscale_queue_length{pool="demo"}` (scrape timestamp); active = `activeAt` from `GET /api/v1/alerts`;',
-    "fired = the alert `startsAt` in the audit entry; webhook = the receiver's request log line (`time − ms`); decision/executed = the first `scaled` up entry of `GET /v1/audit` (`time`, `time + durationMs`).",
+    'Sources: scraped = first TSDB sample > 10 of `alertscale_queue_length{pool="demo"}` ' +
+      '(scrape timestamp); active = `activeAt` from `GET /api/v1/alerts`;',
+    "fired = the alert `startsAt` in the audit entry; webhook = the receiver's request log line (`time − ms`); " +
+      'decision/executed = the first `scaled` up entry of `GET /v1/audit` (`time`, `time + durationMs`).',
   ].join('\n');
 }
 
@@ -252,13 +269,15 @@ const loadAtStart = loadavg()
   .join(' ');
 const runs: Run[] = [];
 log(
-  `floor ${FLOOR_MS} ms (scrape ${FLOOR.scrape} + evaluation ${FLOOR.evaluation} + for ${FLOOR.for} + group_wait ${FLOOR.groupWait}); goal median ≤ ${GOAL_MS} ms`,
+  `floor ${FLOOR_MS} ms (scrape ${FLOOR.scrape} + evaluation ${FLOOR.evaluation} ` +
+    `+ for ${FLOOR.for} + group_wait ${FLOOR.groupWait}); goal median ≤ ${GOAL_MS} ms`,
 );
 for (let n = 1; n <= RUNS; n++) {
   const r = await oneRun(n);
   runs.push(r);
   log(
-    `run ${n}: decision ${r.decision} ms, executed ${r.executed} ms (scraped ${r.scraped}, active ${r.active}, fired ${r.fired}, webhook ${r.webhook}, ` +
+    `run ${n}: decision ${r.decision} ms, executed ${r.executed} ms (scraped ${r.scraped}, ` +
+      `active ${r.active}, fired ${r.fired}, webhook ${r.webhook}, ` +
       `command ${r.commandMs} ms, ${r.from}→${r.to}; enqueue ${r.enqueueMs} ms; stack+warm-up ${r.startMs} ms)`,
   );
 }

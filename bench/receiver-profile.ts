@@ -111,14 +111,16 @@ export function profileMarkdown(title: string, s: ProfileSummary, requests: numb
     `#### ${title}`,
     '',
     s.windowed
-      ? `Samples taken while the load ran: main thread busy ${s.busyMs.toFixed(0)} ms, idle ${s.idleMs.toFixed(0)} ms, for ${requests} requests = ${((s.busyMs * 1000) / Math.max(1, requests)).toFixed(0)} µs of main-thread CPU per request.`
+      ? `Samples taken while the load ran: main thread busy ${s.busyMs.toFixed(0)} ms, idle ${s.idleMs.toFixed(0)} ms, ` +
+        `for ${requests} requests = ${((s.busyMs * 1000) / Math.max(1, requests)).toFixed(0)} µs of main-thread CPU per request.`
       : `The whole process life (start-up included): busy ${s.busyMs.toFixed(0)} ms, idle ${s.idleMs.toFixed(0)} ms.`,
     '',
     '| self time by owner | ms | of busy |',
     '|---|---:|---:|',
     rows(s.selfByOwner),
     '',
-    '| charged to the nearest package / project frame (who asked for the work: a socket write under ioredis counts for ioredis) | ms | of busy |',
+    '| charged to the nearest package / project frame (who asked for the work: ' +
+      'a socket write under ioredis counts for ioredis) | ms | of busy |',
     '|---|---:|---:|',
     rows(s.causedBy),
     '',

@@ -90,7 +90,9 @@ export function resultsTable(rows: Row[], floorTarget: string, baselines: readon
     const isFloor = r.target === floorTarget;
     const baseline = baselines.includes(r.target);
     lines.push(
-      `| ${r.target} | ${r.connections} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} | ${isFloor ? '—' : `${((100 * r.rps) / f.rps).toFixed(0)} %`} | ${isFloor ? '—' : ms(r.p99 - f.p99)} | ${r.requests} | ${r.non2xx}${r.errors ? ` (+${r.errors} no answer)` : ''} | ${baseline ? '(not parsed)' : answersText(r.answers)} |`,
+      `| ${r.target} | ${r.connections} | ${Math.round(r.rps)} | ${ms(r.p50)} | ${ms(r.p99)} ` +
+        `| ${isFloor ? '—' : `${((100 * r.rps) / f.rps).toFixed(0)} %`} | ${isFloor ? '—' : ms(r.p99 - f.p99)} | ${r.requests} ` +
+        `| ${r.non2xx}${r.errors ? ` (+${r.errors} no answer)` : ''} | ${baseline ? '(not parsed)' : answersText(r.answers)} |`,
     );
   }
   return lines.join('\n');
@@ -100,7 +102,8 @@ export function resultsTable(rows: Row[], floorTarget: string, baselines: readon
 export function costTable(rows: Row[], floorTarget: string, baselines: readonly string[] = [floorTarget]): string {
   const floor = (c: number) => rows.find((r) => r.target === floorTarget && r.connections === c)!;
   const lines = [
-    '| path | conc. | server CPU µs/req | × floor | of it kernel | redis-server CPU µs/req | children (`true`) CPU µs/req | Redis calls/req |',
+    '| path | conc. | server CPU µs/req | × floor | of it kernel | ' +
+      'redis-server CPU µs/req | children (`true`) CPU µs/req | Redis calls/req |',
     '|---|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rows) {
@@ -113,7 +116,10 @@ export function costTable(rows: Row[], floorTarget: string, baselines: readonly 
       .join(', ');
     const total = Object.values(r.redisPerRequest).reduce((s, v) => s + v, 0);
     lines.push(
-      `| ${r.target} | ${r.connections} | ${Math.round(r.serverCpuUs)} | ${isFloor ? '—' : `${(r.serverCpuUs / floor(r.connections).serverCpuUs).toFixed(1)} ×`} | ${(100 * r.serverSysShare).toFixed(0)} % | ${baseline ? '—' : Math.round(r.redisCpuUs)} | ${baseline ? '—' : Math.round(r.childCpuUs)} | ${baseline ? '—' : `${total.toFixed(2)}: ${calls}`} |`,
+      `| ${r.target} | ${r.connections} | ${Math.round(r.serverCpuUs)} ` +
+        `| ${isFloor ? '—' : `${(r.serverCpuUs / floor(r.connections).serverCpuUs).toFixed(1)} ×`} ` +
+        `| ${(100 * r.serverSysShare).toFixed(0)} % | ${baseline ? '—' : Math.round(r.redisCpuUs)} ` +
+        `| ${baseline ? '—' : Math.round(r.childCpuUs)} | ${baseline ? '—' : `${total.toFixed(2)}: ${calls}`} |`,
     );
   }
   return lines.join('\n');

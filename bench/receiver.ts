@@ -87,7 +87,8 @@ async function main() {
 
     const trueTimes = await measureTrue();
     log(
-      `true via execa: p50 ${trueTimes.execa.p50.toFixed(2)} ms, p99 ${trueTimes.execa.p99.toFixed(2)} ms; via runArgv p50 ${trueTimes.runArgv.p50.toFixed(2)} ms, p99 ${trueTimes.runArgv.p99.toFixed(2)} ms`,
+      `true via execa: p50 ${trueTimes.execa.p50.toFixed(2)} ms, p99 ${trueTimes.execa.p99.toFixed(2)} ms; ` +
+        `via runArgv p50 ${trueTimes.runArgv.p50.toFixed(2)} ms, p99 ${trueTimes.runArgv.p99.toFixed(2)} ms`,
     );
 
     const noSpawn = noSpawnBodies();
@@ -157,7 +158,8 @@ async function main() {
           const result = await measure(t, connections, SECONDS);
           cells.find((c) => c.target === t.name && c.connections === connections)!.runs.push(result);
           log(
-            `run ${run} c=${connections} ${t.name}: ${Math.round(result.rps)} req/s p50 ${result.p50.toFixed(2)} p99 ${result.p99.toFixed(2)} non-2xx ${result.non2xx} ${JSON.stringify(result.answers)}`,
+            `run ${run} c=${connections} ${t.name}: ${Math.round(result.rps)} req/s p50 ${result.p50.toFixed(2)} ` +
+              `p99 ${result.p99.toFixed(2)} non-2xx ${result.non2xx} ${JSON.stringify(result.answers)}`,
           );
         }
       }
@@ -286,33 +288,68 @@ function report(r: {
   const goal1none = CONNECTIONS.every((c) => row(NO_SPAWN, c).rps < 0.5 * row(FLOOR, c).rps);
   const s1 = row(SPAWN, 1);
   const added1 = s1.p99 - row(FLOOR, 1).p99;
+  const cpuTimesFloor = CONNECTIONS.map((c) => `${(row(NO_SPAWN, c).serverCpuUs / row(FLOOR, c).serverCpuUs).toFixed(0)}×`).join(' / ');
   const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   return `
 Command: \`npx tsx bench/receiver.ts\` — ${r.startedAt.toISOString()}, ${machine()}, redis-server ${redisVersion()}.
-Load average at start ${la(r.load1)}, at end ${la(r.load2)} (other sessions share this machine; the runs are interleaved so their load falls on every target alike).
-${RUNS} runs × ${SECONDS} s per cell, median of the runs; autocannon ${CONNECTIONS.join('/')} keep-alive connections, one request at a time each; every target is its own process on loopback
-(\`./bin/alertscale.js receiver\`, its JSON logs at the default level to /dev/null; \`node --import tsx bench/floor-server.ts\`); a real \`redis-server\` started by the bench; bearer token on.
-Latency is per response (fractional ms, all answers counted); "answers" tallies every response by outcome (\`200 <outcome>\`) or \`<status> <error code>\`.
+Load average at start ${la(r.load1)}, at end ${la(r.load2)} (other sessions share this machine; the runs are interleaved so their load \
+falls on every target alike).
+${RUNS} runs × ${SECONDS} s per cell, median of the runs; autocannon ${CONNECTIONS.join('/')} keep-alive connections, one request at a \
+time each; every target is its own process on loopback
+(\`./bin/alertscale.js receiver\`, its JSON logs at the default level to /dev/null; \`node --import tsx bench/floor-server.ts\`); a real \
+\`redis-server\` started by the bench; bearer token on.
+Latency is per response (fractional ms, all answers counted); "answers" tallies every response by outcome (\`200 <outcome>\`) or \
+\`<status> <error code>\`.
 
-- **floor**: \`node:http\` that reads the body, \`JSON.parse\`s it and answers a small JSON 200 — what any Node webhook receiver must at least do. It gets the same bodies as no-spawn. The goal's ratios are against this floor.
-- **Hono floor**: the receiver's framework alone — Hono on \`@hono/node-server\`, one route doing \`await c.req.json()\` and \`c.json(…)\` (\`bench/floor-hono.ts\`): what is left for the receiver's own work between the two floors.
+- **floor**: \`node:http\` that reads the body, \`JSON.parse\`s it and answers a small JSON 200 — what any Node webhook receiver must at \
+least do. It gets the same bodies as no-spawn. The goal's ratios are against this floor.
+- **Hono floor**: the receiver's framework alone — Hono on \`@hono/node-server\`, one route doing \`await c.req.json()\` and \`c.json(…)\` \
+(\`bench/floor-hono.ts\`): what is left for the receiver's own work between the two floors.
 - **Hono floor + hono/body-limit** (c=10 only, a diagnostic): the Hono floor with the receiver's \`bodyLimit({ maxSize: 1 MiB })\` in front.
-- **no-spawn (128 pools)**: decisions that run nothing, alternately a pool at its target (\`no_change\`, ${STILL_POOLS} pools) and a pool inside a 1 h cooldown (\`cooldown\`, ${COOL_POOLS} pools). Full path: auth, zod, the pool's in-process queue, one script to lock and read pool state and alert history, decision, one script to write the audit entry, pool state and history and release the lock, metrics, log line.
-- **no-spawn, one pool**: the same decision, every request for one pool. They wait in the pool's in-process queue (\`src/receiver/pool-queue.ts\`) and take the pool the moment the previous decision ends, giving up after 1 s with 503 \`pool_busy\`.
-- **spawn (512 pools)**: every request is a real scale: the bench rotates over ${SPIN_POOLS} pools (\`cooldown: 0s\`) and asks each for the opposite of what its last answer left it at (1 ↔ 3 replicas), so each answer is \`scaled\` and starts \`command: ["true"]\`. One pool cannot do this: its lock is held while its command runs, so a hot pool gives \`no_change\`/\`pool_busy\` instead of spawns; spreading over pools measures the spawn cost honestly rather than the lock. The receiver answers *before* the command runs (so a slow command never holds Alertmanager's request open; docs/ARCHITECTURE.md), and starts the command on the next turn of the event loop, after the answer is written; a spawn-path answer still competes with the forks and completion work of earlier commands on the same event loop, but never contains its own command's start or run.
+- **no-spawn (128 pools)**: decisions that run nothing, alternately a pool at its target (\`no_change\`, ${STILL_POOLS} pools) and a pool \
+inside a 1 h cooldown (\`cooldown\`, ${COOL_POOLS} pools). Full path: auth, zod, the pool's in-process queue, one script to lock and read \
+pool state and alert history, decision, one script to write the audit entry, pool state and history and release the lock, metrics, log line.
+- **no-spawn, one pool**: the same decision, every request for one pool. They wait in the pool's in-process queue \
+(\`src/receiver/pool-queue.ts\`) and take the pool the moment the previous decision ends, giving up after 1 s with 503 \`pool_busy\`.
+- **spawn (512 pools)**: every request is a real scale: the bench rotates over ${SPIN_POOLS} pools (\`cooldown: 0s\`) and asks each for \
+the opposite of what its last answer left it at (1 ↔ 3 replicas), so each answer is \`scaled\` and starts \`command: ["true"]\`. One pool \
+cannot do this: its lock is held while its command runs, so a hot pool gives \`no_change\`/\`pool_busy\` instead of spawns; spreading over \
+pools measures the spawn cost honestly rather than the lock. The receiver answers *before* the command runs (so a slow command never holds \
+Alertmanager's request open; docs/ARCHITECTURE.md), and starts the command on the next turn of the event loop, after the answer is \
+written; a spawn-path answer still competes with the forks and completion work of earlier commands on the same event loop, but never \
+contains its own command's start or run.
 
 ${r.table}
 
-What each request cost (medians of the runs; CPU from /proc/<pid>/stat of each process before and after a run, divided by the requests served (one audit XADD each, so the requests in flight when a run stopped count too); Redis calls from \`INFO commandstats\`). Unlike req/s, CPU per request hardly moves with the machine's other load, so this is the steadier comparison:
+What each request cost (medians of the runs; CPU from /proc/<pid>/stat of each process before and after a run, divided by the requests \
+served (one audit XADD each, so the requests in flight when a run stopped count too); Redis calls from \`INFO commandstats\`). Unlike \
+req/s, CPU per request hardly moves with the machine's other load, so this is the steadier comparison:
 
 ${r.costs}
 
-\`true\`'s own run (${TRUE_RUNS} sequential runs in the bench process, same run, before any load): bare \`execa('true')\` p50 ${r.trueTimes.execa.p50.toFixed(2)} ms, p99 ${r.trueTimes.execa.p99.toFixed(2)} ms; through the receiver's \`runArgv\` (all output captured) p50 ${r.trueTimes.runArgv.p50.toFixed(2)} ms, p99 ${r.trueTimes.runArgv.p99.toFixed(2)} ms.
-Inside the receiver under load the commands took ${r.commands.meanMs.toFixed(1)} ms on average (its executor histogram): ${r.commands.ok} ran and succeeded, ${r.commands.failed} failed; the bench saw ${r.commands.scaledAnswers} \`scaled\` answers (warm-up included) + ${COOL_POOLS} setup scales = ${r.commands.scaledAnswers + COOL_POOLS}${commandsCheck(r.commands.ok + r.commands.failed - r.commands.scaledAnswers - COOL_POOLS)}.
+\`true\`'s own run (${TRUE_RUNS} sequential runs in the bench process, same run, before any load): bare \`execa('true')\` \
+p50 ${r.trueTimes.execa.p50.toFixed(2)} ms, p99 ${r.trueTimes.execa.p99.toFixed(2)} ms; through the receiver's \`runArgv\` (all output \
+captured) p50 ${r.trueTimes.runArgv.p50.toFixed(2)} ms, p99 ${r.trueTimes.runArgv.p99.toFixed(2)} ms.
+Inside the receiver under load the commands took ${r.commands.meanMs.toFixed(1)} ms on average (its executor histogram): ${r.commands.ok} \
+ran and succeeded, ${r.commands.failed} failed; the bench saw ${r.commands.scaledAnswers} \`scaled\` answers (warm-up included) \
++ ${COOL_POOLS} setup scales \
+= ${r.commands.scaledAnswers + COOL_POOLS}${commandsCheck(r.commands.ok + r.commands.failed - r.commands.scaledAnswers - COOL_POOLS)}.
 
 **Goals.**
-- No-spawn throughput ≥ 50 % of the floor: ${goal1} — ${goal1ok ? 'met at every concurrency' : goal1none ? 'not met at any concurrency (see the findings below)' : 'not met at every concurrency (see the findings below)'}. By CPU per request (the steadier figure) the no-spawn path costs ${CONNECTIONS.map((c) => `${(row(NO_SPAWN, c).serverCpuUs / row(FLOOR, c).serverCpuUs).toFixed(0)}×`).join(' / ')} the floor at c=${CONNECTIONS.join('/')}.
-- Added latency ≤ 5 ms p99 on the spawn path, at c=1 (no queueing): spawn p99 ${s1.p99.toFixed(2)} ms − floor p99 ${row(FLOOR, 1).p99.toFixed(2)} ms = **${added1.toFixed(2)} ms** — ${added1 <= 5 ? 'met' : 'not met'}. Nothing is subtracted for \`true\`: the receiver answers before the command starts, so its run is not in the answer (\`true\` alone: execa p99 ${r.trueTimes.execa.p99.toFixed(2)} ms); what remains is the receiver's own work plus the forks of earlier requests that land on the same event loop. Medians: spawn p50 ${s1.p50.toFixed(2)} ms against no-spawn p50 ${row(NO_SPAWN, 1).p50.toFixed(2)} ms. At c=10/50 the p99 is mostly queueing (latency ≈ connections ÷ throughput) and follows throughput, not per-request cost.
+- No-spawn throughput ≥ 50 % of the floor: ${goal1} — ${
+    goal1ok
+      ? 'met at every concurrency'
+      : goal1none
+        ? 'not met at any concurrency (see the findings below)'
+        : 'not met at every concurrency (see the findings below)'
+  }. By CPU per request (the steadier figure) the no-spawn path costs ${cpuTimesFloor} the floor at c=${CONNECTIONS.join('/')}.
+- Added latency ≤ 5 ms p99 on the spawn path, at c=1 (no queueing): spawn p99 ${s1.p99.toFixed(2)} ms − floor \
+p99 ${row(FLOOR, 1).p99.toFixed(2)} ms = **${added1.toFixed(2)} ms** — ${added1 <= 5 ? 'met' : 'not met'}. Nothing is subtracted for \
+\`true\`: the receiver answers before the command starts, so its run is not in the answer (\`true\` alone: execa p99 \
+${r.trueTimes.execa.p99.toFixed(2)} ms); what remains is the receiver's own work plus the forks of earlier requests that land on the same \
+event loop. \
+Medians: spawn p50 ${s1.p50.toFixed(2)} ms against no-spawn p50 ${row(NO_SPAWN, 1).p50.toFixed(2)} ms. \
+At c=10/50 the p99 is mostly queueing (latency ≈ connections ÷ throughput) and follows throughput, not per-request cost.
 
 ### Where the receiver's time goes (\`node --cpu-prof\`)
 
@@ -340,19 +377,34 @@ function findings(r: Parameters<typeof report>[0]): string {
   const hot50 = row(HOT, 50);
   const spawn10 = row(SPAWN, 10);
   const fork = fnShare(spawnProfile, 'ChildProcess.spawn');
+  const forkShare = fork ? `; ChildProcess.spawn is ${fork.percent.toFixed(0)} % of the busy time in the spawn profile` : '';
   const calls = Object.values(ns10.redisPerRequest).reduce((a, b) => a + b, 0);
   return `
 ### Findings
 
-Per request at c=10 the receiver's no-spawn path costs ${us(ns10.serverCpuUs)} of CPU in the receiver and ${us(ns10.redisCpuUs)} in redis-server, against ${us(row(FLOOR, 10).serverCpuUs)} for the floor and ${us(hono)} for the Hono floor.
+Per request at c=10 the receiver's no-spawn path costs ${us(ns10.serverCpuUs)} of CPU in the receiver and ${us(ns10.redisCpuUs)} in \
+redis-server, against ${us(row(FLOOR, 10).serverCpuUs)} for the floor and ${us(hono)} for the Hono floor.
 
 Where the rest of that goes, by the design choices it measures (each figure from this run):
-1. **Body limit without hono/body-limit.** The Hono floor costs ${us(hono)}/req and the same with \`hono/body-limit\` ${us(limit)}/req (it builds a full WHATWG Request per webhook); the receiver instead checks Content-Length (or counts a chunked body while it streams) and reads the body with \`c.req.text()\` (\`src/receiver/body.ts\`).
-2. **Two Redis scripts per decision** (\`src/state/decision-store.ts\`): lock + read, and record + unlock — ${calls.toFixed(1)} commands per request as INFO commandstats counts them (the scripts' inner commands included), 2 round trips; redis-server spends ${us(ns10.redisCpuUs)} per request, ${(ns10.redisCpuUs / row(FLOOR, 10).serverCpuUs).toFixed(1)} × the floor's whole CPU per request. ioredis is charged ${share(noSpawnProfile, 'ioredis')} of the receiver's busy time.
+1. **Body limit without hono/body-limit.** The Hono floor costs ${us(hono)}/req and the same with \`hono/body-limit\` ${us(limit)}/req (it \
+builds a full WHATWG Request per webhook); the receiver instead checks Content-Length (or counts a chunked body while it streams) and \
+reads the body with \`c.req.text()\` (\`src/receiver/body.ts\`).
+2. **Two Redis scripts per decision** (\`src/state/decision-store.ts\`): lock + read, and record + unlock — ${calls.toFixed(1)} commands \
+per request as INFO commandstats counts them (the scripts' inner commands included), 2 round trips; redis-server \
+spends ${us(ns10.redisCpuUs)} per request, ${(ns10.redisCpuUs / row(FLOOR, 10).serverCpuUs).toFixed(1)} × the floor's whole CPU per \
+request. ioredis is charged ${share(noSpawnProfile, 'ioredis')} of the receiver's busy time.
 3. **Asynchronous log lines**: pino writes through an asynchronous destination (sonic-boom charged ${share(noSpawnProfile, 'sonic-boom')}).
-4. **Requests for one pool queue inside the process** (\`src/receiver/pool-queue.ts\`) and take it the moment it frees: one pool at c=50 has p99 ${ms(hot50.p99)} ms and ${hot50.non2xx} × 503 \`pool_busy\` over ${hot50.requests} requests.
-5. **A scale starts its command after the answer is written** (\`setImmediate\` in \`actOnPool\`), so the fork is not in the webhook's latency; it still costs the event loop ${us(spawn10.serverCpuUs)} of receiver CPU per spawning request (${(100 * spawn10.serverSysShare).toFixed(0)} % in the kernel: fork copies the page tables of a ${r.receiverRssMb} MB process${fork ? `; ChildProcess.spawn is ${fork.percent.toFixed(0)} % of the busy time in the spawn profile` : ''}), and spawns peaked at ${Math.round(Math.max(...CONNECTIONS.map((c) => row(SPAWN, c).rps)))}/s in this run.
-6. **The 50 % goal.** A decision takes a Redis lock, reads state, and appends a durable audit entry, so it is measured against a bare \`JSON.parse\` server that does none of that: the no-spawn path's redis-server CPU alone is ${(ns10.redisCpuUs / row(FLOOR, 10).serverCpuUs).toFixed(1)} × the floor's CPU per request (item 2). Against the Hono floor the no-spawn path reaches ${((100 * ns10.rps) / row(HONO, 10).rps).toFixed(0)} % of its req/s at c=10; in absolute terms it made ${Math.round(ns10.rps)} decisions/s at c=10 on this machine (${availableParallelism()} CPUs), Redis included.
+4. **Requests for one pool queue inside the process** (\`src/receiver/pool-queue.ts\`) and take it the moment it frees: one pool at c=50 \
+has p99 ${ms(hot50.p99)} ms and ${hot50.non2xx} × 503 \`pool_busy\` over ${hot50.requests} requests.
+5. **A scale starts its command after the answer is written** (\`setImmediate\` in \`actOnPool\`), so the fork is not in the webhook's \
+latency; it still costs the event loop ${us(spawn10.serverCpuUs)} of receiver CPU per spawning request \
+(${(100 * spawn10.serverSysShare).toFixed(0)} % in the kernel: fork copies the page tables of a ${r.receiverRssMb} MB \
+process${forkShare}), and spawns peaked at ${Math.round(Math.max(...CONNECTIONS.map((c) => row(SPAWN, c).rps)))}/s in this run.
+6. **The 50 % goal.** A decision takes a Redis lock, reads state, and appends a durable audit entry, so it is measured against a bare \
+\`JSON.parse\` server that does none of that: the no-spawn path's redis-server CPU alone \
+is ${(ns10.redisCpuUs / row(FLOOR, 10).serverCpuUs).toFixed(1)} × the floor's CPU per request (item 2). Against the Hono floor the \
+no-spawn path reaches ${((100 * ns10.rps) / row(HONO, 10).rps).toFixed(0)} % of its req/s at c=10; in absolute terms it \
+made ${Math.round(ns10.rps)} decisions/s at c=10 on this machine (${availableParallelism()} CPUs), Redis included.
 `;
 }
 

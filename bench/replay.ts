@@ -65,13 +65,15 @@ function openMetrics(): string {
 function ruleFile(): string {
   const fixture = readFileSync(join(ROOT, 'test/fixtures/replay/demo-rules.yml'), 'utf8');
   const body = fixture.slice(fixture.indexOf('groups:') + 'groups:\n'.length);
-  return `groups:\n${POOLS.map((p) => body.replaceAll('alertscale-demo', `replay-bench-${p}`).replaceAll('pool="demo"', `pool="${p}"`)).join('')}`;
+  const perPool = POOLS.map((p) => body.replaceAll('alertscale-demo', `replay-bench-${p}`).replaceAll('pool="demo"', `pool="${p}"`));
+  return `groups:\n${perPool.join('')}`;
 }
 
 function configFile(deadAlertmanager: number): string {
   const pools = POOLS.map(
     (p) =>
-      `  ${p}:\n    min: 1\n    max: 8\n    maxStep: 4\n    cooldown: { up: 1m, down: 5m }\n    executor: { kind: command, scale: ["true", "{replicas}"] }\n`,
+      `  ${p}:\n    min: 1\n    max: 8\n    maxStep: 4\n    cooldown: { up: 1m, ` +
+      `down: 5m }\n    executor: { kind: command, scale: ["true", "{replicas}"] }\n`,
   );
   return `alertmanager: { url: "http://127.0.0.1:${deadAlertmanager}" }\npools:\n${pools.join('')}`;
 }
@@ -91,7 +93,8 @@ try {
   writeFileSync(config, configFile(await freePort()));
   const samples = om.split('\n').filter((l) => l && !l.startsWith('#')).length;
   log(
-    `backfilled ${samples} samples (${POOLS.length} pools × 5 series × ${HOURS * 60 + 5} minutes) in ${backfillMs} ms; Prometheus at ${url}`,
+    `backfilled ${samples} samples (${POOLS.length} pools × 5 series ` +
+      `× ${HOURS * 60 + 5} minutes) in ${backfillMs} ms; Prometheus at ${url}`,
   );
 
   const args = [
@@ -171,16 +174,22 @@ try {
   const scaled = decisions.filter((d) => d.outcome === 'scaled').length;
   const verdict = med((r) => r.cli) <= GOAL_MS ? 'met' : 'MISSED';
   const row = (name: string, f: (r: (typeof runs)[number]) => number) =>
-    `| ${name} | ${s(med(f))} s | ${s(Math.min(...runs.map(f)))} s | ${s(Math.max(...runs.map(f)))} s | ${(med(f) / med((r) => r.floor)).toFixed(1)}× |`;
+    `| ${name} | ${s(med(f))} s | ${s(Math.min(...runs.map(f)))} s ` +
+    `| ${s(Math.max(...runs.map(f)))} s | ${(med(f) / med((r) => r.floor)).toFixed(1)}× |`;
   const text = [
-    `Command: \`npx tsx bench/replay.ts\` — ${new Date().toISOString().slice(0, 10)}, ${RUNS} runs (after one warm-up), ${s(Date.now() - wallStart)} s wall.`,
+    `Command: \`npx tsx bench/replay.ts\` — ${new Date().toISOString().slice(0, 10)}, ${RUNS} ` +
+      `runs (after one warm-up), ${s(Date.now() - wallStart)} s wall.`,
     `Machine: ${machine()} (at the end; other sessions share the machine). ${versionOf('prometheus')}, promtool backfill.`,
     '',
-    `Data: ${POOLS.length} pools × ${HOURS} h at one sample a minute (${samples} samples: queue length, alive and busy workers, processes, utilization), three bursts of waiting jobs per pool and day, backfilled in ${s(backfillMs)} s.`,
-    `Rules: the two of test/fixtures/replay/demo-rules.yml per pool (${exprs.length} alerting rules, one query_range each at the 1 m evaluation interval, ${HOURS * 60 + 1} steps); Alertmanager routing and timings from alertmanager/alertmanager.yml; commands taken as instant (no receiver metrics in the backfill).`,
+    `Data: ${POOLS.length} pools × ${HOURS} h at one sample a minute (${samples} samples: queue length, alive and busy workers, ` +
+      `processes, utilization), three bursts of waiting jobs per pool and day, backfilled in ${s(backfillMs)} s.`,
+    `Rules: the two of test/fixtures/replay/demo-rules.yml per pool (${exprs.length} alerting rules, ` +
+      `one query_range each at the 1 m evaluation interval, ${HOURS * 60 + 1} steps); Alertmanager routing and timings ` +
+      'from alertmanager/alertmanager.yml; commands taken as instant (no receiver metrics in the backfill).',
     `Replayed: ${decisions.length} decisions, ${scaled} of them scaled, over the ${POOLS.length} pools.`,
     '',
-    `**Goal** (issue 11): a 24 h window at a 1 m evaluation interval for 10 pools "in seconds, not minutes", read as under ${s(GOAL_MS)} s for the CLI. **${verdict}**: median ${s(med((r) => r.cli))} s.`,
+    '**Goal** (issue 11): a 24 h window at a 1 m evaluation interval for 10 pools "in seconds, not minutes", ' +
+      `read as under ${s(GOAL_MS)} s for the CLI. **${verdict}**: median ${s(med((r) => r.cli))} s.`,
     '',
     '| | median | min | max | vs floor |',
     '|---|---|---|---|---|',

@@ -31,5 +31,8 @@ export function machine(): string {
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-  return `${availableParallelism()} × ${cpu}, ${gib(totalmem())} GiB memory (${gib(freemem())} GiB free), Linux ${release()}, Node ${process.version}; load average ${load}`;
+  return (
+    `${availableParallelism()} × ${cpu}, ${gib(totalmem())} GiB memory (${gib(freemem())} GiB free), ` +
+    `Linux ${release()}, Node ${process.version}; load average ${load}`
+  );
 }

@@ -42,8 +42,12 @@ function alertsOf(p: PoolTiers): Alert[] {
   const up = p.up.map(
     (t): Alert => ({
       name: alertName(p, 'Above', t.over),
-      comment: `Above ${fmt(p, t.over)}${unit(p)} for ${p.upFor} → ${workers(t.target)}, if ${MEMORY_PER_ADDED_WORKER / 2 ** 20} MiB are available per worker it adds (${t.target} − replicas).`,
-      expr: `${signalExpr(p)} > ${t.over}\nand on (pool) (${t.target} - alertscale_pool_replicas{pool="${p.pool}"}) * ${MEMORY_PER_ADDED_WORKER} <= ${AVAILABLE}`,
+      comment:
+        `Above ${fmt(p, t.over)}${unit(p)} for ${p.upFor} → ${workers(t.target)}, ` +
+        `if ${MEMORY_PER_ADDED_WORKER / 2 ** 20} MiB are available per worker it adds (${t.target} − replicas).`,
+      expr:
+        `${signalExpr(p)} > ${t.over}\nand on (pool) ` +
+        `(${t.target} - alertscale_pool_replicas{pool="${p.pool}"}) * ${MEMORY_PER_ADDED_WORKER} <= ${AVAILABLE}`,
       for: p.upFor,
       scale: 'up',
       target: t.target,
@@ -56,7 +60,10 @@ function alertsOf(p: PoolTiers): Alert[] {
     const guard = p.signal === 'cpu' ? `\nand on () max(alertscale_host_memory_available_bytes) > ${SCALE_DOWN_FREE_MEMORY}` : '';
     return {
       name: alertName(p, 'Below', t.under),
-      comment: `${floor === undefined ? 'Below' : `From ${fmt(p, floor)} up to`} ${fmt(p, t.under)}${unit(p)} for ${p.downFor} → ${workers(t.target)}${guard ? `, while more than ${SCALE_DOWN_FREE_MEMORY / GiB} GiB are available` : ''}. A band: disjoint from the tier below.`,
+      comment:
+        `${floor === undefined ? 'Below' : `From ${fmt(p, floor)} up to`} ${fmt(p, t.under)}${unit(p)} ` +
+        `for ${p.downFor} → ${workers(t.target)}${guard ? `, while more than ${SCALE_DOWN_FREE_MEMORY / GiB} GiB are available` : ''}. ` +
+        'A band: disjoint from the tier below.',
       expr: `${signalExpr(p)} ${band}${guard}`,
       for: p.downFor,
       scale: 'down',
@@ -135,9 +142,16 @@ function renderCase(p: PoolTiers, c: Case): string {
         /\{\{ \$value[^}]*\}\}/,
         p.signal === 'cpu' ? `CPU per worker ${percent(c.value)}%`.replace('CPU per worker ', '') : String(c.value),
       );
-    return `${head}        exp_alerts:\n          - exp_labels: { pool: ${p.pool}, scale: ${k.alert.scale} }\n            exp_annotations:\n              target: "${k.alert.target}"\n              summary: "${summary}"`;
+    return (
+      `${head}        exp_alerts:\n          - exp_labels: { pool: ${p.pool}, scale: ${k.alert.scale} }\n` +
+      `            exp_annotations:\n              target: "${k.alert.target}"\n              summary: "${summary}"`
+    );
   });
-  return `  - name: ${JSON.stringify(c.name)}\n    interval: 15s\n    input_series:\n${seriesFor(p, c.value, c.memory, c.replicas, samples).join('\n')}\n    alert_rule_test:\n${checks.join('\n')}\n`;
+  const series = seriesFor(p, c.value, c.memory, c.replicas, samples).join('\n');
+  return (
+    `  - name: ${JSON.stringify(c.name)}\n    interval: 15s\n    input_series:\n${series}\n` +
+    `    alert_rule_test:\n${checks.join('\n')}\n`
+  );
 }
 
 const ROOMY = 20 * GiB;
@@ -265,6 +279,22 @@ ${indent(`${memoryWanted()}\n  ${op} on (pool) alertscale_pool_replicas{pool="${
           target: "{{ $value }}"
           summary: "Pool {{ $labels.pool }}: ${summary} (target {{ $value }})"
 `;
+  const room = alert(
+    'CelerycoreMemoryRoom',
+    '>',
+    'up',
+    m.upFor,
+    `Up to the memory-sized count while it is above the receiver's count, for ${m.upFor}.`,
+    'memory for more workers',
+  );
+  const short = alert(
+    'CelerycoreMemoryShort',
+    '<',
+    'down',
+    m.downFor,
+    `Down to the memory-sized count while it is below the receiver's count, for ${m.downFor}.`,
+    'memory for fewer workers',
+  );
   return `${HEADER}# The memory-sized variant of celerycore, INSTEAD of its queue tiers (load one or the other):
 # wanted = min(floor((available − ${m.reserve / GiB} GiB) / ${m.perWorker / 2 ** 20} MiB per worker), ${m.max}), at least ${m.min},
 # one fewer while less than ${m.tight / GiB} GiB are available. Tune the reserve, the per-worker limit
@@ -272,14 +302,15 @@ ${indent(`${memoryWanted()}\n  ${op} on (pool) alertscale_pool_replicas{pool="${
 groups:
   - name: one-host-celerycore-memory
     rules:
-${alert('CelerycoreMemoryRoom', '>', 'up', m.upFor, `Up to the memory-sized count while it is above the receiver's count, for ${m.upFor}.`, 'memory for more workers')}
-${alert('CelerycoreMemoryShort', '<', 'down', m.downFor, `Down to the memory-sized count while it is below the receiver's count, for ${m.downFor}.`, 'memory for fewer workers')}`;
+${room}
+${short}`;
 }
 
 function renderVariantTests(): string {
   const m = MEMORY_SIZED;
   const series = (memory: number, replicas: number) =>
-    `      - series: 'alertscale_host_memory_available_bytes{${EXPORTER}}'\n        values: '${memory}x60'\n      - series: 'alertscale_pool_replicas{pool="${m.pool}", ${RECEIVER}}'\n        values: '${replicas}x60'`;
+    `      - series: 'alertscale_host_memory_available_bytes{${EXPORTER}}'\n        values: '${memory}x60'\n      - series: ` +
+    `'alertscale_pool_replicas{pool="${m.pool}", ${RECEIVER}}'\n        values: '${replicas}x60'`;
   const wanted = (memory: number) =>
     Math.min(Math.max(Math.floor((memory - m.reserve) / m.perWorker) - (memory < m.tight ? 1 : 0), m.min), m.max);
   const c = (name: string, memory: number, replicas: number, alert: string, scale: string, forD: string, summary: string) => {

@@ -72,7 +72,8 @@ function poolsCore(): DashboardBuilder {
         id: 1,
         title: 'Workers: now, desired, bounds',
         question:
-          'How many workers does each pool run, how many did the last decision want, and where are min and max? `processes` is what the exporter counts on the host; `replicas` is what alertscale last knew.',
+          'How many workers does each pool run, how many did the last decision want, and where are min and ' +
+          'max? `processes` is what the exporter counts on the host; `replicas` is what alertscale last knew.',
         width: 12,
         dashed: '.* (min|max)$',
         min: 0,
@@ -162,7 +163,8 @@ function poolsCore(): DashboardBuilder {
         id: 7,
         title: 'Decisions by outcome',
         question:
-          'What did the receiver decide for each notification: scaled, no_change, at_max, at_min, cooldown, dry_run, paused, failed, rejected?',
+          'What did the receiver decide for each notification: scaled, ' +
+          'no_change, at_max, at_min, cooldown, dry_run, paused, failed, rejected?',
         width: 8,
         bars: true,
         min: 0,
@@ -207,7 +209,8 @@ function poolsCore(): DashboardBuilder {
         id: 10,
         title: 'Oldest job age',
         question:
-          'How long has the oldest waiting job waited? (Streams and BullMQ only: a plain list carries no timestamp, so list queues show no data here.)',
+          'How long has the oldest waiting job waited? (Streams and BullMQ only: ' +
+          'a plain list carries no timestamp, so list queues show no data here.)',
         width: 8,
         unit: 's',
         min: 0,

@@ -24,7 +24,8 @@ export function serviceDashboard(): DashboardBuilder {
         id: 1,
         title: 'Webhook requests by status',
         question:
-          'Is Alertmanager reaching the receiver, and what does it answer? 2xx accepted; 5xx: Alertmanager retries at once with backoff; 4xx: only again at its next group_interval.',
+          'Is Alertmanager reaching the receiver, and what does it answer? 2xx accepted; 5xx: ' +
+          'Alertmanager retries at once with backoff; 4xx: only again at its next group_interval.',
         width: 12,
         unit: 'reqps',
         min: 0,
@@ -122,7 +123,9 @@ export function serviceDashboard(): DashboardBuilder {
         queries: [
           { expr: 'alertscale:host_cpu_busy:ratio', legend: '{{instance}} busy' },
           {
-            expr: 'sum by (instance, mode) (rate(alertscale_host_cpu_seconds_total{mode!="idle"}[$__rate_interval])) / on (instance) group_left () max by (instance) (alertscale_host_cpus)',
+            expr:
+              'sum by (instance, mode) (rate(alertscale_host_cpu_seconds_total{mode!="idle"}[$__rate_interval])) ' +
+              '/ on (instance) group_left () max by (instance) (alertscale_host_cpus)',
             legend: '{{instance}} {{mode}}',
           },
         ],

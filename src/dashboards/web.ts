@@ -18,7 +18,8 @@ export function withWebRow(dashboard: DashboardBuilder): DashboardBuilder {
         id: 15,
         title: 'Request latency p50 / p95',
         question:
-          'How long do requests take, from the client sending them to the answer (waiting for a free worker included)? The web rules scale up above 500 ms p95 and allow scaling down below 250 ms.',
+          'How long do requests take, from the client sending them to the answer (waiting for a free ' +
+          'worker included)? The web rules scale up above 500 ms p95 and allow scaling down below 250 ms.',
         width: 8,
         unit: 's',
         min: 0,
@@ -38,7 +39,9 @@ export function withWebRow(dashboard: DashboardBuilder): DashboardBuilder {
         min: 0,
         queries: [
           {
-            expr: `sum by (pool) (${rate('demo_web_request_errors_total')}) / sum by (pool) (${rate('demo_web_request_duration_seconds_count')})`,
+            expr:
+              `sum by (pool) (${rate('demo_web_request_errors_total')}) ` +
+              `/ sum by (pool) (${rate('demo_web_request_duration_seconds_count')})`,
             legend: '{{pool}}',
           },
         ],
@@ -49,7 +52,8 @@ export function withWebRow(dashboard: DashboardBuilder): DashboardBuilder {
         id: 17,
         title: 'Web workers: busy and live',
         question:
-          'How many gunicorn workers are live, and how many of them are busy on average (busy seconds per second)? Busy over 80 % of live scales up; under 30 % with fast requests scales down.',
+          'How many gunicorn workers are live, and how many of them are busy on average (busy seconds ' +
+          'per second)? Busy over 80 % of live scales up; under 30 % with fast requests scales down.',
         width: 8,
         min: 0,
         queries: [

@@ -75,7 +75,8 @@ export function formatStressSummary(plan: StressPlan, result: StressResult, wher
   const perSec = secs > 0 ? Math.round(result.sent / secs) : result.sent;
   const cpu = plan.cpuMs ? `, ${plan.cpuMs} ms CPU` : '';
   return [
-    `enqueued ${result.sent} job(s) of ${plan.jobMs} ms${cpu} to ${where.queueKey} at ${redactUrl(where.redisUrl)} in ${secs.toFixed(2)} s (${perSec}/s${plan.rate ? `, limit ${plan.rate}/s` : ''})`,
+    `enqueued ${result.sent} job(s) of ${plan.jobMs} ms${cpu} to ${where.queueKey} at ${redactUrl(where.redisUrl)} ` +
+      `in ${secs.toFixed(2)} s (${perSec}/s${plan.rate ? `, limit ${plan.rate}/s` : ''})`,
     `ids ${result.firstId} … ${result.lastId}; queue length now ${result.queueLength}`,
   ].join('\n');
 }

@@ -59,7 +59,8 @@ function describeMuting(signals: readonly ScaleSignal[], muted: Muted): string {
   return [...bySilence]
     .map(
       ([s, names]) =>
-        `${names.join(', ')} by silence ${s.id} {${s.matchers.map(matcherText).join(', ')}} from ${s.createdBy} until ${s.endsAt} (${s.comment})`,
+        `${names.join(', ')} by silence ${s.id} {${s.matchers.map(matcherText).join(', ')}} ` +
+        `from ${s.createdBy} until ${s.endsAt} (${s.comment})`,
     )
     .join('; ');
 }

@@ -37,7 +37,8 @@ export function selectors(expr: string): Selector[] {
       const node = ref.node;
       const matchers: Matcher[] = [];
       let metric = node.getChild('Identifier') ? text(node.getChild('Identifier')!) : undefined;
-      for (const child of node.getChild('LabelMatchers')?.getChildren('QuotedLabelName') ?? []) metric ??= unquote(text(child)); // `{"my.metric"}`
+      // `{"my.metric"}`: the metric name quoted among the matchers
+      for (const child of node.getChild('LabelMatchers')?.getChildren('QuotedLabelName') ?? []) metric ??= unquote(text(child));
       for (const m of node.getChild('LabelMatchers')?.getChildren('UnquotedLabelMatcher') ?? [])
         matchers.push(matcher(m, m.getChild('LabelName')!, text(m.getChild('LabelName')!)));
       for (const m of node.getChild('LabelMatchers')?.getChildren('QuotedLabelMatcher') ?? [])

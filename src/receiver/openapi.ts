@@ -57,7 +57,8 @@ const ROUTES: RouteConfig[] = [
       401: UNAUTHORIZED,
       413: failure('body_too_large: over 1 MiB; lower max_alerts in alertmanager.yml'),
       422: failure(
-        'invalid_request (not a webhook v4 body), invalid_alert (an alert breaks the scaling-alert contract) or unknown_pool (every pool in it is unknown); not retried',
+        'invalid_request (not a webhook v4 body), invalid_alert (an alert breaks the ' +
+          'scaling-alert contract) or unknown_pool (every pool in it is unknown); not retried',
       ),
       503: REDIS_DOWN,
     },
@@ -82,7 +83,8 @@ const ROUTES: RouteConfig[] = [
     path: '/v1/pools/{pool}/workers',
     tags: ['pools'],
     summary:
-      'Every worker of a pool (from its heartbeat, docs/HEARTBEATS.md): idle/busy, job and for how long, done/failed, CPU, RSS, load; and the pool summary',
+      'Every worker of a pool (from its heartbeat, docs/HEARTBEATS.md): idle/busy, ' +
+      'job and for how long, done/failed, CPU, RSS, load; and the pool summary',
     request: { params: poolParam },
     responses: { 200: json(poolWorkersSchema, 'the workers with a live heartbeat'), 401: UNAUTHORIZED, 404: NO_POOL, 503: REDIS_DOWN },
   },
@@ -212,7 +214,8 @@ export function buildOpenApiDocument() {
     type: 'http',
     scheme: 'bearer',
     description:
-      'The token of receiver.tokenFile / receiver.tokenEnv in alertscale.yml (the one Alertmanager sends). A receiver started without one accepts any request.',
+      'The token of receiver.tokenFile / receiver.tokenEnv in alertscale.yml (the ' +
+      'one Alertmanager sends). A receiver started without one accepts any request.',
   });
   for (const route of ROUTES) registry.registerPath(route);
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({

@@ -105,7 +105,8 @@ function explain(url: string, what: string, err: unknown): Error {
   const message = (err as Error).message ?? String(err);
   if (/unreachable/.test(message)) {
     return new CliError(
-      `cannot reach Prometheus at ${url} (${networkReason((err as { cause?: unknown }).cause ?? err)}); start it (alertscale stack) or pass --prometheus URL`,
+      `cannot reach Prometheus at ${url} (${networkReason((err as { cause?: unknown }).cause ?? err)}); ` +
+        'start it (alertscale stack) or pass --prometheus URL',
     );
   }
   return new CliError(`Prometheus at ${url} failed on ${what}: ${message}`);

@@ -40,8 +40,10 @@ export async function receiverTiming(
     req.decisionMs !== undefined
       ? `receiver: decides ${ms(decisionMs)} after a notification arrives (--decision-latency)`
       : decision?.has('')
-        ? `receiver: decides ${ms(decisionMs)} after a notification arrives (Alertmanager's mean wait for the webhook's answer in the window)`
-        : 'receiver: decides the instant a notification arrives (no webhook latency from Alertmanager in the window; --decision-latency sets one)',
+        ? `receiver: decides ${ms(decisionMs)} after a notification arrives ` +
+          `(Alertmanager's mean wait for the webhook's answer in the window)`
+        : 'receiver: decides the instant a notification arrives (no webhook ' +
+          'latency from Alertmanager in the window; --decision-latency sets one)',
   );
   const timing = new Map<string, ReceiverTiming>();
   for (const pool of req.pools) {
@@ -52,8 +54,10 @@ export async function receiverTiming(
       req.commandMs !== undefined
         ? `pool ${pool}: a scale command takes ${ms(commandMs)} (--command-duration); cooldowns count from its end`
         : measured !== undefined
-          ? `pool ${pool}: a scale command takes ${ms(commandMs)} (its mean in the window, alertscale_executor_duration_seconds); cooldowns count from its end`
-          : `pool ${pool}: scale commands taken as instant (none ran in the window; --command-duration sets one); cooldowns count from their end`,
+          ? `pool ${pool}: a scale command takes ${ms(commandMs)} (its mean in the window, ` +
+            'alertscale_executor_duration_seconds); cooldowns count from its end'
+          : `pool ${pool}: scale commands taken as instant (none ran in the window; ` +
+            '--command-duration sets one); cooldowns count from their end',
     );
   }
   return { decisionMs, byPool: timing };

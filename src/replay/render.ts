@@ -7,7 +7,8 @@ import { layoutTable, renderRows, type Column } from '../cli/render/table.js';
 import type { ReplayResult } from './run.js';
 
 export const OPEN_LOOP =
-  'Replay is open loop: the metrics are what happened with the pool at its real size, so a replayed scale-up does not shorten the replayed queue.';
+  'Replay is open loop: the metrics are what happened with the pool at its real size, ' +
+  'so a replayed scale-up does not shorten the replayed queue.';
 
 const COLUMNS: Column[] = [
   { header: 'TIME' },
@@ -21,7 +22,8 @@ const COLUMNS: Column[] = [
 export function renderReplay(result: ReplayResult, opts: { now: number; width: number; style: Style }): string[] {
   const { now, width, style } = opts;
   const lines = [
-    `replay ${formatClock(result.from, now)} → ${formatClock(result.to, now)} (${formatDuration(result.to - result.from)}, evaluation every ${formatDuration(result.evaluationIntervalMs)})`,
+    `replay ${formatClock(result.from, now)} → ${formatClock(result.to, now)} (${formatDuration(result.to - result.from)}, ` +
+      `evaluation every ${formatDuration(result.evaluationIntervalMs)})`,
     ...result.notes.map((n) => style.dim(`  ${n}`)),
     '',
   ];

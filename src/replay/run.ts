@@ -67,7 +67,8 @@ export async function runReplay(req: ReplayRequest): Promise<ReplayResult> {
   const settings = await prometheus.settings();
   if (settings.retentionMs !== undefined && req.from < req.now - settings.retentionMs) {
     throw new CliError(
-      `--from ${iso(req.from)} is past Prometheus' retention (${settings.retentionMs / 3_600_000}h: data from ${iso(req.now - settings.retentionMs)} on); start the window later`,
+      `--from ${iso(req.from)} is past Prometheus' retention (${settings.retentionMs / 3_600_000}h: ` +
+        `data from ${iso(req.now - settings.retentionMs)} on); start the window later`,
     );
   }
   const ruleFiles = req.ruleFiles ?? defaultRuleFiles(settings.ruleFiles, notes);
@@ -174,7 +175,8 @@ function choosePools(req: ReplayRequest): string[] {
   const unknown = req.pools.filter((p) => !Object.hasOwn(req.config.pools, p));
   if (unknown.length > 0)
     throw new CliError(
-      `unknown pool ${unknown.join(', ')} (pools in ${req.configFile}: ${known.join(', ') || 'none'}); pick one of those or pass the right --config`,
+      `unknown pool ${unknown.join(', ')} (pools in ${req.configFile}: ${known.join(', ') || 'none'}); ` +
+        'pick one of those or pass the right --config',
     );
   return req.pools.length > 0 ? [...new Set(req.pools)] : known;
 }
@@ -270,7 +272,8 @@ async function requireSeries(prometheus: PrometheusSource, rules: AlertRule[], p
   if (missing.length === 0) return;
   const { rule, selector } = missing[0]!;
   throw new CliError(
-    `rule ${rule.name} (${rule.file}) reads ${selector}, which has no series in Prometheus at ${prometheus.url} between ${iso(req.from)} and ${iso(req.to)}; ` +
+    `rule ${rule.name} (${rule.file}) reads ${selector}, which has no series in ` +
+      `Prometheus at ${prometheus.url} between ${iso(req.from)} and ${iso(req.to)}; ` +
       `pick a window when the exporter${pools.length > 0 ? ` for ${pools.join(', ')}` : ''} ran, or fix the metric name in the rule`,
   );
 }

@@ -90,7 +90,8 @@ describe('the web pool on latency', () => {
     expect(peakP95).toBeGreaterThan(0.5);
     expect(reactionMs).toBeLessThan(45_000);
     console.log(
-      `web pool: p95 peak ${peakP95.toFixed(2)} s, first scale-up ${(reactionMs / 1000).toFixed(1)} s after load, ${ups.length} up / ${downs.length} down, peak ${peakWorkers} workers`,
+      `web pool: p95 peak ${peakP95.toFixed(2)} s, first scale-up ${(reactionMs / 1000).toFixed(1)} s after load, ` +
+        `${ups.length} up / ${downs.length} down, peak ${peakWorkers} workers`,
     );
   }, 150_000);
 

@@ -31,7 +31,9 @@ function copyOfRepo(): string {
 /** Appends a group with one alert to the copy's alerts.yml; returns the file line of `marker`. */
 function appendAlert(dir: string, name: string, expr: string, marker: string): number {
   const file = join(dir, 'prometheus', 'rules', 'alerts.yml');
-  const text = `${readFileSync(file, 'utf8')}\n  - name: added-by-test\n    rules:\n      - alert: ${name}\n        expr: |\n          ${expr}\n        for: 1m\n        labels:\n          scale: up\n`;
+  const text =
+    `${readFileSync(file, 'utf8')}\n  - name: added-by-test\n    rules:\n      - alert: ${name}\n` +
+    `        expr: |\n          ${expr}\n        for: 1m\n        labels:\n          scale: up\n`;
   writeFileSync(file, text);
   return text.split('\n').findIndex((l) => l.includes(marker)) + 1;
 }
@@ -71,7 +73,8 @@ describe('alertscale check', () => {
     expect(run.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^prometheus/rules/alerts\\.yml:${line}: error: alert PaymentsBacklog names pool "payments" .*which alertscale\\.yml does not define.*; add pool payments to alertscale\\.yml`,
+          `^prometheus/rules/alerts\\.yml:${line}: error: alert PaymentsBacklog names pool "payments" ` +
+            `.*which alertscale\\.yml does not define.*; add pool payments to alertscale\\.yml`,
         ),
       ),
     ]);
@@ -86,7 +89,8 @@ describe('alertscale check', () => {
     const run = await check(dir);
     expect(run.stderr).toMatch(
       new RegExp(
-        `^prometheus/rules/alerts\\.yml:${line}: error: alert MadeUp reads alertscale_made_up_total, which neither the exporter nor the receiver publishes`,
+        `^prometheus/rules/alerts\\.yml:${line}: error: alert MadeUp reads alertscale_made_up_total, ` +
+          'which neither the exporter nor the receiver publishes',
         'm',
       ),
     );
@@ -97,7 +101,11 @@ describe('alertscale check', () => {
     appendAlert(dir, 'Broken', 'sum by (pool) (alertscale_queue_length{pool="demo"} > 10', 'Broken');
     const run = await check(dir);
     expect(run.stderr).toMatch(
-      /^prometheus\/rules\/alerts\.yml:\d+:\d+: error: promtool: group "added-by-test", rule 1, "Broken": could not parse expression: .*unclosed left parenthesis/m,
+      new RegExp(
+        String.raw`^prometheus\/rules\/alerts\.yml:\d+:\d+: error: promtool: group "added-by-test", ` +
+          'rule 1, "Broken": could not parse expression: .*unclosed left parenthesis',
+        'm',
+      ),
     );
     expect(run.stdout).toContain('promtool check rules: 1 of 2 files ok');
     expect(run.exitCode).toBe(1);

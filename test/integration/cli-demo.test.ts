@@ -169,7 +169,9 @@ describe('alertscale demo', () => {
 
   it('in a terminal: a progress bar of jobs done under the narration, full at the end', async () => {
     const dir = tempDir();
-    const command = `${process.execPath} ${CLI} demo --config alertscale.yml --free-ports --fast -n 80 --job-ms 300 --dir ${dir}; echo "demo exited $?"; sleep 600`;
+    const command =
+      `${process.execPath} ${CLI} demo --config alertscale.yml --free-ports ` +
+      `--fast -n 80 --job-ms 300 --dir ${dir}; echo "demo exited $?"; sleep 600`;
     await tmux(['new-session', '-d', '-s', 'demo', '-x', '80', '-y', '24', '-c', ROOT, command]);
     let during = '';
     await waitFor(

@@ -94,7 +94,8 @@ describe('status', () => {
       { ...r, code: 0 },
       0,
       new RegExp(
-        `^alertscale: note: cannot read the exporter at http://127.0.0.1:${dead} \\(ECONNREFUSED\\); .*start it with: alertscale exporter --config `,
+        `^alertscale: note: cannot read the exporter at http://127.0.0.1:${dead} ` +
+          `\\(ECONNREFUSED\\); .*start it with: alertscale exporter --config `,
       ),
     );
   });
@@ -173,13 +174,24 @@ describe('scale, then why and audit', () => {
     expect(skipAt).toBeGreaterThan(upAt);
     expect(manualAt).toBeGreaterThan(skipAt);
     expect(text).toMatch(
-      /Alertmanager reported DemoQueueBacklog \(firing since \d\d:\d\d:\d\d\)\. The policy: scale 1 → 3: asked up to 3 \(DemoQueueBacklog\)\. Bounds: min 1, max 8, at most 4 workers per action; an alert without a target moves 1 at a time\. That started the cooldowns: no further scale-up before \d\d:\d\d:\d\d \(cooldown\.up 20s\) and no scale-down before \d\d:\d\d:\d\d \(cooldown\.down 45s\)\. It ran `true`, which exited 0 in \d+ms\./,
+      new RegExp(
+        String.raw`Alertmanager reported DemoQueueBacklog \(firing since \d\d:\d\d:\d\d\)\. The policy: scale 1 → 3: asked up ` +
+          String.raw`to 3 \(DemoQueueBacklog\)\. Bounds: min 1, max 8, at most 4 workers per action; an alert without a target ` +
+          String.raw`moves 1 at a time\. That started the cooldowns: no further scale-up before \d\d:\d\d:\d\d \(cooldown\.up 20s\) ` +
+          String.raw`and no scale-down before \d\d:\d\d:\d\d \(cooldown\.down 45s\)\. It ran \`true\`, which exited 0 in \d+ms\.`,
+      ),
     );
     expect(text).toMatch(
-      /The policy: asked up to 5 \(DemoQueueBacklog\); cooldown\.up has (19|20)s left\. .* The cooldown\.up of 20s ran from the scale-up 1 → 3 at \d\d:\d\d:\d\d\./,
+      new RegExp(
+        String.raw`The policy: asked up to 5 \(DemoQueueBacklog\); cooldown\.up has (19|20)s ` +
+          String.raw`left\. .* The cooldown\.up of 20s ran from the scale-up 1 → 3 at \d\d:\d\d:\d\d\.`,
+      ),
     );
     expect(text).toMatch(
-      /An operator asked for it through the API \(alertscale scale\)\. The policy: manual: scale 3 → 4 \(load test\)\. Bounds: min 1, max 8 \(a manual scale meets only these/,
+      new RegExp(
+        String.raw`An operator asked for it through the API \(alertscale scale\)\. The policy: manual: ` +
+          String.raw`scale 3 → 4 \(load test\)\. Bounds: min 1, max 8 \(a manual scale meets only these`,
+      ),
     );
     expect(r.stdout.split('\n').every((l) => l.length <= 80)).toBe(true);
   });
@@ -328,7 +340,8 @@ describe('pause and resume (Alertmanager silences)', () => {
         r,
         1,
         new RegExp(
-          `^alertscale: demo is still paused by silence ${broad} \\(broader than pool="demo", so resume leaves it alone\\); expire it if you mean to: amtool silence expire ${broad} --alertmanager.url=${am()}$`,
+          `^alertscale: demo is still paused by silence ${broad} \\(broader than pool="demo", ` +
+            `so resume leaves it alone\\); expire it if you mean to: amtool silence expire ${broad} --alertmanager.url=${am()}$`,
         ),
       );
       expect((await silences()).find((s) => s.id === broad)!.status.state).toBe('active');
@@ -359,7 +372,8 @@ describe('when something is wrong: one line with the fix, exit 1', () => {
       r,
       1,
       new RegExp(
-        `^alertscale: cannot reach the receiver at http://127.0.0.1:${port} \\(ECONNREFUSED\\); is it running\\? start it with: alertscale receiver --config ${world.configFile}$`,
+        `^alertscale: cannot reach the receiver at http://127.0.0.1:${port} \\(ECONNREFUSED\\); ` +
+          `is it running\\? start it with: alertscale receiver --config ${world.configFile}$`,
       ),
     );
     expect(r.stdout).toBe('');
@@ -375,7 +389,10 @@ describe('when something is wrong: one line with the fix, exit 1', () => {
     oneLineError(
       bad,
       1,
-      /^alertscale: the receiver at http:\/\/127\.0\.0\.1:\d+ rejected the bearer token \(wrong bearer token\); use the token the receiver reads \(receiver\.tokenFile or receiver\.tokenEnv in .*\) or pass --token-file FILE$/,
+      new RegExp(
+        String.raw`^alertscale: the receiver at http:\/\/127\.0\.0\.1:\d+ rejected the bearer token \(wrong bearer token\); use ` +
+          String.raw`the token the receiver reads \(receiver\.tokenFile or receiver\.tokenEnv in .*\) or pass --token-file FILE$`,
+      ),
     );
     oneLineError(missing, 1, /^alertscale: --token-file .*nope: no such file; pass the file the receiver reads its token from/);
   });
@@ -385,7 +402,10 @@ describe('when something is wrong: one line with the fix, exit 1', () => {
     oneLineError(
       r,
       1,
-      /^alertscale: .*missing\.yml: \(top level\): cannot read the configuration: file not found; pass --config FILE \(or set ALERTSCALE_CONFIG\), or --url/,
+      new RegExp(
+        String.raw`^alertscale: .*missing\.yml: \(top level\): cannot read the configuration: ` +
+          String.raw`file not found; pass --config FILE \(or set ALERTSCALE_CONFIG\), or --url`,
+      ),
     );
   });
 

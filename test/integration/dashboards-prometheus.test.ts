@@ -213,7 +213,8 @@ beforeAll(async () => {
   // A test alert per pool with a `scale` label, so the dashboards' ALERTS query has series.
   writeFileSync(
     join(dir, 'test-alerts.yml'),
-    'groups:\n  - name: test\n    rules:\n      - alert: TestQueueBacklog\n        expr: alertscale_queue_length > 0\n        labels:\n          scale: up\n',
+    'groups:\n  - name: test\n    rules:\n      - alert: TestQueueBacklog\n' +
+      '        expr: alertscale_queue_length > 0\n        labels:\n          scale: up\n',
   );
   writeFileSync(
     join(dir, 'prometheus.yml'),

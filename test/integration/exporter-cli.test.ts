@@ -54,7 +54,10 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   const config = writeConfig(
     'alertscale.yml',
-    `redis: { url: '${redis.url}' }\n${pools}  ghost: { min: 0, max: 1, executor: { kind: command, scale: ['true'] }, processes: { match: x, user: no-such-user-here } }\nqueues:\n  jobs: { kind: list, key: jobs, pool: web }\n  ev: { kind: stream, key: ev, group: g }\n  mail: { kind: bullmq, name: mail, pool: web }\n`,
+    `redis: { url: '${redis.url}' }\n${pools}` +
+      "  ghost: { min: 0, max: 1, executor: { kind: command, scale: ['true'] }, processes: { match: x, user: no-such-user-here } }\n" +
+      'queues:\n  jobs: { kind: list, key: jobs, pool: web }\n  ev: { kind: stream, key: ev, group: g }\n' +
+      '  mail: { kind: bullmq, name: mail, pool: web }\n',
   );
   exporter = spawn(process.execPath, [BIN, 'exporter', '--config', config, '--listen', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'inherit'],

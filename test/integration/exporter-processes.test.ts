@@ -12,7 +12,9 @@ import { startRedis, type TestRedis } from '../helpers/redis.js';
 // Unique per run, so no other process on the machine (or another run of this file) matches.
 const TAG = `alertscale-test-${randomBytes(6).toString('hex')}`;
 // Idle until SIGUSR1, then burns 0.3 s of CPU (CPU time, not wall time: the machine may be busy); says so on stdout.
-const PROGRAM = `/*${TAG}*/ process.on('SIGUSR1', () => { const t0 = process.cpuUsage(); for (;;) { const u = process.cpuUsage(t0); if (u.user + u.system > 300000) break; } console.log('burned'); }); console.log('ready'); setInterval(() => {}, 1e9);`;
+const PROGRAM =
+  `/*${TAG}*/ process.on('SIGUSR1', () => { const t0 = process.cpuUsage(); for (;;) { const u = process.cpuUsage(t0); ` +
+  `if (u.user + u.system > 300000) break; } console.log('burned'); }); console.log('ready'); setInterval(() => {}, 1e9);`;
 
 let redis: TestRedis;
 let exporterRedis: Redis;

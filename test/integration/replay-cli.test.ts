@@ -93,7 +93,8 @@ describe('alertscale replay against a backfilled day', () => {
     expect(elapsed).toBeLessThan(20_000);
     // The backfill has no receiver or Alertmanager metrics: no delay is known, and the notes say so.
     expect(out.notes).toContain(
-      'receiver: decides the instant a notification arrives (no webhook latency from Alertmanager in the window; --decision-latency sets one)',
+      'receiver: decides the instant a notification arrives (no webhook ' +
+        'latency from Alertmanager in the window; --decision-latency sets one)',
     );
     expect(out.notes).toContain(
       'pool demo: scale commands taken as instant (none ran in the window; --command-duration sets one); cooldowns count from their end',
@@ -153,7 +154,8 @@ describe('alertscale replay against a backfilled day', () => {
     const absent = join(dir, 'absent.yml');
     writeFileSync(
       absent,
-      'groups:\n  - name: g\n    rules:\n      - alert: Missing\n        expr: alertscale_nope{pool="demo"} > 1\n        labels: { scale: up }\n',
+      'groups:\n  - name: g\n    rules:\n      - alert: Missing\n' +
+        '        expr: alertscale_nope{pool="demo"} > 1\n        labels: { scale: up }\n',
     );
     const run = await replay([], absent);
     expect(run.code).toBe(1);

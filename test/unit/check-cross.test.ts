@@ -80,7 +80,10 @@ describe('pools named by rules', () => {
     expect(line).toBeGreaterThan(10);
     expect(findings[0]).toMatchObject({ severity: 'error', file: 'rules.yml', line });
     expect(formatFinding(findings[0]!)).toMatch(
-      /^rules\.yml:\d+: error: alert PaymentsBacklog names pool "payments" \(\{pool="payments"\}\), which alertscale\.yml does not define \(pools: demo\).*; add pool payments to alertscale\.yml/,
+      new RegExp(
+        String.raw`^rules\.yml:\d+: error: alert PaymentsBacklog names pool "payments" \(\{pool="payments"\}\), ` +
+          String.raw`which alertscale\.yml does not define \(pools: demo\).*; add pool payments to alertscale\.yml`,
+      ),
     );
   });
 
@@ -180,7 +183,10 @@ describe('configured pools no rule reaches (warnings)', () => {
     const onlyUp = alert('WebUp', 'alertscale_queue_length{pool="web"} > 1', { scale: 'up' });
     expect(lines(check(group(DEMO_UP, DEMO_DOWN, onlyUp), config).findings)).toEqual([
       expect.stringMatching(
-        /^alertscale\.yml:20: warning: pool "web" has scale: up alerts but no scale: down alert: it will grow and never shrink back; add a rule with scale: down/,
+        new RegExp(
+          String.raw`^alertscale\.yml:20: warning: pool "web" has scale: up alerts but no scale: down alert: ` +
+            'it will grow and never shrink back; add a rule with scale: down',
+        ),
       ),
     ]);
     expect(lines(check(group(DEMO_UP), config).findings)).toEqual([
@@ -202,7 +208,10 @@ describe('metric names', () => {
     );
     expect(lines(findings)).toEqual([
       expect.stringMatching(
-        /^rules\.yml:\d+: error: alert A reads alertscale_made_up_total, which neither the exporter nor the receiver publishes and no recording rule defines: it matches nothing; see docs\/METRICS\.md/,
+        new RegExp(
+          String.raw`^rules\.yml:\d+: error: alert A reads alertscale_made_up_total, which neither the exporter nor ` +
+            String.raw`the receiver publishes and no recording rule defines: it matches nothing; see docs\/METRICS\.md`,
+        ),
       ),
       expect.stringMatching(/reads alertscale_queue_lenght, .*; did you mean alertscale_queue_length\?/),
     ]);
@@ -215,7 +224,8 @@ describe('metric names', () => {
       '      - record: alertscale:mine:ratio\n        expr: alertscale_workers_busy / alertscale_workers_alive\n',
       alert(
         'B',
-        'alertscale:mine:ratio > 1 and up == 0 and node_load1 > 1 and ALERTS{alertname="x"} and scrape_duration_seconds > 1 and alertscale_executor_duration_seconds_bucket',
+        'alertscale:mine:ratio > 1 and up == 0 and node_load1 > 1 and ALERTS{alertname="x"} ' +
+          'and scrape_duration_seconds > 1 and alertscale_executor_duration_seconds_bucket',
         { severity: 'x' },
       ),
     );
@@ -258,7 +268,10 @@ describe('the scaling-alert contract on literal labels and annotations', () => {
 describe('rule files and lines', () => {
   it('maps an offset in a | block to its file line; folded blocks to their first line', () => {
     const text =
-      'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: |\n          a\n            > b{pool="x"}\n      - alert: B\n        expr: >\n          a\n            > b{pool="x"}\n      - alert: C\n        expr: "a > b{pool=\\"x\\"}"\n';
+      'groups:\n  - name: g\n    rules:\n' +
+      '      - alert: A\n        expr: |\n          a\n            > b{pool="x"}\n' +
+      '      - alert: B\n        expr: >\n          a\n            > b{pool="x"}\n' +
+      '      - alert: C\n        expr: "a > b{pool=\\"x\\"}"\n';
     const [a, b, c] = parseRuleFile(text, 'f').rules;
     expect(exprLineAt(a!, a!.expr.indexOf('pool'))).toBe(7);
     expect(exprLineAt(b!, b!.expr.indexOf('pool'))).toBe(10);
@@ -289,12 +302,15 @@ describe('rule files and lines', () => {
 describe('promtool and amtool output', () => {
   it('promtool: expression errors with line and column, YAML errors with line, progress lines dropped', () => {
     const out =
-      'Checking r.yml\n  FAILED:\nr.yml: 5:15: group "x", rule 1, "A": could not parse expression: 1:9: parse error: unexpected end of input inside braces\n';
+      'Checking r.yml\n  FAILED:\n' +
+      'r.yml: 5:15: group "x", rule 1, "A": could not parse expression: 1:9: parse error: unexpected end of input inside braces\n';
     expect(lines(promtoolFindings(out, 'r.yml'))).toEqual([
-      'r.yml:5:15: error: promtool: group "x", rule 1, "A": could not parse expression: 1:9: parse error: unexpected end of input inside braces; edit the rule until `promtool check rules r.yml` passes',
+      'r.yml:5:15: error: promtool: group "x", rule 1, "A": could not parse expression: 1:9: parse error: ' +
+        'unexpected end of input inside braces; edit the rule until `promtool check rules r.yml` passes',
     ]);
     const yaml =
-      "Checking r.yml\n  FAILED:\nr.yml: yaml: line 1: did not find expected '-' indicator\nr.yml: yaml: line 1: did not find expected '-' indicator\n";
+      "Checking r.yml\n  FAILED:\nr.yml: yaml: line 1: did not find expected '-' indicator\n" +
+      "r.yml: yaml: line 1: did not find expected '-' indicator\n";
     expect(lines(promtoolFindings(yaml, 'r.yml'))).toEqual([
       "r.yml:1: error: promtool: YAML: did not find expected '-' indicator; edit the rule until `promtool check rules r.yml` passes",
     ]);
@@ -326,7 +342,10 @@ describe('alertmanager.yml sends scaling alerts to the receiver', () => {
     expect(findings.length === 0).toBe(ok);
     if (!ok)
       expect(formatFinding(findings[0]!)).toMatch(
-        /^am\.yml: warning: no webhook_configs url ends in \/v1\/alertmanager \(1 webhook\(s\) found\).*; add a receiver with url http:\/\/127\.0\.0\.1:9460\/v1\/alertmanager/,
+        new RegExp(
+          String.raw`^am\.yml: warning: no webhook_configs url ends in \/v1\/alertmanager \(1 webhook\(s\) ` +
+            String.raw`found\).*; add a receiver with url http:\/\/127\.0\.0\.1:9460\/v1\/alertmanager`,
+        ),
       );
   });
 

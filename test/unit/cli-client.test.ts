@@ -67,7 +67,8 @@ describe('errors: one line, with the fix', () => {
   it('a refused connection names the address, the errno and how to start it', () => {
     expect(networkReason(refused)).toBe('ECONNREFUSED');
     expect(unreachable(endpoint, refused, 10_000).message).toBe(
-      'cannot reach the receiver at http://127.0.0.1:9460 (ECONNREFUSED); is it running? start it with: alertscale receiver --config alertscale.yml',
+      'cannot reach the receiver at http://127.0.0.1:9460 (ECONNREFUSED); ' +
+        'is it running? start it with: alertscale receiver --config alertscale.yml',
     );
   });
   it('a timeout says how long it waited', () => {

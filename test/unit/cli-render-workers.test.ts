@@ -33,7 +33,8 @@ describe('renderWorkers', () => {
 
   it('renders the summary and each worker', () => {
     expect(renderWorkers({ view, width: 120, style: createStyle(false) })).toEqual([
-      'pool demo: 3 alive, 2 busy, 1 idle, 1 draining; jobs in progress 2, done 120, failed 2; mean CPU 13% (2 of 3 visible), mean load 0.54',
+      'pool demo: 3 alive, 2 busy, 1 idle, 1 draining; jobs in progress 2, ' +
+        'done 120, failed 2; mean CPU 13% (2 of 3 visible), mean load 0.54',
       'WORKER         STATE           JOB     FOR  DONE  FAILED  CPU   RSS  LOAD  PID  HOST',
       'box-pm2.0-101  busy            r-17  1m15s     9       0  25%  80Mi  0.63  101  box',
       'box-pm2.2-103  busy, draining  r-18     4s     0       0    -     -  1.00  103  box',

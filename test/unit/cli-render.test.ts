@@ -207,7 +207,8 @@ describe('why', () => {
     expect(explainDecision(scaleUp, pacing, NOW)).toBe(
       'Alertmanager reported DemoQueueBacklog (firing since 14:03:09). The policy: scale 1 → 3: asked up to 3 (DemoQueueBacklog). ' +
         'Bounds: min 1, max 8, at most 4 workers per action; an alert without a target moves 1 at a time. ' +
-        'That started the cooldowns: no further scale-up before 14:03:33 (cooldown.up 20s) and no scale-down before 14:03:58 (cooldown.down 45s). ' +
+        'That started the cooldowns: no further scale-up before 14:03:33 (cooldown.up 20s) ' +
+        'and no scale-down before 14:03:58 (cooldown.down 45s). ' +
         'It ran `pm2 scale demo 3`, which exited 0 in 1.2s.',
     );
   });
@@ -216,7 +217,8 @@ describe('why', () => {
     const previous = findPreviousScale(skipped, [skipped, scaleUp, entry(at(14, 4), { outcome: 'scaled' })]);
     expect(previous?.id).toBe(scaleUp.id);
     expect(explainDecision(skipped, pacing, NOW, previous)).toContain(
-      'The policy: asked up to 5 (DemoQueueBacklog); cooldown.up has 13s left. Bounds: min 1, max 8, at most 4 workers per action; an alert without a target moves 1 at a time. The cooldown.up of 20s ran from the scale-up 1 → 3 at 14:03:13.',
+      'The policy: asked up to 5 (DemoQueueBacklog); cooldown.up has 13s left. Bounds: min 1, max 8, at most 4 workers per action; ' +
+        'an alert without a target moves 1 at a time. The cooldown.up of 20s ran from the scale-up 1 → 3 at 14:03:13.',
     );
   });
 
@@ -237,7 +239,10 @@ describe('why', () => {
       outputTail: '[PM2][ERROR] App demo not found\n',
     });
     expect(explainDecision(failed, pacing, NOW)).toMatch(
-      /A failed command starts no cooldown.*It ran `pm2 scale demo 3`, which exited 1 in 1.2s: command exited 1\. Its output ended with "\[PM2\]\[ERROR\] App demo not found"\.$/,
+      new RegExp(
+        String.raw`A failed command starts no cooldown.*It ran \`pm2 scale demo 3\`, which exited 1 in ` +
+          String.raw`1.2s: command exited 1\. Its output ended with "\[PM2\]\[ERROR\] App demo not found"\.$`,
+      ),
     );
     expect(explainDecision(entry(NOW, { outcome: 'dry_run', argv: null }), pacing, NOW)).toMatch(/Nothing ran, so no cooldown started\.$/);
     expect(explainDecision(entry(NOW, { alerts: [{ ...scaleUp.alerts[0]!, status: 'resolved' }] }), pacing, NOW)).toMatch(

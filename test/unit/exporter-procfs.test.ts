@@ -14,7 +14,8 @@ import { processesSource } from '../../src/exporter/processes.js';
 const root = mkdtempSync(join(tmpdir(), 'alertscale-procfs-'));
 const proc = join(root, 'proc');
 const stat = (pid: number, comm: string, ticks: number, start: number, rss: number) =>
-  `${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194304 0 0 0 0 ${ticks - 1} 1 0 0 20 0 1 0 ${start} 1000 ${rss} 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n`;
+  `${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194304 0 0 0 0 ${ticks - 1} 1 0 0 20 0 1 0 ${start} ` +
+  `1000 ${rss} 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n`;
 function writeProc(pid: number, files: { cmdline?: string; stat?: string; uid?: number }) {
   const dir = join(proc, String(pid));
   rmSync(dir, { recursive: true, force: true });

@@ -13,8 +13,10 @@ const hints = (...models: ReturnType<typeof parseRuleFile>[]) => replayHints(mod
 describe("check's replay hint", () => {
   it("the operator's rules replay against their Prometheus; recording-only files are left out, and said so", () => {
     expect(hints(alerting('prometheus/rules/alerts.yml'), recording('prometheus/rules/recording.yml'))).toEqual([
-      'next: see what these rules would have done yesterday, against the Prometheus that runs them: alertscale replay --from 24h --rules prometheus/rules/alerts.yml [--prometheus URL]',
-      '  (not prometheus/rules/recording.yml: replay reads the series recording rules stored, so an edit there shows once Prometheus has run it)',
+      'next: see what these rules would have done yesterday, against the Prometheus that runs them: ' +
+        'alertscale replay --from 24h --rules prometheus/rules/alerts.yml [--prometheus URL]',
+      '  (not prometheus/rules/recording.yml: replay reads the series recording rules stored, ' +
+        'so an edit there shows once Prometheus has run it)',
     ]);
   });
 
@@ -26,7 +28,8 @@ describe("check's replay hint", () => {
     );
     expect(out).toEqual([
       expect.stringMatching(/--rules prometheus\/rules\/alerts\.yml \[--prometheus URL\]$/),
-      `next: replay the demo rules against the local stack (alertscale stack): alertscale replay --config .stack/alertscale.yml --from 1h --rules prometheus/rules-demo/demo.yml ${ROOT}/prometheus/rules-demo/web.yml`,
+      'next: replay the demo rules against the local stack (alertscale stack): alertscale replay --config ' +
+        `.stack/alertscale.yml --from 1h --rules prometheus/rules-demo/demo.yml ${ROOT}/prometheus/rules-demo/web.yml`,
     ]);
   });
 

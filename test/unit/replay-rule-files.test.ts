@@ -4,7 +4,8 @@ import { parseAlertRules, RuleFileError } from '../../src/replay/rule-files.js';
 
 const file = (rules: string, group = '  - name: g\n    interval: 30s\n') => `groups:\n${group}    rules:\n${rules}`;
 const backlog =
-  '      - alert: Backlog\n        expr: x > 1\n        for: 2m\n        keep_firing_for: 1m\n        labels: { scale: up }\n        annotations: { target: "{{ $value }}" }\n';
+  '      - alert: Backlog\n        expr: x > 1\n        for: 2m\n        keep_firing_for: 1m\n' +
+  '        labels: { scale: up }\n        annotations: { target: "{{ $value }}" }\n';
 
 // One reader for `check` and `replay` (src/cli/check/rules.ts): replay takes its alerting rules.
 describe('rule files as replay reads them', () => {

@@ -97,7 +97,8 @@ describe('muted signals and the paused decision', () => {
     const s = silence([['pool', 'demo']], 'abc-123');
     const decision = pausedDecision('demo', 1, [input.signal], mutedSignals([input], [s], NOW))!;
     expect(decision.reason).toBe(
-      'paused: Busy by silence abc-123 {pool="demo"} from alice until 2026-11-23T13:00:00Z (deploy); the notification left Alertmanager before the silence began',
+      'paused: Busy by silence abc-123 {pool="demo"} from alice until 2026-11-23T13:00:00Z (deploy); ' +
+        'the notification left Alertmanager before the silence began',
     );
   });
 

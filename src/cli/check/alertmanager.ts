@@ -30,8 +30,12 @@ export function alertmanagerFindings(text: string, file: string, receiverListen:
     {
       severity: 'warning',
       file,
-      message: `no webhook_configs url ends in ${WEBHOOK_PATH} (${webhooks} webhook(s) found): Alertmanager sends no scaling alert to the alertscale receiver`,
-      fix: `add a receiver with url http://${receiverListen}${WEBHOOK_PATH} and route alerts with pool and scale labels to it (see alertmanager/alertmanager.yml)`,
+      message:
+        `no webhook_configs url ends in ${WEBHOOK_PATH} (${webhooks} webhook(s) ` +
+        'found): Alertmanager sends no scaling alert to the alertscale receiver',
+      fix:
+        `add a receiver with url http://${receiverListen}${WEBHOOK_PATH} and route ` +
+        'alerts with pool and scale labels to it (see alertmanager/alertmanager.yml)',
     },
   ];
 }

@@ -146,8 +146,12 @@ export function crossCheck(input: CrossCheckInput): CrossCheckResult {
         severity: 'error',
         file: rule.file,
         line: ref.line,
-        message: `${what} names pool "${ref.pool}" (${ref.how}), which ${input.configFile} does not define (pools: ${list(poolNames)}); the exporter publishes no series for it, so the rule never fires`,
-        fix: `add pool ${ref.pool} to ${input.configFile}, correct the name, or pass --allow-pool ${ref.pool} if another alertscale.yml owns it`,
+        message:
+          `${what} names pool "${ref.pool}" (${ref.how}), which ${input.configFile} does not define ` +
+          `(pools: ${list(poolNames)}); the exporter publishes no series for it, so the rule never fires`,
+        fix:
+          `add pool ${ref.pool} to ${input.configFile}, correct the name, ` +
+          `or pass --allow-pool ${ref.pool} if another alertscale.yml owns it`,
       });
     }
     for (const pattern of patterns) {
@@ -182,7 +186,9 @@ function coverageFindings(pools: readonly ConfigPool[], rules: readonly RuleMode
     if (!up && !down) {
       findings.push({
         ...where,
-        message: `pool "${pool.name}" is reached by no scaling alert (no rule with a scale label names it, and none leaves the pool open with a generic by (pool) rule): it never scales from alerts`,
+        message:
+          `pool "${pool.name}" is reached by no scaling alert (no rule with a scale label names it, ` +
+          'and none leaves the pool open with a generic by (pool) rule): it never scales from alerts',
         fix: 'add rules for it (prometheus/rules/alerts.yml has examples), or ignore this if it is scaled only by hand',
       });
     } else {
@@ -190,7 +196,9 @@ function coverageFindings(pools: readonly ConfigPool[], rules: readonly RuleMode
       const lacks = up ? 'down' : 'up';
       findings.push({
         ...where,
-        message: `pool "${pool.name}" has scale: ${has} alerts but no scale: ${lacks} alert: it will ${up ? 'grow and never shrink back' : 'shrink and never grow back'}`,
+        message:
+          `pool "${pool.name}" has scale: ${has} alerts but no scale: ${lacks} alert: ` +
+          `it will ${up ? 'grow and never shrink back' : 'shrink and never grow back'}`,
         fix: `add a rule with scale: ${lacks} for it`,
       });
     }
@@ -266,7 +274,9 @@ function metricFindings(rule: RuleModel, what: string, published: PublishedMetri
       severity: 'error',
       file: rule.file,
       line,
-      message: `${what} reads ${name}, which neither the exporter nor the receiver publishes and no recording rule defines: it matches nothing`,
+      message:
+        `${what} reads ${name}, which neither the exporter nor the receiver ` +
+        'publishes and no recording rule defines: it matches nothing',
       fix: `${near ? `did you mean ${near}? ` : ''}see docs/METRICS.md for the names`,
     });
   }

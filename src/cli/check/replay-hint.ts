@@ -18,16 +18,19 @@ export function replayHints(models: readonly RuleFileModel[], cwd = process.cwd(
   const hints: string[] = [];
   if (operator.length > 0)
     hints.push(
-      `next: see what these rules would have done yesterday, against the Prometheus that runs them: alertscale replay --from 24h --rules ${operator.join(' ')} [--prometheus URL]`,
+      'next: see what these rules would have done yesterday, against the Prometheus that runs them: ' +
+        `alertscale replay --from 24h --rules ${operator.join(' ')} [--prometheus URL]`,
     );
   if (demo.length > 0)
     hints.push(
-      `next: replay the demo rules against the local stack (alertscale stack): alertscale replay --config .stack/alertscale.yml --from 1h --rules ${demo.join(' ')}`,
+      'next: replay the demo rules against the local stack (alertscale stack): ' +
+        `alertscale replay --config .stack/alertscale.yml --from 1h --rules ${demo.join(' ')}`,
     );
   const recordingOnly = models.filter((m) => !alerting.includes(m) && m.rules.length > 0).map((m) => m.file);
   if (hints.length > 0 && recordingOnly.length > 0)
     hints.push(
-      `  (not ${recordingOnly.join(', ')}: replay reads the series recording rules stored, so an edit there shows once Prometheus has run it)`,
+      `  (not ${recordingOnly.join(', ')}: replay reads the series recording rules stored, ` +
+        'so an edit there shows once Prometheus has run it)',
     );
   return hints;
 }

@@ -118,7 +118,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   if (ruleFiles.length > 0) {
     const alerts = rules.filter((r) => r.kind === 'alert').length;
     notes.push(
-      `names: ${plural(alerts, 'alert')} and ${plural(rules.length - alerts, 'recording rule')} in ${plural(ruleFiles.length, 'file')} cross-checked against ${config ? options.config : 'nothing (config invalid)'} and ${published.names.size} published metric names`,
+      `names: ${plural(alerts, 'alert')} and ${plural(rules.length - alerts, 'recording rule')} ` +
+        `in ${plural(ruleFiles.length, 'file')} cross-checked ` +
+        `against ${config ? options.config : 'nothing (config invalid)'} and ${published.names.size} published metric names`,
     );
   }
   if (models.some((m) => m.syntaxErrors.length > 0)) {
@@ -126,7 +128,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   }
   if (result.allowedPools.length > 0) {
     notes.push(
-      `allowed: rules name pools not in ${options.config}: ${result.allowedPools.join(', ')} (--allow-pool ${options.allowPools.join(' ')}); they never fire without those pools`,
+      `allowed: rules name pools not in ${options.config}: ${result.allowedPools.join(', ')} ` +
+        `(--allow-pool ${options.allowPools.join(' ')}); they never fire without those pools`,
     );
   }
 

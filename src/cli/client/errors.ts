@@ -34,7 +34,8 @@ export function unreachable(endpoint: Endpoint, err: unknown, timeoutMs: number)
   const reason = networkReason(err);
   if (reason === 'timeout') {
     return new CliError(
-      `${endpoint.name} at ${endpoint.url} did not answer within ${timeoutMs / 1000}s; check that it is healthy (curl ${endpoint.url}/-/ready or /readyz) or pass --timeout`,
+      `${endpoint.name} at ${endpoint.url} did not answer within ${timeoutMs / 1000}s; ` +
+        `check that it is healthy (curl ${endpoint.url}/-/ready or /readyz) or pass --timeout`,
     );
   }
   return new CliError(`cannot reach ${endpoint.name} at ${endpoint.url} (${reason}); is it running? ${endpoint.startHint}`);
@@ -54,7 +55,8 @@ export function apiError(ctx: RequestContext, status: number, body: unknown): Cl
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
   if (!error || typeof error.code !== 'string') {
     return new CliError(
-      `${endpoint.name} at ${endpoint.url} answered ${ctx.method} ${ctx.path} with HTTP ${status} and no alertscale error body; is ${endpoint.url} the receiver's address (receiver.listen in ${configFile}, or --url)?`,
+      `${endpoint.name} at ${endpoint.url} answered ${ctx.method} ${ctx.path} with HTTP ${status} and no alertscale error body; ` +
+        `is ${endpoint.url} the receiver's address (receiver.listen in ${configFile}, or --url)?`,
     );
   }
   const message = oneLine(String(error.message ?? error.code));
@@ -63,10 +65,12 @@ export function apiError(ctx: RequestContext, status: number, body: unknown): Cl
     case 'unauthorized':
       return ctx.tokenSent
         ? new CliError(
-            `${endpoint.name} at ${endpoint.url} rejected the bearer token (${message}); use the token the receiver reads (receiver.tokenFile or receiver.tokenEnv in ${configFile}) or pass --token-file FILE`,
+            `${endpoint.name} at ${endpoint.url} rejected the bearer token (${message}); use the token the ` +
+              `receiver reads (receiver.tokenFile or receiver.tokenEnv in ${configFile}) or pass --token-file FILE`,
           )
         : new CliError(
-            `${endpoint.name} at ${endpoint.url} wants a bearer token; set receiver.tokenFile or receiver.tokenEnv in ${configFile} or pass --token-file FILE`,
+            `${endpoint.name} at ${endpoint.url} wants a bearer token; ` +
+              `set receiver.tokenFile or receiver.tokenEnv in ${configFile} or pass --token-file FILE`,
           );
     case 'unknown_pool': {
       const known = Array.isArray(details.known) ? ` (pools: ${details.known.join(', ') || 'none'})` : '';
@@ -74,7 +78,8 @@ export function apiError(ctx: RequestContext, status: number, body: unknown): Cl
     }
     case 'not_found':
       return new CliError(
-        `${endpoint.name} at ${endpoint.url} has no ${ctx.method} ${ctx.path}; it is older than this CLI: restart it from this version (alertscale receiver --config ${configFile})`,
+        `${endpoint.name} at ${endpoint.url} has no ${ctx.method} ${ctx.path}; it is older than this CLI: ` +
+          `restart it from this version (alertscale receiver --config ${configFile})`,
       );
     case 'out_of_bounds':
       return new CliError(`${message}; pick a count within the pool's bounds, or change min/max in ${configFile} and restart the receiver`);

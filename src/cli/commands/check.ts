@@ -22,14 +22,16 @@ export function registerCheck(program: Command): void {
   withConfig(program.command('check'))
     .description(
       'validate alertscale.yml, run promtool check rules and amtool check-config when installed, and cross-check ' +
-        'pool and metric names between the config, the rules and what alertscale publishes, and the webhook path in the Alertmanager config. ' +
+        'pool and metric names between the config, the rules and what alertscale publishes, ' +
+        'and the webhook path in the Alertmanager config. ' +
         'One line per problem (file:line: error|warning: what; fix) on stderr. Exit 0: no errors (warnings allowed), 1: errors, 2: usage',
     )
     .option('-r, --rules <path>', `rule file or directory of *.yml (repeatable; default ${DEFAULT_RULES})`, collect)
     .option('-a, --alertmanager-config <file>', 'Alertmanager config to run amtool check-config on', DEFAULT_ALERTMANAGER_CONFIG)
     .option(
       '--allow-pool <glob>',
-      `pools (glob) that rules may name without alertscale.yml defining them, e.g. pools of another alertscale instance (repeatable; always includes ${DEFAULT_ALLOWED_POOLS.join(', ')}: the examples in alerts.yml)`,
+      'pools (glob) that rules may name without alertscale.yml defining them, e.g. pools of another alertscale ' +
+        `instance (repeatable; always includes ${DEFAULT_ALLOWED_POOLS.join(', ')}: the examples in alerts.yml)`,
       collect,
     )
     .action(async (opts: CheckFlags, command: Command) => {

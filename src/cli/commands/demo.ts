@@ -103,7 +103,8 @@ function output(): Pick<DemoRunOptions, 'print' | 'progress'> {
 export function registerDemo(program: Command): void {
   withConfig(program.command('demo'))
     .description(
-      'one-command demo: start the local stack (or use the one running), enqueue a burst and narrate the scale-up, the drain and the scale-down; stops what it started',
+      'one-command demo: start the local stack (or use the one running), ' +
+        'enqueue a burst and narrate the scale-up, the drain and the scale-down; stops what it started',
     )
     .option('-n, --tasks <n>', 'jobs in the burst', positiveInt, 300)
     .option('--job-ms <ms>', 'how long each job takes', nonNegativeInt, 500)

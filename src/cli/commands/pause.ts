@@ -41,7 +41,8 @@ export function registerPause(program: Command): void {
       const now = Date.now();
       const until = Date.parse(result.until);
       process.stdout.write(
-        `${style.yellow(`paused ${pool} until ${formatClock(until, now)} (${formatDuration(until - now + 500)})`)}: Alertmanager silence ${result.silenceId} by ${result.createdBy}: ${result.comment}\n` +
+        `${style.yellow(`paused ${pool} until ${formatClock(until, now)} (${formatDuration(until - now + 500)})`)}: ` +
+          `Alertmanager silence ${result.silenceId} by ${result.createdBy}: ${result.comment}\n` +
           `resume with: alertscale resume ${pool}\n`,
       );
     });

@@ -31,7 +31,8 @@ const delayArg = (text: string) => (parsePrometheusDuration(text.trim()) === 0 ?
 export function registerReplay(program: Command): void {
   withJson(oneLineUsage(withConfig(program.command('replay'))))
     .description(
-      "what the scaling rules would have done over past Prometheus data: alert states, Alertmanager delivery and the receiver's decisions, replayed (open loop)",
+      'what the scaling rules would have done over past Prometheus data: alert states, ' +
+        "Alertmanager delivery and the receiver's decisions, replayed (open loop)",
     )
     .option('-p, --pool <pool>', 'replay this pool (repeatable; default: every pool of alertscale.yml)', collect, [])
     .option('--from <time>', 'start of the window: 24h (ago), 14:03 (today), RFC 3339 or unix seconds', checkTimeArg, '24h')
@@ -40,7 +41,8 @@ export function registerReplay(program: Command): void {
     .option('--prometheus <url>', 'Prometheus holding the window', 'http://127.0.0.1:9090')
     .option(
       '--alertmanager-config <file>',
-      'Alertmanager config for routing and timings (default: the one Alertmanager at alertmanager.url runs, else alertmanager/alertmanager.yml)',
+      'Alertmanager config for routing and timings (default: ' +
+        'the one Alertmanager at alertmanager.url runs, else alertmanager/alertmanager.yml)',
     )
     .option('--chart <file.svg>', 'also write an SVG of replayed replicas, real processes and waiting jobs')
     .option(
@@ -50,7 +52,8 @@ export function registerReplay(program: Command): void {
     )
     .option(
       '--command-duration <duration>',
-      "how long a pool's scale command runs; cooldowns count from its end (default: the pool's mean alertscale_executor_duration_seconds in the window)",
+      "how long a pool's scale command runs; cooldowns count from its end (default: " +
+        "the pool's mean alertscale_executor_duration_seconds in the window)",
       delayArg,
     )
     .addHelpText(
@@ -62,7 +65,9 @@ export function registerReplay(program: Command): void {
         "decision time and any command still running; cooldowns count from a command's end). It is open\n" +
         'loop: the metrics are what really happened, so a replayed scale-up does not shorten the\n' +
         'replayed queue.\n' +
-        '\nExamples:\n  alertscale replay --pool demo --from 1h\n  alertscale replay --from 24h --rules prometheus/rules/alerts.yml --chart replay.svg\n  alertscale replay --pool demo --from 2026-11-23T08:00:00Z --to 2026-11-23T12:00:00Z --json',
+        '\nExamples:\n  alertscale replay --pool demo --from 1h\n' +
+        '  alertscale replay --from 24h --rules prometheus/rules/alerts.yml --chart replay.svg\n' +
+        '  alertscale replay --pool demo --from 2026-11-23T08:00:00Z --to 2026-11-23T12:00:00Z --json',
     )
     .action(async (opts: ReplayOptions) => {
       const config = loadConfigForCommand(opts.config);

@@ -19,7 +19,8 @@ export function registerResume(program: Command): void {
         // Silences alertscale did not make for this pool alone (regex, extra matchers): left to their owner.
         const am = ctx.alertmanagerUrl ?? 'URL';
         throw new CliError(
-          `${pool} is still paused by silence ${result.left.join(', ')} (broader than pool="${pool}", so resume leaves it alone); expire it if you mean to: amtool silence expire ${result.left.join(' ')} --alertmanager.url=${am}`,
+          `${pool} is still paused by silence ${result.left.join(', ')} (broader than pool="${pool}", so resume leaves it alone); ` +
+            `expire it if you mean to: amtool silence expire ${result.left.join(' ')} --alertmanager.url=${am}`,
         );
       }
     });

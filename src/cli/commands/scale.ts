@@ -58,7 +58,8 @@ export function registerScale(program: Command): void {
       const entry = await waitForCommand(ctx.api, result.auditId, opts.waitTimeout);
       if (!entry) {
         throw new CliError(
-          `${started}: the command is still running after ${formatElapsed(opts.waitTimeout)}; follow it with: alertscale audit --pool ${pool} --follow`,
+          `${started}: the command is still running after ${formatElapsed(opts.waitTimeout)}; ` +
+            `follow it with: alertscale audit --pool ${pool} --follow`,
         );
       }
       if (entry.outcome === 'failed') {

@@ -10,7 +10,8 @@ import { REPO_ROOT } from '../../repo-root.js';
 export function registerStack(program: Command): void {
   withConfig(program.command('stack'))
     .description(
-      'run the whole loop locally: Redis, Prometheus, Alertmanager, exporter, receiver, the pm2 demo pool and the gunicorn web pool (Ctrl-C stops all)',
+      'run the whole loop locally: Redis, Prometheus, Alertmanager, exporter, ' +
+        'receiver, the pm2 demo pool and the gunicorn web pool (Ctrl-C stops all)',
     )
     .option('--dir <dir>', 'state folder (configs, data, logs, token)', '.stack')
     .action(async (opts: { config: string; dir: string }) => {

@@ -34,7 +34,8 @@ export function registerStatus(program: Command): void {
       if (!exporter.ok) {
         // A soft source: the receiver's view is still right, only the worker numbers are missing.
         process.stderr.write(
-          `alertscale: note: cannot read the exporter at ${ctx.exporterUrl ?? '(unknown)'} (${exporter.problem}); BUSY/ALIVE and QUEUE show "-"; start it with: alertscale exporter --config ${ctx.configFile}\n`,
+          `alertscale: note: cannot read the exporter at ${ctx.exporterUrl ?? '(unknown)'} (${exporter.problem}); ` +
+            `BUSY/ALIVE and QUEUE show "-"; start it with: alertscale exporter --config ${ctx.configFile}\n`,
         );
       }
     });

@@ -38,12 +38,14 @@ function ratio(value: string): number {
 export function registerStress(program: Command): void {
   withConfig(program.command('stress'))
     .description(
-      'enqueue demo jobs (unique ids) for the demo pool, or with --url send HTTP requests to the web demo pool; a progress bar on a terminal',
+      'enqueue demo jobs (unique ids) for the demo pool, ' +
+        'or with --url send HTTP requests to the web demo pool; a progress bar on a terminal',
     )
     .requiredOption('-n, --tasks <n>', 'number of jobs to enqueue (with --url: requests to send)', positiveInt)
     .option(
       '-r, --rate <perSecond>',
-      `enqueue at most this many jobs per second (default: as fast as possible; with --url: requests started per second, default ${DEFAULT_HTTP_RATE})`,
+      'enqueue at most this many jobs per second (default: as fast as possible; ' +
+        `with --url: requests started per second, default ${DEFAULT_HTTP_RATE})`,
       positiveRate,
     )
     .option('--job-ms <ms>', 'how long each job takes (with --url: the ?ms= each request asks the app to work)', nonNegativeInt, 1000)

@@ -8,7 +8,8 @@ export function registerWorkers(program: Command): void {
   withJson(withApi(program.command('workers')))
     .argument('<pool>', 'pool name')
     .description(
-      'every worker of a pool: idle or busy, the job in hand and for how long, idle for how long, done/failed, CPU, RSS, load; and the pool summary',
+      'every worker of a pool: idle or busy, the job in hand and for how long, ' +
+        'idle for how long, done/failed, CPU, RSS, load; and the pool summary',
     )
     .addHelpText(
       'after',

@@ -84,7 +84,9 @@ function alertRow(a: ScalingAlert, now: number, style: Style): Cell[] {
  */
 export function renderTop(s: TopSnapshot, width: number, style: Style = plain, height = Infinity): string[] {
   const now = s.time;
-  const title = ` alertscale top  ${formatClock(now, now)}  ${s.receiverUrl.replace(/^https?:\/\//, '')}  every ${formatDuration(s.intervalMs)}  q quits`;
+  const title =
+    ` alertscale top  ${formatClock(now, now)}  ${s.receiverUrl.replace(/^https?:\/\//, '')} ` +
+    ` every ${formatDuration(s.intervalMs)}  q quits`;
   const lines = [style.inverse(pad(truncate(title, width), width)), ''];
   const opts = { width, style };
 

@@ -75,7 +75,8 @@ export function cooldownSentence(e: AuditEntry, p: PoolPacing, now: number, prev
     const at = Date.parse(e.time) + (e.durationMs ?? 0);
     const downAfter = `no scale-down before ${formatClock(at + cd.down, now)} (cooldown.down ${formatDuration(cd.down)})`;
     return e.scale === 'up'
-      ? `That started the cooldowns: no further scale-up before ${formatClock(at + cd.up, now)} (cooldown.up ${formatDuration(cd.up)}) and ${downAfter}.`
+      ? `That started the cooldowns: no further scale-up before ${formatClock(at + cd.up, now)} ` +
+          `(cooldown.up ${formatDuration(cd.up)}) and ${downAfter}.`
       : `That started cooldown.down: ${downAfter}; a scale-up may follow at any time.`;
   }
   if (e.outcome === 'cooldown') {
@@ -83,7 +84,8 @@ export function cooldownSentence(e: AuditEntry, p: PoolPacing, now: number, prev
     const length = cd ? ` of ${formatDuration(dir === 'up' ? cd.up : cd.down)}` : '';
     if (previousScale) {
       const at = Date.parse(previousScale.time) + (previousScale.durationMs ?? 0);
-      return `The cooldown.${dir}${length} ran from the scale-${previousScale.scale} ${fromTo(previousScale.from, previousScale.to)} at ${formatClock(at, now)}.`;
+      const scale = `scale-${previousScale.scale} ${fromTo(previousScale.from, previousScale.to)}`;
+      return `The cooldown.${dir}${length} ran from the ${scale} at ${formatClock(at, now)}.`;
     }
     return `cooldown.${dir}${length} was running from an earlier scale.`;
   }

@@ -42,7 +42,8 @@ export function renderWorkers({ view, width, style }: WorkersInput): string[] {
   const head =
     `pool ${style.bold(view.pool)}: ${s.alive} alive, ${s.busy} busy, ${s.idle} idle${s.draining ? `, ${s.draining} draining` : ''}; ` +
     `jobs in progress ${s.jobsInProgress}, done ${s.done}, failed ${s.failed}; ` +
-    `mean CPU ${s.meanCpu === null ? '-' : cpuCell(s.meanCpu)}${s.visible < s.alive ? ` (${s.visible} of ${s.alive} visible)` : ''}, mean load ${s.meanLoad === null ? '-' : s.meanLoad.toFixed(2)}`;
+    `mean CPU ${s.meanCpu === null ? '-' : cpuCell(s.meanCpu)}${s.visible < s.alive ? ` (${s.visible} of ${s.alive} visible)` : ''}, ` +
+    `mean load ${s.meanLoad === null ? '-' : s.meanLoad.toFixed(2)}`;
   if (view.workers.length === 0) return [head, 'no worker has a live heartbeat (alertscale:hb:' + view.pool + ':*)'];
   const rows: Cell[][] = view.workers.map((w) => [
     w.id,

@@ -120,7 +120,8 @@ export async function runHttpLoad(
 
 export function formatHttpLoadSummary(plan: HttpLoadPlan, r: HttpLoadResult): string {
   return [
-    `sent ${r.sent} request(s) of ${plan.workMs} ms to ${plan.url.origin}${plan.url.pathname} at ${plan.rate}/s in ${(r.elapsedMs / 1000).toFixed(2)} s`,
+    `sent ${r.sent} request(s) of ${plan.workMs} ms to ${plan.url.origin}${plan.url.pathname} ` +
+      `at ${plan.rate}/s in ${(r.elapsedMs / 1000).toFixed(2)} s`,
     `answered ${r.ok} ok, ${r.errors} 5xx; ${r.failed} without an answer; ${r.skipped} skipped (over ${plan.maxInFlight} open)`,
     `client latency p50 ${Math.round(r.p50Ms)} ms, p95 ${Math.round(r.p95Ms)} ms`,
   ].join('\n');

@@ -146,7 +146,10 @@ function resumeMessage(pool: string, expired: string[], left: string[]): string 
   const done =
     expired.length === 0 ? `no silence on exactly pool="${pool}" was active` : `expired ${expired.length} silence(s) on pool="${pool}"`;
   if (left.length === 0) return `${done}; ${pool} is not paused`;
-  return `${done}; ${pool} is still paused by ${left.length} broader silence(s) (${left.join(', ')}), which resume leaves alone: expire them in Alertmanager (amtool silence expire ID) if you mean to`;
+  return (
+    `${done}; ${pool} is still paused by ${left.length} broader silence(s) (${left.join(', ')}), which resume leaves alone: ` +
+    'expire them in Alertmanager (amtool silence expire ID) if you mean to'
+  );
 }
 
 /**
