@@ -113,7 +113,8 @@ async function recordDurably(deps: ExecutionDeps, log: Logger, end: End, wait: W
       if (reply === 0)
         log.warn(
           { outcome: end.execution.outcome },
-          'the end of a scale action was recorded after another action had taken the pool (its lease had expired): the entry has the end, the pool was left to its new holder',
+          'the end of a scale action was recorded after another action had taken the pool (its lease had expired): ' +
+            'the entry has the end, the pool was left to its new holder',
         );
       if (acked >= wait.replicas) return;
       if (Date.now() >= deadline) {

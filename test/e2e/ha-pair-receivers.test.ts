@@ -116,8 +116,9 @@ describe('two receivers behind an Alertmanager HA pair', () => {
       expect(fileLines(join(dir, 'runs'))).toEqual(['2', '3'].slice(0, i + 1));
     }
     expect(deliveries.map((d) => d.answer).filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    const perPeer = [...new Set(deliveries.map((d) => d.peer))].map((p) => `${deliveries.filter((d) => d.peer === p).length} ${p}`);
     console.log(
-      `[ha-pair-receivers] ${deliveries.length} deliveries (${[...new Set(deliveries.map((d) => d.peer))].map((p) => `${deliveries.filter((d) => d.peer === p).length} ${p}`).join(', ')}), ${fileLines(join(dir, 'runs')).length} commands`,
+      `[ha-pair-receivers] ${deliveries.length} deliveries (${perPeer.join(', ')}), ${fileLines(join(dir, 'runs')).length} commands`,
     );
   }, 60_000);
 });

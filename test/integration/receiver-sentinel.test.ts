@@ -127,6 +127,7 @@ describe('a lease lost to a failover', () => {
   it("the holder's late end completes its entry but never sets the pool back (no double action)", async () => {
     // The first command (1 → 2) waits for `go`; any later one runs at once.
     const gate = join(dir, 'go');
+    const gatedScript = `if [ "$1" = 2 ]; then while [ ! -e ${gate} ]; do sleep 0.05; done; fi; echo "$0 $1" >> ${dir}/api-ran`;
     const yaml = `redis:
   sentinels: [${sentinel.sentinels.map((s) => `{ host: ${s.host}, port: ${s.port} }`).join(', ')}]
   name: ${sentinel.name}
@@ -139,7 +140,7 @@ pools:
     cooldown: { up: 0s, down: 0s }
     executor:
       kind: command
-      scale: ["sh", "-c", ${JSON.stringify(`if [ "$1" = 2 ]; then while [ ! -e ${gate} ]; do sleep 0.05; done; fi; echo "$0 $1" >> ${dir}/api-ran`)}, "{current}", "{replicas}"]
+      scale: ["sh", "-c", ${JSON.stringify(gatedScript)}, "{current}", "{replicas}"]
       timeout: 60s
 `;
     const [holder, other] = await Promise.all([startTestReceiver(yaml, 'redis://unused'), startTestReceiver(yaml, 'redis://unused')]);
