@@ -24,7 +24,11 @@ pools:
     min: 1
     max: 1000
     cooldown: { up: 0s, down: 0s }
-    executor: { kind: command, scale: ["sh", "-c", ${JSON.stringify(script)}, "{replicas}"], current: ["cat", "${base}.count"], timeout: 30s }
+    executor:
+      kind: command
+      scale: ["sh", "-c", ${JSON.stringify(script)}, "{replicas}"]
+      current: ["cat", "${base}.count"]
+      timeout: 30s
 `,
   );
   const client = new Redis(redis.port, '127.0.0.1');
@@ -75,7 +79,10 @@ export async function killMidCommand(dir: string, redis: TestRedis, trials: numb
     trials,
     checked:
       'seconds until the pool takes a decision again; commands run twice; entries left `running`; the killed entry completed `interrupted`',
-    result: `pool free again after median ${quantile(freeAfter, 0.5).toFixed(1)} s, p99 ${p99.toFixed(1)} s, max ${Math.max(...freeAfter).toFixed(1)} s; ${doubles} double commands; ${leftRunning} entries left running; ${notInterrupted} not completed as interrupted`,
+    result:
+      `pool free again after median ${quantile(freeAfter, 0.5).toFixed(1)} s, p99 ${p99.toFixed(1)} s, ` +
+      `max ${Math.max(...freeAfter).toFixed(1)} s; ${doubles} double commands; ${leftRunning} entries left running; ` +
+      `${notInterrupted} not completed as interrupted`,
     ok: p99 <= 10 && doubles === 0 && leftRunning === 0 && notInterrupted === 0,
   };
 }
@@ -144,7 +151,9 @@ export async function redisDown(dir: string, redis: TestRedis, trials: number): 
     injection: 'SIGKILL of redis-server, one webhook, redis-server started again on the same port',
     trials,
     checked: 'the webhook while down is 503 and runs nothing; webhooks are served again without restarting the receiver',
-    result: `${trials - not503} of ${trials} answered 503 while down, ${ranWhileDown} commands ran while down; served again median ${quantile(recoverMs, 0.5)} ms after Redis answered`,
+    result:
+      `${trials - not503} of ${trials} answered 503 while down, ${ranWhileDown} commands ran while down; ` +
+      `served again median ${quantile(recoverMs, 0.5)} ms after Redis answered`,
     ok: not503 === 0 && ranWhileDown === 0,
   };
 }

@@ -17,6 +17,8 @@ export function quantile(values: number[], q: number): number {
 }
 
 const cell = (text: string | number) => String(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
+const row = (r: FaultResult) =>
+  `| ${cell(r.fault)} | ${cell(r.injection)} | ${r.trials} | ${cell(r.checked)} | ${cell(r.result)} | ${r.ok ? 'yes' : '**no**'} |`;
 
 /** docs/RELIABILITY.md: the table, then how it was made (machine, command, commit, duration). */
 export function renderReport(
@@ -31,7 +33,7 @@ redis-sentinel, Alertmanager; real signals; the lease expires on the real clock.
 
 | fault | injection | trials | checked | result | goal met |
 |---|---|---:|---|---|:---:|
-${rows.map((r) => `| ${cell(r.fault)} | ${cell(r.injection)} | ${r.trials} | ${cell(r.checked)} | ${cell(r.result)} | ${r.ok ? 'yes' : '**no**'} |`).join('\n')}
+${rows.map(row).join('\n')}
 
 Goals (issue 12): pool free ≤ 10 s after its holder dies (p99); 0 double actions and 0 lost
 records of executed commands in every trial; 0 crashes in every fuzz run; graceful stop loses

@@ -82,7 +82,8 @@ export async function sentinelFailover(root: string, trials: number): Promise<Fa
     const dir = mkdtempSync(join(root, 'sentinel-'));
     const sentinel = await startSentinel();
     const rx = await startTestReceiver(
-      `redis:\n  sentinels: [${sentinel.sentinels.map((s) => `{ host: ${s.host}, port: ${s.port} }`).join(', ')}]\n  name: ${sentinel.name}\n${poolsYaml(dir)}`,
+      `redis:\n  sentinels: [${sentinel.sentinels.map((s) => `{ host: ${s.host}, port: ${s.port} }`).join(', ')}]\n` +
+        `  name: ${sentinel.name}\n${poolsYaml(dir)}`,
       'redis://unused',
     );
     let streaming = true;
@@ -127,11 +128,18 @@ export async function sentinelFailover(root: string, trials: number): Promise<Fa
   }
   return {
     fault: 'Redis Sentinel failover during a stream of webhooks',
-    injection: `redis-server ×2 + redis-sentinel ×3; every other trial SIGKILL of the master (then restarted as a replica), else SENTINEL FAILOVER; ${POOLS} pools, ${STREAMS_PER_POOL} streams of step alerts each, each retried on 5xx as Alertmanager does`,
+    injection:
+      'redis-server ×2 + redis-sentinel ×3; every other trial SIGKILL of the master (then restarted as a replica), ' +
+      `else SENTINEL FAILOVER; ${POOLS} pools, ${STREAMS_PER_POOL} streams of step alerts each, each retried on 5xx as Alertmanager does`,
     trials,
     checked:
-      'a count reached twice in a pool (double action); an executed command without an entry on the new master that says it ran, `scaled` or `interrupted` (lost record); /readyz 503 while no master',
-    result: `${doubles} double actions, ${lost} lost records (${interrupted} completed \`interrupted\`), over ${commands} commands for ${notifications} notifications, ${posts} webhook posts with the 5xx retries (${(posts / seconds).toFixed(0)}/s); /readyz not ready during ${Math.ceil(trials / 2) - neverReady} of ${Math.ceil(trials / 2)} master kills`,
+      'a count reached twice in a pool (double action); an executed command without an entry on the new master ' +
+      'that says it ran, `scaled` or `interrupted` (lost record); /readyz 503 while no master',
+    result:
+      `${doubles} double actions, ${lost} lost records (${interrupted} completed \`interrupted\`), ` +
+      `over ${commands} commands for ${notifications} notifications, ` +
+      `${posts} webhook posts with the 5xx retries (${(posts / seconds).toFixed(0)}/s); ` +
+      `/readyz not ready during ${Math.ceil(trials / 2) - neverReady} of ${Math.ceil(trials / 2)} master kills`,
     ok: doubles === 0 && lost === 0,
   };
 }
@@ -180,11 +188,15 @@ export function fuzzRuns(trials: number): FaultResult {
   return {
     fault: 'fuzz: generated and mutated input',
     injection:
-      'fast-check: webhook bodies, scale and pause/resume bodies and paths, audit query strings (10,000 per run) and mutated alertscale.yml (1,500 per run)',
+      'fast-check: webhook bodies, scale and pause/resume bodies and paths, audit query strings (10,000 per run) ' +
+      'and mutated alertscale.yml (1,500 per run)',
     trials,
     checked:
-      'no 5xx but 503, every 4xx in the error shape, no command outside the pools and bounds, every config accepted or rejected at file:line',
-    result: `${trials * 11_500} inputs over ${trials} seeds (${seeds.join(', ')}); ${failed.length} runs failed${failed.length ? ` (seeds ${failed.join(', ')})` : ''}`,
+      'no 5xx but 503, every 4xx in the error shape, no command outside the pools and bounds, ' +
+      'every config accepted or rejected at file:line',
+    result:
+      `${trials * 11_500} inputs over ${trials} seeds (${seeds.join(', ')}); ` +
+      `${failed.length} runs failed${failed.length ? ` (seeds ${failed.join(', ')})` : ''}`,
     ok: failed.length === 0,
   };
 }

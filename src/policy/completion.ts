@@ -21,7 +21,9 @@ export function unreplicated(acked: number, need: number, timeoutMs: number): { 
   if (acked >= need) return undefined;
   return {
     outcome: 'failed',
-    error: `not run: the decision's record reached ${acked} of ${need} replica(s) within ${timeoutMs} ms (redis.wait), so a failover could have lost it`,
+    error:
+      `not run: the decision's record reached ${acked} of ${need} replica(s) within ${timeoutMs} ms (redis.wait), ` +
+      'so a failover could have lost it',
   };
 }
 

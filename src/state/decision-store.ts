@@ -49,7 +49,8 @@ const historyArgs = (values: Record<(typeof HISTORY_ARGV)[number], string | numb
  */
 const COMMIT = `
 local id = redis.call('xadd', ${COMMIT_KEYS.lua.audit}, 'MAXLEN', '~', ${COMMIT_ARGV.lua.maxEntries}, '*', 'e', ${COMMIT_ARGV.lua.record})
-redis.call('hset', ${COMMIT_KEYS.lua.pool}, 'desired', ${COMMIT_ARGV.lua.desired}, 'lastDecision', '{"id":"' .. id .. '",' .. string.sub(${COMMIT_ARGV.lua.lastDecision}, 2))
+local lastDecision = '{"id":"' .. id .. '",' .. string.sub(${COMMIT_ARGV.lua.lastDecision}, 2)
+redis.call('hset', ${COMMIT_KEYS.lua.pool}, 'desired', ${COMMIT_ARGV.lua.desired}, 'lastDecision', lastDecision)
 if ${COMMIT_ARGV.lua.replicas} ~= '' then redis.call('hset', ${COMMIT_KEYS.lua.pool}, 'replicas', ${COMMIT_ARGV.lua.replicas}) end
 for i = ${COMMIT_KEYS.count + 1}, #KEYS do
   local a = ${COMMIT_ARGV.count + 1} + (i - ${COMMIT_KEYS.count + 1}) * ${HISTORY_ARGV.length}

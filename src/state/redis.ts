@@ -41,8 +41,12 @@ export function replicationWait(redis: Pick<RedisConfig, 'sentinels' | 'wait'>):
 
 // MISCONF (a master that cannot persist refuses writes), READONLY and UNBLOCKED (a master demoted
 // under us), NOREPLICAS, and no sentinel or master to be found: all "not now", so 503 and a retry.
-const UNAVAILABLE =
-  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|Stream isn't writeable|Command timed out|connect ETIMEDOUT|LOADING|MISCONF|READONLY|UNBLOCKED|NOREPLICAS|All sentinels are unreachable|Failed to connect to any sentinel/;
+const UNAVAILABLE = new RegExp(
+  [
+    "ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection is closed|Stream isn't writeable|Command timed out|connect ETIMEDOUT",
+    'LOADING|MISCONF|READONLY|UNBLOCKED|NOREPLICAS|All sentinels are unreachable|Failed to connect to any sentinel',
+  ].join('|'),
+);
 
 /** True when an error means "Redis is not reachable now", as opposed to a bug or a bad reply. */
 export function isRedisUnavailable(err: unknown): boolean {

@@ -20,8 +20,9 @@ import {
 
 // An Alertmanager HA pair for real: Prometheus sends to both peers, both deliver to the receiver.
 // Duplicates (repeats, the other peer's copies, a stale `firing` after the `resolved`) must never
-// scale twice for one firing of one alert (docs/ARCHITECTURE.md, "Duplicates and arrival order"). Cooldowns are 0s and stepInterval is longer
-// than the test, so the per-firing history is all that stands between a duplicate and a second step.
+// scale twice for one firing of one alert (docs/ARCHITECTURE.md, "Duplicates and arrival order").
+// Cooldowns are 0s and stepInterval is longer than the test, so the per-firing history is all that
+// stands between a duplicate and a second step.
 //
 // Each peer delivers through a recording tap of its own (ha-helpers.ts), so every delivery is known
 // by the peer that sent it and the decision the receiver answered. The stale `firing` after the
@@ -39,8 +40,9 @@ const RULES = `groups:
 `;
 
 /**
- * The other peer's stale firing comes after the resolved: 2–14 s in runs of this setup. Its bound is that peer's wait (--cluster.peer-timeout, 15 s) plus one group_interval
- * tick: the copy it sends was taken before the resolve. Wait past it before firing again.
+ * The other peer's stale firing comes after the resolved: 2–14 s in runs of this setup. Its bound is
+ * that peer's wait (--cluster.peer-timeout, 15 s) plus one group_interval tick: the copy it sends
+ * was taken before the resolve. Wait past it before firing again.
  */
 const STALE_WINDOW_MS = 20_000;
 /** Long enough for repeats (repeat_interval 5s) and the other peer's copies of the first firing. */
@@ -247,9 +249,8 @@ describe('Alertmanager HA pair → receiver', () => {
       expect(d.decisions[0]).toMatchObject({ outcome: 'no_change', reason: said });
       expect(after.find((e) => e.id === d.decisions[0]!.auditId)).toMatchObject({ outcome: 'no_change', reason: said });
     }
-    console.log(
-      `[ha-pair] stale firings after the resolved: ${stale.map((d) => `${d.peer} +${((d.at - resolvedAt) / 1000).toFixed(1)}s`).join(', ')}`,
-    );
+    const lateBy = stale.map((d) => `${d.peer} +${((d.at - resolvedAt) / 1000).toFixed(1)}s`);
+    console.log(`[ha-pair] stale firings after the resolved: ${lateBy.join(', ')}`);
   }, 60_000);
 
   it('a new firing of the same alert (new startsAt) steps exactly once more', async () => {
@@ -298,9 +299,8 @@ describe('Alertmanager HA pair → receiver', () => {
     // after a resolve, its notification log having not yet seen the first peer's send).
     for (const peer of peers)
       expect(seen.filter((d) => d.peer === peer.name).length, `deliveries from ${peer.name}`).toBeGreaterThanOrEqual(1);
-    console.log(
-      `[ha-pair] ${total} webhook deliveries (${peers.map((p) => `${seen.filter((d) => d.peer === p.name).length} from ${p.name}`).join(', ')}, 1 replayed), ${runs().length} commands`,
-    );
+    const perPeer = peers.map((p) => `${seen.filter((d) => d.peer === p.name).length} from ${p.name}`);
+    console.log(`[ha-pair] ${total} webhook deliveries (${perPeer.join(', ')}, 1 replayed), ${runs().length} commands`);
   });
 });
 

@@ -66,7 +66,9 @@ describe('alertscale stress (real CLI, real redis-server)', () => {
     const file = join(dir, 'alertscale.yml');
     await writeFile(
       file,
-      `redis: { url: '${redis.url}' }\npools:\n  demo: { min: 1, max: 2, executor: { kind: pm2, app: demo } }\nqueues:\n  q: { kind: list, key: 'cfg:jobs', pool: demo }\n`,
+      `redis: { url: '${redis.url}' }\n` +
+        'pools:\n  demo: { min: 1, max: 2, executor: { kind: pm2, app: demo } }\n' +
+        "queues:\n  q: { kind: list, key: 'cfg:jobs', pool: demo }\n",
     );
     const run = await cli(['stress', '--tasks', '3', '--cpu-ms', '100', '--config', file]);
     expect(run.exitCode, run.stderr).toBe(0);

@@ -20,17 +20,9 @@ const KNOWN_WIDE = [
   'bench/quality/figures.ts',
   'bench/quality/report.ts',
   'bench/quality/writer.ts',
-  'bench/reliability/process-faults.ts',
-  'bench/reliability/report.ts',
-  'bench/reliability/store-faults.ts',
   'prometheus/demo.ts',
   'src/executors/pm2.ts',
-  'src/policy/completion.ts',
-  'src/state/decision-store.ts',
-  'src/state/redis.ts',
-  'test/e2e/ha-pair.test.ts',
   'test/helpers/receiver.ts',
-  'test/integration/demo-stress.test.ts',
 ];
 
 /** `file:line (N characters)` for every line wider than WIDTH; characters are code points, as an editor counts them. */
