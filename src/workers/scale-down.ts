@@ -39,6 +39,8 @@ export interface ScaleDownReport {
   runs: ExecutionResult[];
   /** Some busy victims were left draining past drainTimeout. */
   partial: boolean;
+  /** The pool's count when this returns: `to`, plus the victims left draining (`partial`). */
+  reached: number;
   waitedMs: number;
 }
 
@@ -107,5 +109,5 @@ export async function scaleDownWithVictims(input: ScaleDownInput): Promise<Scale
   for (const v of pending) v.outcome = 'left';
   // Victims not found, or fewer heartbeats than k: the executor's own count brings the pool to `to`.
   if (runs.length === 0 && !partial) runs.push(...(await remover.remove([], to)));
-  return { victims: outcomes, missing: choice.missing, runs, partial, waitedMs: now() - startedAt };
+  return { victims: outcomes, missing: choice.missing, runs, partial, reached: to + pending.length, waitedMs: now() - startedAt };
 }
