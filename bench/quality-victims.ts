@@ -52,7 +52,7 @@ function victimsSection(runs: readonly { meta: RunMeta; results: TraceResult[] }
     "Both policies of a repetition ran side by side, each on its own stack (real Redis, Prometheus, Alertmanager, exporter, receiver, pm2 demo pool with its 30 s kill_timeout; no web pool). Rendered by `npx tsx bench/quality-victims.ts bench/quality/victims/*.json` from the runs' `--json` (kept there; the sawtooth run wrote /tmp/victims.json, the step run /tmp/victims-step.json).",
     '',
     `- \`${IDLE_FIRST}\`: the demo pool as shipped (\`victims: idle-first\`): a scale-down removes idle workers first and drains busy ones (README "Scale-down that never interrupts work").`,
-    `- \`${PLAIN}\`: the same rules and pool with \`victims: executor\`: a scale-down is \`pm2 scale demo N\` (the highest ids get SIGINT, busy or not).`,
+    `- \`${PLAIN}\`: the same rules and pool with \`victims: executor\`: a scale-down is \`pm2 scale demo N\` (the first processes in its list, the lowest ids, get SIGINT, busy or not).`,
     "- interrupted = jobs started more than once (the demo worker's starts counter) or seen started and never completed; run twice = started or completed more than once; lost = enqueued and never accounted for; cost = worker-seconds of live worker processes over the window (bench/quality/README.md).",
     '',
     ...runs.flatMap((r) => runPart(r.meta, r.results)),

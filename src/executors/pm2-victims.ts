@@ -38,7 +38,8 @@ export function locatePm2(victims: readonly Locatable[], ids: ReadonlyMap<number
  * Removes chosen pm2 processes by id: `pm2 delete <id>…` (SIGINT, then kill_timeout, for one
  * still running; a drained one has exited and is only dropped from the list), then whatever
  * pm2Steps needs for the app to be at `replicas` (nothing, when the victims were all there were to
- * remove). pm2 has no "scale down removing these": `pm2 scale` removes the highest ids.
+ * remove). pm2 has no "scale down removing these": `pm2 scale` deletes the first processes in its list
+ * (the lowest ids, the oldest workers).
  */
 export function createPm2Remover(
   config: Pm2ExecutorConfig,
