@@ -83,10 +83,12 @@ export async function scaleDownWithVictims(input: ScaleDownInput): Promise<Scale
     );
     for (const v of batch) v.outcome = outcome;
   };
-  // Idle victims hold nothing: removing them now interrupts nothing (they are draining too, so
-  // one that takes a job in this moment gives it back).
+  // Idle victims hold nothing: removing them now interrupts nothing. But one idle when read may
+  // have started a job since (listing the instances takes a while); the drain request stops only
+  // its next start. So look again now that it is asked: one busy now waits like any busy victim.
+  const busyNow = new Set((await reader.records(pool)).filter((r) => r.busy).map((r) => r.id));
   await removeNow(
-    pending.filter((v) => !byId.get(v.id)!.busy),
+    pending.filter((v) => !byId.get(v.id)!.busy && !busyNow.has(v.id)),
     'removed',
   );
   const deadline = startedAt + input.drainTimeoutMs;

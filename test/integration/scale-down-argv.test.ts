@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.js';
 import { createRemover, type InstanceRemover } from '../../src/executors/removers.js';
 import { heartbeatKey } from '../../src/workers/drain.js';
+import { createWorkersReader } from '../../src/workers/read.js';
+import { scaleDownWithVictims } from '../../src/workers/scale-down.js';
 import { startTestReceiver, type TestReceiver } from '../helpers/receiver.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 
@@ -180,5 +182,46 @@ describe('idle-first through the receiver, by argv (recording stubs for systemct
       ['docker', 'rm', 'c-c', 'c-a'],
       ['docker', 'compose', 'up', '-d', '--no-recreate', '--scale', 'jobs=2', 'jobs'],
     ]);
+  });
+});
+
+describe('an idle victim that starts a job while its instance is looked up', () => {
+  it('is not removed at once: it waits, drained, like a busy victim', async () => {
+    const ids = await heartbeats('cmp');
+    const idle = ids.filter((_, i) => !(POOLS.cmp.busy as readonly number[]).includes(i));
+    const removed: string[][] = [];
+    const remover: InstanceRemover = {
+      // While the instances are listed, the longest-idle victim takes a job (its beat says so).
+      locate: async (victims) => {
+        await client.hset(heartbeatKey('cmp', idle[1]!), {
+          busy: '1',
+          job: 'late',
+          job_started: (Date.now() / 1000).toFixed(3),
+          idle_since: '',
+        });
+        return new Map(victims.map((v) => [v.id, v.host!]));
+      },
+      remove: async (instances) => {
+        removed.push([...instances]);
+        return [];
+      },
+    };
+    const reader = createWorkersReader({ redis: client });
+    const report = await scaleDownWithVictims({
+      redis: client,
+      reader,
+      remover,
+      pool: 'cmp',
+      from: 4,
+      to: 2,
+      drainTimeoutMs: 300,
+      onDrainTimeout: 'leave',
+    }).finally(() => reader.close());
+    expect(report.victims.map((v) => [v.id, v.outcome])).toEqual([
+      [idle[1], 'left'],
+      [idle[0], 'removed'],
+    ]);
+    expect(removed).toEqual([['c-a']]);
+    expect(report).toMatchObject({ partial: true, reached: 3 });
   });
 });
