@@ -3,7 +3,7 @@
  * quality bench `--json` file of `shipped` (idle-first victims, drain) and `shipped-plain`
  * (`victims: executor`, plain `pm2 scale`):
  *
- *   npx tsx bench/quality.ts --trace bench/traces/sawtooth.csv --policies shipped,shipped-plain --runs 2 --json F --no-write
+ *   npx tsx bench/quality.ts --trace bench/traces/long-tail.csv --policies shipped,shipped-plain --runs 3 --json F --no-write
  *   npx tsx bench/quality-victims.ts F… [--no-write]
  *
  * Only what those runs measured: each run's command, machine, load, medians and each repetition.
@@ -49,10 +49,10 @@ function runPart(meta: RunMeta, results: readonly TraceResult[]): string[] {
 
 function victimsSection(runs: readonly { meta: RunMeta; results: TraceResult[] }[]): string {
   return [
-    "Both policies of a repetition ran side by side, each on its own stack (real Redis, Prometheus, Alertmanager, exporter, receiver, pm2 demo pool with its 30 s kill_timeout; no web pool). Rendered by `npx tsx bench/quality-victims.ts bench/quality/victims/*.json` from the runs' `--json` (kept there; the sawtooth run wrote /tmp/victims.json, the step run /tmp/victims-step.json).",
+    "Both policies of a repetition ran side by side, each on its own stack (real Redis, Prometheus, Alertmanager, exporter, receiver, pm2 demo pool with its 30 s kill_timeout; no web pool). Rendered by `npx tsx bench/quality-victims.ts bench/quality/victims/*.json` from the runs' `--json` files, kept there (each command below names the path it wrote; the file was then copied in). The `long-tail` trace (bench/traces/, seeded) is the one whose jobs outlast the kill_timeout: one job in ten runs 75 s.",
     '',
     `- \`${IDLE_FIRST}\`: the demo pool as shipped (\`victims: idle-first\`): a scale-down removes idle workers first and drains busy ones (README "Scale-down that never interrupts work").`,
-    `- \`${PLAIN}\`: the same rules and pool with \`victims: executor\`: a scale-down is \`pm2 scale demo N\` (the highest ids get SIGINT, busy or not).`,
+    `- \`${PLAIN}\`: the same rules and pool with \`victims: executor\`: a scale-down is \`pm2 scale demo N\` (the first processes in its list, the lowest ids, get SIGINT, busy or not).`,
     "- interrupted = jobs started more than once (the demo worker's starts counter) or seen started and never completed; run twice = started or completed more than once; lost = enqueued and never accounted for; cost = worker-seconds of live worker processes over the window (bench/quality/README.md).",
     '',
     ...runs.flatMap((r) => runPart(r.meta, r.results)),

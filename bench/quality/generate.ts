@@ -53,6 +53,9 @@ export const SHAPES: Record<string, Shape> = {
   diurnal: { seconds: 150, rate: (t) => 0.3 + 2.7 * Math.sin((Math.PI * t) / 150) ** 2, durationMs: lognormalMs(1500, 0.8, 20_000) },
   // Nothing for 40 s, a 20 s burst of 4 jobs/s of 2 s, nothing for 40 s (scale to zero and back).
   'idle-burst': { seconds: 100, rate: (t) => (t >= 40 && t < 60 ? 4 : 0), durationMs: fixedMs(2000) },
+  // Three 15 s bursts at 2 jobs/s, 35 s apart, one job in 10 of 75 s (longer than the demo pm2
+  // kill_timeout of 30 s), the rest 1.5 s: a scale-down after a burst meets workers still busy.
+  'long-tail': { seconds: 130, rate: (t) => (t % 50 < 15 ? 2 : 0.1), durationMs: (rand) => (rand() < 0.1 ? 75_000 : 1500) },
 };
 
 /** `--quick`: a 45 s step, small enough for a run of a few minutes. */

@@ -38,7 +38,8 @@ export const POLICIES: readonly Policy[] = [
   // shipped's twin without idle-first victims: the baseline of "Idle-first scale-down" (issue 13).
   {
     id: 'shipped-plain',
-    description: 'shipped with victims: executor (a scale-down is plain `pm2 scale`: the highest ids go, busy or not, no drain)',
+    description:
+      'shipped with victims: executor (a scale-down is plain `pm2 scale`: the first processes in its list (lowest ids) go, busy or not, no drain)',
     ruleFiles: DEMO_RULE_FILES,
     optIn: true,
     pool: { victims: 'executor' },

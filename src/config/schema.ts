@@ -46,7 +46,7 @@ export const poolSchema = z
     /**
      * Who picks the workers a scale-down removes: `idle-first` (the receiver, when the executor can
      * remove chosen workers: idle first, busy ones drained) or `executor` (the executor's own
-     * order, e.g. `pm2 scale` removes the highest ids; the plain behaviour, kept as a baseline).
+     * order, e.g. `pm2 scale` removes the first processes in its list (the lowest ids); the plain behaviour, kept as a baseline).
      */
     victims: z.enum(['idle-first', 'executor']).default('idle-first'),
     /** How the exporter finds this pool's processes in /proc. */

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Pm2ExecutorConfig } from './pm2.js';
-import { instancesOf, parsePm2List, pm2Steps } from './pm2.js';
+import { instancesOf, parsePm2List, type Pm2Instance } from './pm2.js';
 import { runSettings } from './preset.js';
 import { notRun, runArgv, runForOutput, type RunSettings } from './run.js';
 import type { ExecutionResult } from './types.js';
@@ -35,11 +35,44 @@ export function locatePm2(victims: readonly Locatable[], ids: ReadonlyMap<number
 }
 
 /**
- * Removes chosen pm2 processes by id: `pm2 delete <id>…` (SIGINT, then kill_timeout, for one
- * still running; a drained one has exited and is only dropped from the list), then whatever
- * pm2Steps needs for the app to be at `replicas` (nothing, when the victims were all there were to
- * remove). pm2 has no "scale down removing these": `pm2 scale` removes the highest ids.
+ * The pm2 commands that remove exactly `victims` (pm2 ids) and leave `app` at `replicas` online,
+ * given its processes now. Pure.
+ *
+ * - `pm2 delete <id>…` the victims (SIGINT, then kill_timeout, for one still running; a drained one
+ *   has exited and is only dropped from the list) and, with them, every other *stopped* process:
+ *   a worker that drained and exited stays stopped (`--stop-exit-codes 0`), and left in the list it
+ *   would be counted by the next `pm2 scale`, which then deletes the first processes in the list
+ *   (the lowest ids, the oldest workers), busy or not.
+ * - To 0, one process is kept, stopped (`pm2 scale APP 0` and deleting the last process both
+ *   delete the app, and nothing could wake it).
+ * - Only when the others online are not `replicas` (victims the heartbeats could not name) does
+ *   `pm2 scale` run: the executor's own choice, as without victims.
  */
+export function pm2RemoveSteps(
+  config: Pm2ExecutorConfig,
+  victims: readonly string[],
+  replicas: number,
+  instances: readonly Pm2Instance[],
+): string[][] {
+  const { bin, app } = config;
+  const chosen = new Set(victims);
+  const others = instances.filter((p) => !chosen.has(String(p.id)));
+  const online = others.filter((p) => p.status !== 'stopped');
+  const gone = [...victims, ...others.filter((p) => p.status === 'stopped').map((p) => String(p.id))];
+  if (online.length === 0 && replicas === 0 && gone.length > 0) {
+    // Keep a process that is stopped already, if there is one: nothing more to stop.
+    const isStopped = (id: string) => instances.find((p) => String(p.id) === id)?.status === 'stopped';
+    const keep = gone.find(isStopped) ?? gone[0]!;
+    const rest = gone.filter((id) => id !== keep);
+    return [...(rest.length > 0 ? [[bin, 'delete', ...rest]] : []), ...(isStopped(keep) ? [] : [[bin, 'stop', keep]])];
+  }
+  const remove = gone.length > 0 ? [[bin, 'delete', ...gone]] : [];
+  if (online.length === replicas) return remove;
+  if (replicas === 0) return [...remove, ...(online.length > 1 ? [[bin, 'scale', app, '1']] : []), [bin, 'stop', app]];
+  return [...remove, [bin, 'scale', app, String(replicas)]];
+}
+
+/** Removes chosen pm2 processes by id (pm2RemoveSteps), after reading the app's processes. */
 export function createPm2Remover(
   config: Pm2ExecutorConfig,
   opts: { host?: string; run?: (argv: readonly string[], s: RunSettings) => Promise<ExecutionResult> } = {},
@@ -55,20 +88,17 @@ export function createPm2Remover(
       return locatePm2(victims, pm2IdsByPid(stdout, config.app), host);
     },
     async remove(instances: readonly string[], replicas: number): Promise<ExecutionResult[]> {
-      const results: ExecutionResult[] = [];
-      if (instances.length > 0) {
-        const deleted = await run([config.bin, 'delete', ...instances], settings);
-        results.push(deleted);
-        if (!deleted.ok) return results;
-      }
       const { result, stdout } = await runForOutput(list, settings);
-      if (!result.ok) return [...results, result];
+      if (!result.ok) return [result];
       let steps: string[][];
       try {
-        steps = pm2Steps(config, replicas, instancesOf(stdout, config.app));
+        const processes = instancesOf(stdout, config.app);
+        if (processes.length === 0) throw new Error(`pm2 has no process named ${JSON.stringify(config.app)}`);
+        steps = pm2RemoveSteps(config, instances, replicas, processes);
       } catch (err) {
-        return [...results, notRun(list, `pm2 app ${config.app}: ${(err as Error).message}`)];
+        return [notRun(list, `pm2 app ${config.app}: ${(err as Error).message}`)];
       }
+      const results: ExecutionResult[] = [];
       for (const argv of steps) {
         const r = await run(argv, settings);
         results.push(r);

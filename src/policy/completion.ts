@@ -6,10 +6,15 @@ export type Completion =
   /** Stamps neither a cooldown nor its alerts' step: the next repeat of the same firing tries again. */
   | { outcome: 'failed' };
 
-/** The command of `decision` ended, `ok` or not: the outcome the audit entry and the metrics get. */
-export function completion(decision: Decision, ok: boolean): Completion {
+/**
+ * The command of `decision` ended, `ok` or not: the outcome the audit entry and the metrics get.
+ * `reached`: the count a shrink that chose its workers actually left (workers/scale-down.ts); above
+ * `to` when busy victims were left draining at drainTimeout (`afterDrainTimeout: leave`): they
+ * still run and hold a job, so the next decision starts from them, not from the count asked.
+ */
+export function completion(decision: Decision, ok: boolean, reached = decision.to): Completion {
   if (!ok) return { outcome: 'failed' };
-  return { outcome: 'scaled', replicas: decision.to, scale: decision.scale, steppedFingerprints: decision.steppedFingerprints };
+  return { outcome: 'scaled', replicas: reached, scale: decision.scale, steppedFingerprints: decision.steppedFingerprints };
 }
 
 /**

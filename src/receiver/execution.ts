@@ -38,7 +38,7 @@ export async function runExecution(deps: ExecutionDeps, job: ExecutionJob): Prom
     // A shrink whose executor can choose removes idle workers first and drains busy ones.
     const chosen = await scaleDownChoosing(deps, decision);
     const result = chosen?.result ?? (await executor.scale({ pool, replicas: decision.to, current: decision.from }));
-    const done = completion(decision, result.ok);
+    const done = completion(decision, result.ok, chosen?.reached);
     const { outcome } = done;
     deps.metrics.executorDuration.observe({ pool, outcome }, result.durationMs / 1000);
     deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome });

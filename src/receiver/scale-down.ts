@@ -11,6 +11,8 @@ export interface ChosenScaleDown {
   result: ExecutionResult;
   victims: AuditVictim[];
   drain: 'complete' | 'partial';
+  /** The count the pool is at: `to`, or above it by the victims left draining. */
+  reached: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export async function scaleDownChoosing(deps: ScaleDownDeps, decision: Decision)
       result: notRun([], `pool ${decision.pool}: scale-down choosing workers: ${(err as Error).message}`),
       victims: [],
       drain: 'complete',
+      reached: decision.from,
     };
   }
   const victims = report.victims.map((v) => ({ worker: v.id, tier: v.tier, why: v.why, instance: v.instance ?? null, outcome: v.outcome }));
@@ -47,5 +50,5 @@ export async function scaleDownChoosing(deps: ScaleDownDeps, decision: Decision)
     report.runs.length > 0
       ? combineResults(report.runs)
       : nothingToDo(`pool ${decision.pool}: the chosen workers were left draining; nothing removed yet`);
-  return { result, victims, drain: report.partial ? 'partial' : 'complete' };
+  return { result, victims, drain: report.partial ? 'partial' : 'complete', reached: report.reached };
 }

@@ -39,6 +39,8 @@ export interface ScaleDownReport {
   runs: ExecutionResult[];
   /** Some busy victims were left draining past drainTimeout. */
   partial: boolean;
+  /** The pool's count when this returns: `to`, plus the victims left draining (`partial`). */
+  reached: number;
   waitedMs: number;
 }
 
@@ -81,10 +83,12 @@ export async function scaleDownWithVictims(input: ScaleDownInput): Promise<Scale
     );
     for (const v of batch) v.outcome = outcome;
   };
-  // Idle victims hold nothing: removing them now interrupts nothing (they are draining too, so
-  // one that takes a job in this moment gives it back).
+  // Idle victims hold nothing: removing them now interrupts nothing. But one idle when read may
+  // have started a job since (listing the instances takes a while); the drain request stops only
+  // its next start. So look again now that it is asked: one busy now waits like any busy victim.
+  const busyNow = new Set((await reader.records(pool)).filter((r) => r.busy).map((r) => r.id));
   await removeNow(
-    pending.filter((v) => !byId.get(v.id)!.busy),
+    pending.filter((v) => !byId.get(v.id)!.busy && !busyNow.has(v.id)),
     'removed',
   );
   const deadline = startedAt + input.drainTimeoutMs;
@@ -107,5 +111,5 @@ export async function scaleDownWithVictims(input: ScaleDownInput): Promise<Scale
   for (const v of pending) v.outcome = 'left';
   // Victims not found, or fewer heartbeats than k: the executor's own count brings the pool to `to`.
   if (runs.length === 0 && !partial) runs.push(...(await remover.remove([], to)));
-  return { victims: outcomes, missing: choice.missing, runs, partial, waitedMs: now() - startedAt };
+  return { victims: outcomes, missing: choice.missing, runs, partial, reached: to + pending.length, waitedMs: now() - startedAt };
 }

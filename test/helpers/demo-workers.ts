@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { encodeJob } from '../../src/demo/job.js';
 import { demoKeys } from '../../src/demo/keys.js';
+import { late } from './late.js';
 import { waitFor } from './ports.js';
+import { startRedis, type TestRedis } from './redis.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -69,4 +72,25 @@ export function demoWorkers(redisUrl: string, client: Redis, pool = 'demo') {
   }
 
   return { start, push, jobInHand, killAll };
+}
+
+/**
+ * A test file's real redis-server, a client of it, and demo workers of `pool` against it: started
+ * in `beforeAll`, the workers SIGKILLed after each test, Redis stopped after the file.
+ */
+export function useDemoWorkers(pool = 'demo') {
+  let redis: TestRedis | undefined;
+  let client: Redis | undefined;
+  let workers: ReturnType<typeof demoWorkers> | undefined;
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = redis.client();
+    workers = demoWorkers(redis.url, client, pool);
+  });
+  afterEach(() => workers?.killAll());
+  afterAll(async () => {
+    client?.disconnect();
+    await redis?.close();
+  });
+  return { client: late('the Redis client', () => client), workers: late('the demo workers', () => workers) };
 }

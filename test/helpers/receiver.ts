@@ -5,6 +5,7 @@ import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { parseConfig, type Config } from '../../src/config/index.js';
 import { createExecutor } from '../../src/executors/index.js';
+import type { InstanceRemover } from '../../src/executors/removers.js';
 import { createReceiver, type Receiver } from '../../src/receiver/app.js';
 import { startReceiverServer, type ReceiverServer } from '../../src/receiver/server.js';
 import { createSilencesClient } from '../../src/silences/index.js';
@@ -69,6 +70,8 @@ export interface TestReceiverOptions {
   alertmanagerUrl?: string;
   /** Where the receiver logs (default: nowhere). */
   logger?: Logger;
+  /** The pools' removers, from the parsed config (default: the receiver's own, executors/removers.ts). */
+  removers?: (config: Config) => ReadonlyMap<string, InstanceRemover>;
 }
 
 /** A real receiver (HTTP server, real executors) on a real Redis, configured from YAML text. */
@@ -80,7 +83,15 @@ export async function startTestReceiver(yamlText: string, redisUrl: string, opts
   await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const executors = new Map(Object.entries(config.pools).map(([pool, p]) => [pool, createExecutor(pool, p.executor)]));
   const silences = opts.alertmanagerUrl ? createSilencesClient({ url: opts.alertmanagerUrl }) : null;
-  const receiver = createReceiver({ config, redis, executors, logger: opts.logger ?? pino({ level: 'silent' }), token: TOKEN, silences });
+  const receiver = createReceiver({
+    config,
+    redis,
+    executors,
+    removers: opts.removers?.(config),
+    logger: opts.logger ?? pino({ level: 'silent' }),
+    token: TOKEN,
+    silences,
+  });
   const server: ReceiverServer = await startReceiverServer(receiver, '127.0.0.1:0');
   const call = async (method: string, path: string, body?: unknown, opts: { token?: string | null; raw?: string } = {}) => {
     const token = opts.token === undefined ? TOKEN : opts.token;

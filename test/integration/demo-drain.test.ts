@@ -3,28 +3,13 @@
  * worker asked to drain finishes the job in hand, takes no new one, deletes its heartbeat and
  * exits 0; an idle one leaves at once; a job taken in the moment of the request goes back untouched.
  */
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoKeys } from '../../src/demo/keys.js';
 import { drainKey, goneWorkers, requestDrain } from '../../src/workers/drain.js';
-import { demoWorkers } from '../helpers/demo-workers.js';
+import { useDemoWorkers } from '../helpers/demo-workers.js';
 import { waitFor } from '../helpers/ports.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
 
-let redis: TestRedis;
-let client: Redis;
-let workers: ReturnType<typeof demoWorkers>;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redis.client();
-  workers = demoWorkers(redis.url, client);
-});
-afterEach(() => workers.killAll());
-afterAll(async () => {
-  client?.disconnect();
-  await redis?.close();
-});
+const { client, workers } = useDemoWorkers();
 
 describe('drain (real demo workers)', () => {
   it('a busy worker finishes its job, takes none of the queued ones, and exits 0', async () => {

@@ -1,56 +1,23 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, describe, it } from 'vitest';
 import { demoKeys } from '../../src/demo/keys.js';
 import { demoPm2StartArgs } from '../../src/demo/pm2.js';
 import { enqueueJobs } from '../../src/demo/stress.js';
 import { demoTally } from '../../src/demo/tally.js';
+import { REPO as repo, usePm2 } from '../helpers/pm2.js';
 import { waitFor } from '../helpers/ports.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const pm2Bin = join(repo, 'node_modules/.bin/pm2');
 const queue = 'pm2:jobs';
 const keys = demoKeys(queue, 'demo');
-
-let redis: TestRedis;
-let client: Redis;
-let home: string;
-
-const pm2 = (...args: string[]) => execa(pm2Bin, args, { env: { PM2_HOME: home }, timeout: 45_000 });
-
-interface Pm2Proc {
-  pid: number;
-  pm2_env: { status: string; exec_mode: string };
-}
-async function online(): Promise<Pm2Proc[]> {
-  const { stdout } = await pm2('jlist');
-  return (JSON.parse(stdout) as Pm2Proc[]).filter((p) => p.pm2_env.status === 'online');
-}
+const { redis, client, home, pm2, online: onlineOf } = usePm2('demo-pm2');
+const online = () => onlineOf('demo');
 
 async function heartbeats(): Promise<Record<string, string>> {
   const found = await client.keys(keys.heartbeat('*'));
   const busy = await Promise.all(found.map((k) => client.hget(k, 'busy')));
   return Object.fromEntries(found.map((k, i) => [k.slice(keys.heartbeat('').length), busy[i] ?? '?']));
 }
-
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redis.client();
-  // A private PM2_HOME: this file's own pm2 daemon, never the operator's.
-  home = await mkdtemp(join(tmpdir(), 'alertscale-demo-pm2-'));
-});
-
-afterAll(async () => {
-  if (home) await pm2('kill').catch(() => undefined);
-  client?.disconnect();
-  await redis?.close();
-  if (home) await rm(home, { recursive: true, force: true });
-});
 
 describe('demo pool under real pm2', () => {
   it('scales 1 → 3 with jobs queued and 3 → 1 with jobs in flight: every job completed exactly once', async () => {
@@ -103,7 +70,7 @@ describe('demo pool under real pm2', () => {
     expect(tally.counters.started).toBe(24);
 
     // The two stopped workers exited 0 on pm2's SIGINT (pm2's own log says so), none was SIGKILLed.
-    const daemonLog = await readFile(join(home, 'pm2.log'), 'utf8');
+    const daemonLog = await readFile(join(home(), 'pm2.log'), 'utf8');
     expect(daemonLog.match(/App \[demo:\d+\] exited with code \[0\] via signal \[SIGINT\]/g)).toHaveLength(2);
     expect(daemonLog).not.toMatch(/SIGKILL/);
   });

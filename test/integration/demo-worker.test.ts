@@ -1,27 +1,12 @@
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeJob } from '../../src/demo/job.js';
 import { demoKeys } from '../../src/demo/keys.js';
 import { enqueueJobs } from '../../src/demo/stress.js';
 import { demoTally } from '../../src/demo/tally.js';
-import { demoWorkers, type DemoWorkerProcess } from '../helpers/demo-workers.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
+import { type DemoWorkerProcess, useDemoWorkers } from '../helpers/demo-workers.js';
 import { waitFor } from '../helpers/ports.js';
 
-let redis: TestRedis;
-let client: Redis;
-let workers: ReturnType<typeof demoWorkers>;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redis.client();
-  workers = demoWorkers(redis.url, client);
-});
-afterEach(() => workers.killAll());
-afterAll(async () => {
-  client?.disconnect();
-  await redis?.close();
-});
+const { client, workers } = useDemoWorkers();
 
 async function drained(queue: string, expected: number, timeoutMs = 20_000) {
   await waitFor(

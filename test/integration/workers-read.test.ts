@@ -4,30 +4,15 @@
  * CPU/RSS come from /proc for local processes only, never for a reused pid or another host.
  */
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoKeys } from '../../src/demo/keys.js';
 import { demoTally } from '../../src/demo/tally.js';
 import { heartbeatKey, requestDrain } from '../../src/workers/drain.js';
 import { createWorkersReader } from '../../src/workers/read.js';
-import { demoWorkers } from '../helpers/demo-workers.js';
+import { useDemoWorkers } from '../helpers/demo-workers.js';
 import { waitFor } from '../helpers/ports.js';
-import { startRedis, type TestRedis } from '../helpers/redis.js';
 
-let redis: TestRedis;
-let client: Redis;
-let workers: ReturnType<typeof demoWorkers>;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redis.client();
-  workers = demoWorkers(redis.url, client, 'rm');
-});
-afterEach(() => workers.killAll());
-afterAll(async () => {
-  client?.disconnect();
-  await redis?.close();
-});
+const { client, workers } = useDemoWorkers('rm');
 
 describe('per-worker read model (real demo workers)', () => {
   it('agrees with what three workers did and hold', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { embeddedVictimPlaceholders } from '../../src/executors/schema.js';
 import { parseConfig } from '../../src/config/index.js';
 import { argvForCommand } from '../../src/executors/command.js';
-import { locatePm2, pm2IdsByPid } from '../../src/executors/pm2-victims.js';
+import { locatePm2, pm2IdsByPid, pm2RemoveSteps } from '../../src/executors/pm2-victims.js';
 import {
   composeVictimSteps,
   expandVictims,
@@ -149,5 +149,55 @@ describe('config: victim placeholders and the drain wait', () => {
   it('takes a drain wait longer than the pool lease (renewed while the scale-down runs)', () => {
     const c = parseConfig(pool('{ kind: pm2, app: demo }', '    drainTimeout: 2m\n'), 'x.yml');
     expect(c.pools.demo!.drainTimeout).toBeGreaterThan(c.receiver.lease);
+  });
+});
+
+describe('pm2: removing the chosen processes', () => {
+  const config = { kind: 'pm2' as const, app: 'demo', bin: 'pm2', ...common };
+  const procs = (spec: string) => spec.split(' ').map((p, id) => ({ id, status: p === 'o' ? 'online' : 'stopped' }));
+  it.each<[string, string[], number, string, string[][]]>([
+    ['the victims only: the rest is at the count', ['2', '3'], 2, 'o o o o', [['pm2', 'delete', '2', '3']]],
+    [
+      'a drained worker left stopped is deleted too, never counted by a later pm2 scale',
+      ['3'],
+      2,
+      'o s o o',
+      [['pm2', 'delete', '3', '1']],
+    ],
+    ['a victim that drained and exited is dropped from the list', ['1'], 2, 'o s o', [['pm2', 'delete', '1']]],
+    [
+      'victims the heartbeats could not name: pm2 scale makes up the count (its own choice)',
+      ['3'],
+      2,
+      'o o o o',
+      [
+        ['pm2', 'delete', '3'],
+        ['pm2', 'scale', 'demo', '2'],
+      ],
+    ],
+    ['nothing named, already at the count: nothing to run', [], 2, 'o o', []],
+    [
+      'to 0: the last process is kept, stopped (deleting it would delete the app)',
+      ['0', '1'],
+      0,
+      'o o',
+      [
+        ['pm2', 'delete', '1'],
+        ['pm2', 'stop', '0'],
+      ],
+    ],
+    ['to 0 with a stopped spare: the spare is what is kept', ['0'], 0, 'o s', [['pm2', 'delete', '0']]],
+    [
+      'to 0, nothing named: scale to 1, then stop',
+      [],
+      0,
+      'o o',
+      [
+        ['pm2', 'scale', 'demo', '1'],
+        ['pm2', 'stop', 'demo'],
+      ],
+    ],
+  ])('%s', (_, victims, replicas, spec, steps) => {
+    expect(pm2RemoveSteps(config, victims, replicas, procs(spec))).toEqual(steps);
   });
 });

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { completeInterruption, unreplicated } from '../../src/policy/completion.js';
+import { completeInterruption, completion, unreplicated } from '../../src/policy/completion.js';
+import type { Decision } from '../../src/policy/types.js';
+
+describe("completion: the end of a scaled decision's command", () => {
+  const down = { pool: 'demo', outcome: 'scaled', scale: 'down', from: 4, to: 2, steppedFingerprints: ['f1'] } as Decision;
+  it.each([
+    ['ok: the pool is at the count asked', true, undefined, { outcome: 'scaled', replicas: 2, scale: 'down', steppedFingerprints: ['f1'] }],
+    ['ok, a shrink that left a victim draining: at the count it reached', true, 3, { outcome: 'scaled', replicas: 3 }],
+    ['not ok: failed, no count', false, 3, { outcome: 'failed' }],
+  ])('%s', (_, ok, reached, expected) => {
+    expect(completion(down, ok, reached)).toEqual(expect.objectContaining(expected));
+  });
+});
 
 describe('completeInterruption: a decision left running by a holder whose lease expired', () => {
   it.each([
