@@ -39,7 +39,8 @@ export const POLICIES: readonly Policy[] = [
   {
     id: 'shipped-plain',
     description:
-      'shipped with victims: executor (a scale-down is plain `pm2 scale`: the first processes in its list (lowest ids) go, busy or not, no drain)',
+      'shipped with victims: executor (a scale-down is plain `pm2 scale`: ' +
+      'the first processes in its list (lowest ids) go, busy or not, no drain)',
     ruleFiles: DEMO_RULE_FILES,
     optIn: true,
     pool: { victims: 'executor' },

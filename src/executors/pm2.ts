@@ -108,7 +108,8 @@ export function createPm2Executor(pool: string, config: Pm2ExecutorConfig): Exec
       }
       if (steps.length === 0)
         return nothingToDo(
-          `pool ${pool}: pm2 app ${config.app} already has ${request.replicas} ${request.replicas === 0 ? '(stopped)' : 'online'}; nothing to run`,
+          `pool ${pool}: pm2 app ${config.app} already has ${request.replicas} ` +
+            `${request.replicas === 0 ? '(stopped)' : 'online'}; nothing to run`,
         );
       return runSteps(steps, settings);
     },

@@ -17,7 +17,10 @@ import { startRedis, type TestRedis } from './redis.js';
 
 export const TOKEN = 'test-token-4f1b';
 
-/** The real Alertmanager 0.25 body as captured (test/fixtures/alertmanager-0.25-firing.json), its alert moved to have started a minute ago. */
+/**
+ * The real Alertmanager 0.25 body as captured (test/fixtures/alertmanager-0.25-firing.json), its
+ * alert moved to have started a minute ago.
+ */
 export function capturedFiring(): any {
   return shiftedToNow(JSON.parse(readFileSync(new URL('../fixtures/alertmanager-0.25-firing.json', import.meta.url), 'utf8')));
 }

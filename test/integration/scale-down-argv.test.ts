@@ -70,13 +70,16 @@ beforeAll(async () => {
   });
   redis = await startRedis();
   client = redis.client();
+  // Each pool's executor runs the stubs, which log to the pool's own file.
+  const stubEnv = (name: string) =>
+    `env: { PATH: ${JSON.stringify(`${bin}:${process.env.PATH}`)}, STUB_LOG: ${JSON.stringify(log(name as PoolName))} }`;
   const pools = Object.entries(POOLS).map(
     ([name, p]) => `  ${name}:
     min: 1
     max: 4
     cooldown: { up: 0s, down: 0s }
     victims: ${'victims' in p ? p.victims : 'idle-first'}
-    executor: ${p.executor.replace(/ }$/, `, env: { PATH: ${JSON.stringify(`${bin}:${process.env.PATH}`)}, STUB_LOG: ${JSON.stringify(log(name as PoolName))} } }`)}
+    executor: ${p.executor.replace(/ }$/, `, ${stubEnv(name)} }`)}
 `,
   );
   const removers = (config: Config): ReadonlyMap<string, InstanceRemover> =>

@@ -21,8 +21,6 @@ const KNOWN_WIDE = [
   'bench/quality/report.ts',
   'bench/quality/writer.ts',
   'prometheus/demo.ts',
-  'src/executors/pm2.ts',
-  'test/helpers/receiver.ts',
 ];
 
 /** `file:line (N characters)` for every line wider than WIDTH; characters are code points, as an editor counts them. */
