@@ -56,8 +56,11 @@ export function createPm2Remover(
     },
     async remove(instances: readonly string[], replicas: number): Promise<ExecutionResult[]> {
       const results: ExecutionResult[] = [];
-      if (instances.length > 0) {
-        const deleted = await run([config.bin, 'delete', ...instances], settings);
+      // Deleting the last processes deletes the app (a woken pool-at-zero would have nothing to
+      // start): at 0 one victim is kept, and pm2Steps stops it (`pm2 stop APP`).
+      const deleting = replicas === 0 ? instances.slice(1) : instances;
+      if (deleting.length > 0) {
+        const deleted = await run([config.bin, 'delete', ...deleting], settings);
         results.push(deleted);
         if (!deleted.ok) return results;
       }
