@@ -23,12 +23,17 @@ const SHIPPED_TRACES = ['step', 'sawtooth', 'diurnal', 'idle-burst'].map((n) => 
 const SLO_S = 10;
 const TAIL_S = 30;
 const RUNS = 3;
-/** Repetitions run at once by default: two keep a full run within 20 min on 2 cores (12 stacks of sleeping jobs). */
-const LANES = 2;
+/**
+ * Repetitions run at once by default: one. Two (`--lanes 2`, 12 stacks) took 7.4 min for one
+ * repetition of the four traces on 2026-12-02 (so ~22 min for three, not the 20 asked) and every
+ * policy's p95 wait rose with the contention (sawtooth: 17.5 s shipped, 17.6 s hpa, against 6–8 s
+ * one repetition at a time): side by side repetitions measure the machine, not the rules.
+ */
+const LANES = 1;
 const SECTION = '## Scaling quality (trace replay vs oracle and baselines)';
 const USAGE = `usage: npx tsx bench/quality.ts [--runs N] [--lanes N] [--trace FILE]... [--policies ${POLICIES.map((p) => p.id).join(',')}] [--json FILE] [--quick] [--with-web] [--no-write] [--from-json FILE]
   --runs N       repetitions of every policy × trace; the report states their medians (default ${RUNS}; --quick: 1)
-  --lanes N      repetitions (each: all policies side by side on one trace) run at once (default ${LANES}; --quick: 1)
+  --lanes N      repetitions (each: all policies side by side on one trace) run at once (default ${LANES})
   --trace FILE   CSV with header at_s,duration_ms (repeatable; default: the traces in bench/traces/)
   --policies     comma-separated policy ids (default: all but the opt-in shipped-plain)
   --json FILE    write every figure (seconds) per trace and policy, oracle included
@@ -71,7 +76,7 @@ function parse() {
   }
   const runs = args.runs === undefined ? (args.quick ? 1 : RUNS) : Number(args.runs);
   if (!Number.isInteger(runs) || runs < 1) usage(`--runs must be a whole number ≥ 1, got ${JSON.stringify(args.runs)}`);
-  const lanes = args.lanes === undefined ? (args.quick ? 1 : LANES) : Number(args.lanes);
+  const lanes = args.lanes === undefined ? LANES : Number(args.lanes);
   if (!Number.isInteger(lanes) || lanes < 1) usage(`--lanes must be a whole number ≥ 1, got ${JSON.stringify(args.lanes)}`);
   let policies: Policy[];
   try {
