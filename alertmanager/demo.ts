@@ -6,9 +6,11 @@
  * rules, with
  *   - the timings of every route that delivers to the `alertscale` receiver compressed to
  *     DEMO_ALERTMANAGER_TIMINGS (group_wait 0s: the first notification leaves at once;
- *     group_interval 1s: changes and resolves within a second; repeat_interval 5s: a still-firing
- *     signal is re-sent every ~5s, so repeated steps are paced by the receiver's cooldowns, not by
- *     Alertmanager),
+ *     group_interval 1s: changes and resolves within a second; repeat_interval 1s: a still-firing
+ *     signal is re-sent every second, with its current `target` — Alertmanager sends a changed
+ *     annotation only on a repeat, so at 5s a growing burst's new target reached the receiver up
+ *     to 5s late (bench/RESULTS.md, "Scaling quality"); repeated steps are paced by the receiver's
+ *     stepInterval and cooldowns, not by Alertmanager),
  *   - the webhook URL of that receiver pointed at the demo receiver,
  *   - its bearer credentials_file set to the token file the stack writes (absolute: Alertmanager
  *     resolves relative paths against the directory of the config file, i.e. of the rendered copy).
@@ -33,7 +35,7 @@ export const SCALING_RECEIVER = 'alertscale';
 export const DEMO_ALERTMANAGER_TIMINGS = {
   groupWait: '0s',
   groupInterval: '1s',
-  repeatInterval: '5s',
+  repeatInterval: '1s',
 } as const;
 
 export interface DemoAlertmanagerOptions {

@@ -45,10 +45,14 @@ export const DEMO_RULE_FILES: readonly string[] = [
 export const DEMO_TIMINGS = {
   scrapeInterval: '1s',
   evaluationInterval: '1s',
-  /** `for:` of DemoQueueBacklog in rules-demo/demo.yml. */
-  scaleUpFor: '2s',
-  /** `for:` of DemoWorkersIdle in rules-demo/demo.yml. */
-  scaleDownFor: '5s',
+  /** `for:` of DemoQueueBacklog in rules-demo/demo.yml (production 30s). */
+  scaleUpFor: '1s',
+  /**
+   * `for:` of DemoWorkersIdle in rules-demo/demo.yml (production 1m): short, because the target
+   * already smooths arrivals over its window; a longer one kept a finished burst's workers idle
+   * (bench/RESULTS.md, "Scaling quality").
+   */
+  scaleDownFor: '2s',
   /** `for:` of DemoQueueWaitingNoWorkers (wake from zero): the first waiting job acts at once. */
   wakeFor: '0s',
 } as const;
@@ -56,12 +60,13 @@ export const DEMO_TIMINGS = {
 /**
  * How the demo rule files differ from production, besides `for:` (DEMO_TIMINGS): each production
  * text replaced by the demo one in expressions and annotations. Production windows of 1m (four 15 s
- * scrapes) become 10 s at the demo's 1 s scrapes; the backlog drain time of 60 s becomes 5 s, so a
- * burst waits seconds, not a minute, at demo speed. test/integration/rules.test.ts applies these to the
+ * scrapes) become 5 s (five of the demo's 1 s scrapes: 10 s kept a finished burst's arrivals in the
+ * target ~10 s after it ended); the backlog drain time of 60 s becomes 5 s, so a burst waits
+ * seconds, not a minute, at demo speed. test/integration/rules.test.ts applies these to the
  * production files and expects the demo files.
  */
 export const DEMO_RULE_COMPRESSION: ReadonlyArray<readonly [production: string, demo: string]> = [
-  ['[1m]', '[10s]'],
+  ['[1m]', '[5s]'],
   ['/ 60', '/ 5'],
   ['within 60s', 'within 5s'],
 ];

@@ -31,7 +31,7 @@ export const POLICIES: readonly Policy[] = [
   {
     id: 'shipped',
     description:
-      "the demo's compressed rules as shipped (DEMO_RULE_FILES) with alertscale.yml's demo pool (maxStep 8, cooldown 2 s up / 5 s down)",
+      "the demo's compressed rules as shipped (DEMO_RULE_FILES) with alertscale.yml's demo pool (maxStep 8, cooldown 1 s up / 2 s down)",
     ruleFiles: DEMO_RULE_FILES,
     pool: {},
   },

@@ -3,12 +3,12 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { elasticSpeedup, type Elasticity } from './metrics.js';
 import type { Figures, TraceResult } from './figures.js';
 
-/** One factor for every policy: the demo's `for:` (2 s up, 5 s down… ) against production's 1 m. */
+/** One set of demo timings for every policy, stated against production's. */
 export const COMPRESSION = {
   factor: 30,
   text:
-    "every policy runs at the demo's timings, 30× faster than production: scrape and rule evaluation every 1 s (production 15 s–30 s), " +
-    "the shipped scale-up `for:` 2 s (production 1 m), Alertmanager group_wait 0 s / group_interval 1 s; the baselines' production " +
+    "every policy runs at the demo's timings (`for:` and cooldowns 30× shorter than production, rate windows by scrape count): scrape and rule evaluation every 1 s (production 15 s–30 s), " +
+    "the shipped rules' 1m windows 5 s (five 1 s scrapes, as 1m holds four 15 s ones), their `for:` 1 s up / 2 s down (production 30 s / 1 m), Alertmanager group_wait 0 s / group_interval 1 s / repeat_interval 1 s (a changed target reaches the receiver on a repeat); the baselines' production " +
     'durations are divided by 30 (seed-steps `for:` 3 m → 6 s, 15 m → 30 s; HPA stabilization 300 s → 10 s, rate-limit period 15 s → 0.5 s, rounded up to 1 s).',
 };
 
@@ -97,7 +97,7 @@ export const FORMULAS = [
   '- τU = 100/T · Σ [s < d]·Δt, τO = 100/T · Σ [s > d]·Δt;',
   '- instability υ = 100/(T − Δt) · Σ min(1, |sgn Δs − sgn Δd|)·Δt; jitter = (adaptations of s − adaptations of d)/T, per minute;',
   '- elastic speedup ε(p vs b) = (θU_b/θU_p · θO_b/θO_p · τU_b/τU_p · τO_b/τO_p)^¼ (a metric 0 for both counts 1; 0 for p alone floored at 0.01 %);',
-  "- idle cost = Σ s(t)·Δt over the t where d was 0 for the last 20 s (IDLE_GRACE_S: the 10 s rate windows empty, the down rule's 5 s `for:` passes, workers stop); first job after wake = for each stretch of polls with no live worker, start − enqueue of the first job enqueued in it, the worst stretch;",
+  "- idle cost = Σ s(t)·Δt over the t where d was 0 for the last 20 s (IDLE_GRACE_S, unchanged since the first run: long enough for a rule's rate window to empty, its down `for:` to pass and the workers to stop); first job after wake = for each stretch of polls with no live worker, start − enqueue of the first job enqueued in it, the worst stretch;",
   "- interrupted = jobs started more than once (the demo worker's starts counter) or seen started and never completed; only a scale-down stops a worker in the bench;",
   '- several repetitions: every figure is the median over the repetitions (lost, run twice and interrupted: the worst), curves in the charts the pointwise median; all repetitions of a trace share one window;',
   '- oracle: s = clamp(d, min, max) with no start-up delay; its waits are FCFS on `max` always-ready workers (non-zero only where d > max); "fixed at max" = max workers for all of T with the same waits.',

@@ -16,6 +16,8 @@ export interface RunMeta {
   tailS: number;
   /** Repetitions of every policy × trace (the figures are their medians). */
   runs: number;
+  /** Repetitions run at the same time (each: all policies of one trace side by side). */
+  lanes: number;
   /** Whether the stacks ran the web pool (gunicorn) beside the demo pool. */
   web: boolean;
   /** `id: description; rules …; overrides …` per policy. */
@@ -39,7 +41,7 @@ export function chartOf(r: TraceResult): string {
 export function renderBody(meta: RunMeta, results: TraceResult[], chartPath: (trace: string) => string): string {
   return [
     `Command: \`${meta.command}\` — ${meta.date} UTC, ${meta.runs} repetition(s) per policy and trace (figures are medians), ${meta.wallS.toFixed(0)} s wall.`,
-    `Machine: ${meta.machine}. Load average at start ${meta.loadStart}, at end ${meta.loadEnd} (other sessions may share the 2 cores; all policies of a repetition of a trace ran side by side, each on its own stack${meta.web ? ', web pool (gunicorn) included' : ', without the web pool (no gunicorn)'}).`,
+    `Machine: ${meta.machine}. Load average at start ${meta.loadStart}, at end ${meta.loadEnd} (other sessions may share the 2 cores; all policies of a repetition of a trace ran side by side, each on its own stack, ${meta.lanes > 1 ? `${meta.lanes} repetitions (of any traces) at a time, so up to ${meta.lanes * meta.policies.length} stacks at once` : 'one repetition at a time'}${meta.web ? ', web pool (gunicorn) included' : ', without the web pool (no gunicorn)'}).`,
     '',
     `Compression: ${COMPRESSION.text}`,
     `SLO for queue wait: ${meta.sloS} s. Window (cost, curves, elasticity; the same for every policy and the oracle of a trace): until the last job would end if started on arrival plus a ${meta.tailS} s tail, stretched to the last completion of any policy so no policy drains its backlog outside it (a policy whose run ended earlier is held at its last sampled worker count); jobs not done 60 s after the tail count as lost.`,
@@ -88,6 +90,7 @@ export function fromJson(text: string): { meta: RunMeta; results: TraceResult[] 
     sloS: doc.sloS,
     tailS: doc.tailS,
     runs: doc.runs ?? 1,
+    lanes: doc.lanes ?? 1,
     web: doc.web ?? true,
     policies: doc.policies ?? [],
   };

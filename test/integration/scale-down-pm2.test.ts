@@ -103,6 +103,35 @@ describe('scale-down that never interrupts work (real pm2, real demo workers)', 
     await pm2('delete', app);
   });
 
+  it('2 idle → 0: one process is kept stopped, so the app still exists and a wake starts it', async () => {
+    const app = 'sdzero';
+    const queue = `${app}:jobs`;
+    await pm2(
+      ...demoPm2StartArgs(repo, { name: app, instances: 2, killTimeoutMs: 1_500, redisUrl: redis.url, queueKey: queue, pool: app }),
+    );
+    await waitFor(`${app}: 2 heartbeats`, async () => (await beats(app)).size === 2, 30_000, 100);
+    const reader = createWorkersReader({ redis: client });
+    const remover = createPm2Remover({ kind: 'pm2', app, bin: pm2Bin, timeout: 45_000, env: { PM2_HOME: home } });
+    const report = await scaleDownWithVictims({
+      redis: client,
+      reader,
+      remover,
+      pool: app,
+      from: 2,
+      to: 0,
+      drainTimeoutMs: 10_000,
+      onDrainTimeout: 'leave',
+    });
+    reader.close();
+    expect(report.victims.map((v) => v.outcome)).toEqual(['removed', 'removed']);
+    expect(report.runs.every((r) => r.ok)).toBe(true);
+    expect((await processes(app)).map((p) => p.pm2_env.status)).toEqual(['stopped']);
+    const [kept] = await processes(app);
+    await pm2('start', String(kept!.pm_id));
+    expect((await online(app)).length).toBe(1);
+    await pm2('delete', app);
+  });
+
   it('the same pool with plain `pm2 scale 2`: it removes the busy workers, interrupting or waiting for their jobs', async () => {
     const app = 'sdplain';
     const queue = `${app}:jobs`;
