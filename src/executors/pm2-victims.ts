@@ -45,7 +45,7 @@ export function locatePm2(victims: readonly Locatable[], ids: ReadonlyMap<number
  *   (the lowest ids, the oldest workers), busy or not.
  * - To 0, one process is kept, stopped (`pm2 scale APP 0` and deleting the last process both
  *   delete the app, and nothing could wake it).
- * - Only when the others online are not `replicas` (victims the heartbeats could not name) does
+ * - Only when more others are online than `replicas` (victims the heartbeats could not name) does
  *   `pm2 scale` run: the executor's own choice, as without victims.
  */
 export function pm2RemoveSteps(
@@ -67,7 +67,9 @@ export function pm2RemoveSteps(
     return [...(rest.length > 0 ? [[bin, 'delete', ...rest]] : []), ...(isStopped(keep) ? [] : [[bin, 'stop', keep]])];
   }
   const remove = gone.length > 0 ? [[bin, 'delete', ...gone]] : [];
-  if (online.length === replicas) return remove;
+  // Fewer online than `replicas`: a victim still pending (counted in `replicas`) drained and exited
+  // meanwhile and was deleted with the leftovers. A scale-down never starts a process to make up for it.
+  if (online.length <= replicas) return remove;
   if (replicas === 0) return [...remove, ...(online.length > 1 ? [[bin, 'scale', app, '1']] : []), [bin, 'stop', app]];
   return [...remove, [bin, 'scale', app, String(replicas)]];
 }

@@ -111,7 +111,7 @@ describe('scale-down that never interrupts work (real pm2, real demo workers)', 
     );
     await waitFor(`${app}: 2 heartbeats`, async () => (await beats(app)).size === 2, 30_000, 100);
     const reader = createWorkersReader({ redis: client });
-    const remover = createPm2Remover({ kind: 'pm2', app, bin: pm2Bin, timeout: 45_000, env: { PM2_HOME: home } });
+    const remover = createPm2Remover({ kind: 'pm2', app, bin: pm2Bin, timeout: 45_000, env: { PM2_HOME: home() } });
     const report = await scaleDownWithVictims({
       redis: client,
       reader,

@@ -166,6 +166,13 @@ describe('pm2: removing the chosen processes', () => {
     ],
     ['a victim that drained and exited is dropped from the list', ['1'], 2, 'o s o', [['pm2', 'delete', '1']]],
     [
+      'another victim, still pending, drained meanwhile: deleted too, and no pm2 scale starts one to make up for it',
+      ['2'],
+      3,
+      'o s o o',
+      [['pm2', 'delete', '2', '1']],
+    ],
+    [
       'victims the heartbeats could not name: pm2 scale makes up the count (its own choice)',
       ['3'],
       2,
