@@ -112,7 +112,8 @@ export function policyFigures(run: PolicyRun, demand: Curve, sloS: number, windo
     costS: integral(supply),
     wait: waitSummary(waits, sloS),
     done: run.tally.completed,
-    lost: run.tally.lost,
+    // Not done when the run ended (60 s past the tail): vanished, still waiting, held or dead alike.
+    lost: Math.max(0, run.jobs.length - run.tally.completed),
     runTwice: Object.keys(run.tally.rerun).length + Object.keys(run.tally.duplicated).length,
     interrupted: interruptedJobs(run),
     scaleActions: run.scaleActions,
