@@ -49,6 +49,8 @@ export async function scaleDownChoosing(deps: ScaleDownDeps, decision: Decision)
   const result =
     report.runs.length > 0
       ? combineResults(report.runs)
-      : nothingToDo(`pool ${decision.pool}: the chosen workers were left draining; nothing removed yet`);
+      : nothingToDo(
+          `pool ${decision.pool}: ${report.ended === 'scale_up' ? 'a scale-up ended the drain, the chosen workers were kept' : 'the chosen workers were left draining'}; nothing removed yet`,
+        );
   return { result, victims, drain: report.partial ? 'partial' : 'complete', reached: report.reached };
 }
