@@ -83,7 +83,11 @@ async function takePool(
 ): Promise<{ begun: Begun; lock: PoolLock; token: string }> {
   const started = Date.now();
   // Before waiting: the drain that holds the pool, here or on another receiver, then lets it go.
-  if (endsDrain) await requestDrainEnd(deps.redis, pool);
+  // Not fatal: without it the scale-up only waits for the drain, as it did before.
+  if (endsDrain)
+    await requestDrainEnd(deps.redis, pool).catch((err) =>
+      deps.logger.warn({ pool, err: (err as Error).message }, 'could not ask a drain in progress to end'),
+    );
   const leave = await deps.queue.enter(pool, deps.lockWaitMs);
   if (!leave) throw poolBusy(pool);
   const token = randomUUID();
