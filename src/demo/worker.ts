@@ -185,10 +185,13 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
    * drain: the request is deleted), and then the worker stays.
    */
   const drain = () => {
-    if (draining || stopping) return;
-    draining = true;
-    log.info({ job: current?.id }, current ? 'draining: finishing the job in hand, taking no new one' : 'draining: taking no new job');
-    void heartbeat.setDraining(true);
+    if (stopping) return;
+    if (!draining) {
+      draining = true;
+      log.info({ job: current?.id }, current ? 'draining: finishing the job in hand, taking no new one' : 'draining: taking no new job');
+      void heartbeat.setDraining(true);
+    }
+    // Every beat asks again: a worker whose job failed (no end-of-job check) leaves on the next one.
     if (!current) stop();
   };
   const undrain = () => {
