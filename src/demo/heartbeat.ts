@@ -15,8 +15,8 @@ export interface Heartbeat {
   start(): Promise<void>;
   /** Write now: busy with this job since `startedMs`, or idle (undefined). */
   setJob(job: { id: string; startedMs: number } | undefined): Promise<void>;
-  /** Write now that the worker is draining (it acknowledges the request; `draining 1`). */
-  setDraining(): Promise<void>;
+  /** Write now that the worker is draining (it acknowledges the request; `draining 1`), or no longer is (`draining 0`). */
+  setDraining(on: boolean): Promise<void>;
   /** Stop refreshing and delete the key (and a drain request for it): a clean exit is not "alive" for 30 more seconds. */
   stop(): Promise<void>;
 }
@@ -34,6 +34,8 @@ export interface HeartbeatDeps {
   onError?: (err: unknown) => void;
   /** Called on every beat that found a drain request. */
   onDrain?: () => void;
+  /** Called on every beat that found none (a drain the receiver ended deletes its request). */
+  onNoDrain?: () => void;
 }
 
 /** Unix seconds with millisecond precision, as the protocol writes times. */
@@ -50,6 +52,7 @@ export function createHeartbeat({
   now = Date.now,
   onError = () => {},
   onDrain = () => {},
+  onNoDrain = () => {},
 }: HeartbeatDeps): Heartbeat {
   let job: { id: string; startedMs: number } | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -78,6 +81,7 @@ export function createHeartbeat({
     const failed = res?.find(([err]) => err);
     if (!res || failed) throw failed?.[0] ?? new Error(`heartbeat ${key}: transaction aborted`);
     if (res[2]![1] === 1) onDrain();
+    else onNoDrain();
   };
   const writeQuietly = () => write().catch(onError);
 
@@ -91,9 +95,9 @@ export function createHeartbeat({
       job = next;
       await writeQuietly();
     },
-    async setDraining() {
-      if (draining) return;
-      draining = true;
+    async setDraining(on) {
+      if (draining === on) return;
+      draining = on;
       await writeQuietly();
     },
     async stop() {

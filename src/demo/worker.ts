@@ -74,6 +74,7 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     host,
     onError: throttled((err) => log.warn({ err: String(err) }, 'heartbeat write failed; retrying')),
     onDrain: () => drain(),
+    onNoDrain: () => undrain(),
   });
   const scanner = createOrphanScanner({
     redis,
@@ -150,6 +151,11 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     else log.debug({ job: job.id }, 'job done');
     current = undefined;
     await heartbeat.setJob(undefined);
+    // The beat may not have seen yet that the drain was ended: ask before leaving.
+    if (draining && !stopping) {
+      if ((await persist('drain request', () => redis.exists(keys.drain(me)))) === 1) stop();
+      else undrain();
+    }
   };
 
   const scanLoop = async () => {
@@ -173,13 +179,26 @@ export function createDemoWorker(deps: DemoWorkerDeps): DemoWorker {
     // timeout would. A stale id (the connection was re-made) unblocks nothing; the timeout still ends it.
     if (blockingId !== undefined && !current) redis.client('UNBLOCK', blockingId).catch(() => {});
   };
-  /** A drain is a stop the receiver asked for through Redis; the heartbeat says it is understood. */
+  /**
+   * A drain is a stop the receiver asked for through Redis, after the job in hand; the heartbeat
+   * says it is understood. Until that job ends the receiver may take it back (a scale-up ended the
+   * drain: the request is deleted), and then the worker stays.
+   */
   const drain = () => {
-    if (draining) return;
-    draining = true;
-    log.info({ job: current?.id }, current ? 'draining: finishing the job in hand, taking no new one' : 'draining: taking no new job');
-    void heartbeat.setDraining();
-    stop();
+    if (stopping) return;
+    if (!draining) {
+      draining = true;
+      log.info({ job: current?.id }, current ? 'draining: finishing the job in hand, taking no new one' : 'draining: taking no new job');
+      void heartbeat.setDraining(true);
+    }
+    // Every beat asks again: a worker whose job failed (no end-of-job check) leaves on the next one.
+    if (!current) stop();
+  };
+  const undrain = () => {
+    if (!draining || stopping) return;
+    draining = false;
+    log.info({ job: current?.id }, 'drain ended by the receiver: taking jobs again');
+    void heartbeat.setDraining(false);
   };
 
   return {

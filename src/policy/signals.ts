@@ -1,4 +1,4 @@
-import type { AlertRef } from '../alerts/signal.js';
+import type { AlertRef, ScaleSignal } from '../alerts/signal.js';
 import type { SignalInput } from './types.js';
 
 /** The alerts a decision names: each signal as the audit log keeps it. */
@@ -69,4 +69,12 @@ export function sortSignals(signals: SignalInput[], stepInterval: number, now: n
     if (duplicate && signal.scale === 'up') upStillFiring = true;
   }
   return { ups, downs, ignored, upStillFiring, duplicates };
+}
+
+/**
+ * Whether a notification asks its pool to grow: then a draining scale-down holding the pool ends
+ * (workers/scale-down.ts), so the growth waits for no job of a worker that could simply stay.
+ */
+export function asksToGrow(signals: readonly Pick<ScaleSignal, 'scale' | 'status'>[]): boolean {
+  return signals.some((s) => s.status === 'firing' && s.scale === 'up');
 }

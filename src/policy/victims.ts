@@ -73,3 +73,24 @@ export function chooseVictims(workers: readonly VictimCandidate[], k: number, no
   const victims = ranked.slice(0, k).map(({ w, tier }) => ({ id: w.id, tier, why: whyOf(w, tier, nowS) }));
   return { victims, missing: k - victims.length };
 }
+
+/** Why a drain stopped waiting: every victim left, drainTimeout passed, or a scale-up of the pool asked for them back. */
+export type DrainEnd = 'finished' | 'timeout' | 'scale_up';
+
+/** Said of each victim a scale-up kept (its `why`), and so in the audit. */
+export const KEPT_BY_SCALE_UP = 'a scale-up of the pool ended the drain: kept, taking jobs again';
+
+/**
+ * What becomes of the victims still draining when the drain ends. A scale-up wants workers: the
+ * ones still there, finishing a job, are un-marked and kept (the pool stays above `to` by them, so
+ * the shrink is `partial`); drainTimeout stops them or leaves them draining, as configured.
+ */
+export function endOfDrain(
+  end: DrainEnd,
+  pending: number,
+  onTimeout: 'stop' | 'leave',
+): { outcome: 'kept' | 'stopped' | 'left' | undefined; partial: boolean } {
+  if (pending === 0 || end === 'finished') return { outcome: undefined, partial: false };
+  if (end === 'scale_up') return { outcome: 'kept', partial: true };
+  return onTimeout === 'stop' ? { outcome: 'stopped', partial: false } : { outcome: 'left', partial: true };
+}

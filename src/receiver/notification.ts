@@ -2,6 +2,7 @@ import { classifyAlert, type ScaleSignal, type WebhookPayload } from '../alerts/
 import { decide, decideUnknownPool } from '../policy/decide.js';
 import { historyUpdates, withHistory } from '../policy/history.js';
 import { audible, pausedDecision, withMuted, type Muted } from '../policy/paused.js';
+import { asksToGrow } from '../policy/signals.js';
 import type { AlertHistory, Decision } from '../policy/types.js';
 import { mutedSignals } from '../silences/index.js';
 import type { Deps } from './deps.js';
@@ -102,6 +103,7 @@ function alertAction(deps: Pick<Deps, 'config'>, pool: string, signals: ScaleSig
     actor: 'alertmanager' as const,
     requestId,
     fingerprints: signals.map((s) => s.fingerprint),
+    endsDrain: asksToGrow(audible(signals, muted)),
     decide: (state: Parameters<typeof decide>[0]['state'], history: Map<string, AlertHistory>, now: number) => {
       // Muted by a silence that began after Alertmanager sent this: paused, or decide on the rest.
       const paused = pausedDecision(pool, state.replicas, signals, muted);

@@ -115,7 +115,7 @@ export const auditVictimSchema = z
       .describe('why it was chosen before others: already draining, idle (longest first), busy (youngest job first)'),
     why: z.string(),
     instance: z.string().nullable().describe("the executor's name for it: pm2 id, unit@N.service, container, pod; null when not found"),
-    outcome: z.enum(['removed', 'stopped', 'left', 'not_found']),
+    outcome: z.enum(['removed', 'stopped', 'left', 'kept', 'not_found']),
   })
   .meta({ id: 'AuditVictim' });
 

@@ -3,6 +3,7 @@ import type { Executor } from '../executors/types.js';
 import type { AlertHistory, Decision, PoolState } from '../policy/types.js';
 import { replicationWait, toPoolState, type Actor, type Begun, type Written } from '../state/index.js';
 import { unreplicated } from '../policy/completion.js';
+import { requestDrainEnd } from '../workers/drain.js';
 import type { Deps } from './deps.js';
 import { notReplicated, poolBusy } from './errors.js';
 import { completeInterrupted, recordNotRun, runExecution, type ExecutionDeps, type PoolLock } from './execution.js';
@@ -15,6 +16,8 @@ export interface PoolAction {
   actor: Actor;
   requestId: string;
   fingerprints: string[];
+  /** It asks the pool to grow: a draining scale-down holding the pool ends (workers/scale-down.ts). */
+  endsDrain?: boolean;
   decide(state: PoolState, history: Map<string, AlertHistory>, now: number): Decision;
   /** History to write after deciding (pure, from policy/history). */
   nextHistory?(decision: Decision, history: Map<string, AlertHistory>, now: number): Map<string, AlertHistory>;
@@ -74,8 +77,17 @@ export async function actOnPool(deps: ActionDeps, action: PoolAction): Promise<A
 }
 
 /** This process's turn at the pool, then the Redis lease and the decision's inputs in one call. */
-async function takePool(deps: ActionDeps, { pool, fingerprints }: PoolAction): Promise<{ begun: Begun; lock: PoolLock; token: string }> {
+async function takePool(
+  deps: ActionDeps,
+  { pool, fingerprints, endsDrain }: PoolAction,
+): Promise<{ begun: Begun; lock: PoolLock; token: string }> {
   const started = Date.now();
+  // Before waiting: the drain that holds the pool, here or on another receiver, then lets it go.
+  // Not fatal: without it the scale-up only waits for the drain, as it did before.
+  if (endsDrain)
+    await requestDrainEnd(deps.redis, pool).catch((err) =>
+      deps.logger.warn({ pool, err: (err as Error).message }, 'could not ask a drain in progress to end'),
+    );
   const leave = await deps.queue.enter(pool, deps.lockWaitMs);
   if (!leave) throw poolBusy(pool);
   const token = randomUUID();

@@ -46,9 +46,8 @@ export async function scaleDownChoosing(deps: ScaleDownDeps, decision: Decision)
     };
   }
   const victims = report.victims.map((v) => ({ worker: v.id, tier: v.tier, why: v.why, instance: v.instance ?? null, outcome: v.outcome }));
-  const result =
-    report.runs.length > 0
-      ? combineResults(report.runs)
-      : nothingToDo(`pool ${decision.pool}: the chosen workers were left draining; nothing removed yet`);
+  const why =
+    report.ended === 'scale_up' ? 'a scale-up ended the drain, the chosen workers were kept' : 'the chosen workers were left draining';
+  const result = report.runs.length > 0 ? combineResults(report.runs) : nothingToDo(`pool ${decision.pool}: ${why}; nothing removed yet`);
   return { result, victims, drain: report.partial ? 'partial' : 'complete', reached: report.reached };
 }

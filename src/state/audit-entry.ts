@@ -19,7 +19,7 @@ export interface AuditVictim {
   why: string;
   /** The executor's name for it: pm2 id, `unit@N.service`, container, pod. */
   instance: string | null;
-  outcome: 'removed' | 'stopped' | 'left' | 'not_found';
+  outcome: 'removed' | 'stopped' | 'left' | 'kept' | 'not_found';
 }
 
 /**

@@ -44,3 +44,26 @@ export async function goneWorkers(redis: Redis, pool: string, workers: readonly 
     return n === 0;
   });
 }
+
+/** `alertscale:drain-cancel:<pool>`: set by a scale-up that found the pool held (docs/HEARTBEATS.md "Drain"). */
+export const drainCancelKey = (pool: string): string => `alertscale:drain-cancel:${pool}`;
+
+/**
+ * A scale-up of `pool` found it held: ask the drain in progress, if any, to end. A key the drain
+ * loop polls, so it works across receivers; a drain deletes it when it starts, so a request older
+ * than the drain ends nothing, and the TTL clears one no drain read.
+ */
+export async function requestDrainEnd(redis: Redis, pool: string, ttlS = 30): Promise<void> {
+  await redis.set(drainCancelKey(pool), String(Date.now() / 1000), 'EX', ttlS);
+}
+
+/** Whether a scale-up asked the drain of `pool` to end; asking consumes the request. */
+export async function drainEndAsked(redis: Redis, pool: string): Promise<boolean> {
+  return (await redis.del(drainCancelKey(pool))) === 1;
+}
+
+/** Un-mark workers asked to drain: a worker that still runs sees the key gone and takes jobs again. */
+export async function cancelDrain(redis: Redis, pool: string, workers: readonly string[]): Promise<void> {
+  if (workers.length === 0) return;
+  await redis.del(...workers.map((w) => drainKey(pool, w)));
+}
