@@ -66,7 +66,8 @@ export const POLICIES: readonly Policy[] = [
   // The shipped rules' twins, as data: the predictive up rule, and scale to zero.
   {
     id: 'predictive',
-    description: 'shipped with DemoQueueBacklog fed by arrivals predicted 6 s ahead (rules/predictive.yml)',
+    description:
+      'shipped with DemoQueueBacklog fed by the larger of current arrivals and those predicted 10 s ahead (rules/predictive.yml)',
     ruleFiles: [DEMO_RULE_FILES[0]!, join(RULES, 'predictive.yml')],
     pool: {},
   },
