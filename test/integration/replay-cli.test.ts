@@ -53,19 +53,22 @@ afterAll(async () => {
 });
 
 /** `alertscale replay` against the backfilled Prometheus, with the fixture's rules unless `rules` says otherwise. */
-const replay = (args: string[], rules = 'test/fixtures/replay/demo-rules.yml') =>
-  runCli([
-    'replay',
-    '--config',
-    configFile,
-    '--prometheus',
-    url,
-    '--rules',
-    rules,
-    '--alertmanager-config',
-    'alertmanager/alertmanager.yml',
-    ...args,
-  ]);
+const replay = (args: string[], rules = 'test/fixtures/replay/demo-rules.yml', env: Record<string, string> = {}) =>
+  runCli(
+    [
+      'replay',
+      '--config',
+      configFile,
+      '--prometheus',
+      url,
+      '--rules',
+      rules,
+      '--alertmanager-config',
+      'alertmanager/alertmanager.yml',
+      ...args,
+    ],
+    { env },
+  );
 
 describe('alertscale replay against a backfilled day', () => {
   it('replays 24 h in seconds: the backlog scales up in maxStep steps to max, the idle pool back down', async () => {
@@ -119,7 +122,9 @@ describe('alertscale replay against a backfilled day', () => {
   }, 30_000);
 
   it("prints the timeline in audit's words and says it is open loop", async () => {
-    const run = await replay(['--pool', 'demo', '--from', '11h', '--to', '7h']);
+    // Wide enough that no cell is cut: a window that began yesterday prints dates in TIME, and at 80
+    // columns that cut ALERTS to "DemoQueueBackl…" (so the test failed whenever it ran before 11:00).
+    const run = await replay(['--pool', 'demo', '--from', '11h', '--to', '7h'], undefined, { COLUMNS: '200' });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/TIME\s+POOL\s+ALERTS\s+OUTCOME\s+CHANGE\s+REASON/);
     expect(run.stdout).toMatch(/DemoQueueBacklog\s+scaled\s+up 1 → 5/);
