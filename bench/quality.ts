@@ -14,7 +14,7 @@ import { POLICIES, policyById, poolBounds, type Policy } from './quality/policie
 import { load, machine } from './quality/report.js';
 import { combineRepetitions } from './quality/repeat.js';
 import { runPolicy, type PolicyRun } from './quality/runner.js';
-import { readTrace, TraceError, traceEndS, type Trace } from './quality/trace.js';
+import { readTrace, TraceError, type Trace } from './quality/trace.js';
 import { chartOf, fromJson, renderBody, toJson, type RunMeta } from './quality/writer.js';
 import { writeSection } from './results-file.js';
 
@@ -24,16 +24,18 @@ const SLO_S = 10;
 const TAIL_S = 30;
 const RUNS = 3;
 /**
- * Repetitions run at once by default: one. Two (`--lanes 2`, 12 stacks) took 7.4 min for one
- * repetition of the four traces on 2026-12-02 (so ~22 min for three, not the 20 asked) and every
- * policy's p95 wait rose with the contention (sawtooth: 17.5 s shipped, 17.6 s hpa, against 6–8 s
- * one repetition at a time): side by side repetitions measure the machine, not the rules.
+ * Repetitions of a trace run side by side by default: one. More do not pay on 2 cores: two (12
+ * stacks, traces started together) on 2026-12-03 raised the diurnal p95 wait of hpa from 4.5 s
+ * (one at a time, same session) to 12.0 s and halved its scale actions: the bench would measure
+ * the machine, not the rules.
  */
 const LANES = 1;
+/** Between stack boots in a round, and between their trace starts: spreads the CPU both take. */
+const STAGGER_MS = 2000;
 const SECTION = '## Scaling quality (trace replay vs oracle and baselines)';
 const USAGE = `usage: npx tsx bench/quality.ts [--runs N] [--lanes N] [--trace FILE]... [--policies ${POLICIES.map((p) => p.id).join(',')}] [--json FILE] [--quick] [--with-web] [--no-write] [--from-json FILE]
   --runs N       repetitions of every policy × trace; the report states their medians (default ${RUNS}; --quick: 1)
-  --lanes N      repetitions (each: all policies side by side on one trace) run at once (default ${LANES})
+  --lanes N      repetitions of a trace run side by side, their traces started together (default ${LANES})
   --trace FILE   CSV with header at_s,duration_ms (repeatable; default: the traces in bench/traces/)
   --policies     comma-separated policy ids (default: all but the opt-in shipped-plain)
   --json FILE    write every figure (seconds) per trace and policy, oracle included
@@ -148,28 +150,73 @@ const metaNow = (): RunMeta => ({
   sloS: SLO_S,
   tailS: TAIL_S,
   runs,
-  lanes: Math.min(lanes, traces.length * runs),
+  lanes: Math.min(lanes, runs),
   web,
   policies: policies.map(describePolicy),
 });
+/** `arrive()` resolves once all `n` parties have arrived; a party that fails before it got there arrives by failing. */
+function meetingPoint(n: number): () => Promise<void> {
+  let left = n;
+  let open!: () => void;
+  const all = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return () => {
+    left -= 1;
+    if (left === 0) open();
+    return all;
+  };
+}
+
 /**
- * One repetition: the policies side by side (jobs sleep), each on its own stack, starts staggered so
- * stack boots do not pile up. Every stack is let finish (and stopped by its run) before a failure is
- * looked at; a repetition with a failed stack (a port taken between its pick and its bind, a boot
- * too slow on a loaded machine) is run once more, whole, so all policies of a repetition share it.
+ * One policy's run in a round: it boots, waits at the round's meeting point, then replays the trace
+ * `offsetMs` later (offsets spread the runs' bursts, and the scale-ups they cause, over a few seconds).
+ * A boot that fails (a port taken between its pick and its bind) is tried once more while the others
+ * wait; a run that fails after the meeting point fails the round.
  */
-async function repetition(trace: Trace, retries = 1): Promise<PolicyRun[]> {
+async function runInRound(p: Policy, trace: Trace, arrive: () => Promise<void>, offsetMs: number, boots = 2): Promise<PolicyRun> {
+  let arrived = false;
+  const started = async () => {
+    arrived = true;
+    await arrive();
+    await new Promise((r) => setTimeout(r, offsetMs));
+  };
+  try {
+    return await runPolicy(p, trace, { tailS: TAIL_S, drainS: 60, web, log, started });
+  } catch (err) {
+    if (arrived) throw err;
+    if (boots > 1) {
+      log(`${trace.name}/${p.id}: boot failed (${String(err)}); booting again`);
+      return runInRound(p, trace, arrive, offsetMs, boots - 1);
+    }
+    void arrive();
+    throw err;
+  }
+}
+
+/**
+ * A round: `k` repetitions of a trace, each all policies side by side on their own stacks. Boots
+ * are staggered so they do not pile up, and no trace starts before every stack is up: no stack
+ * boots while another is measured. Every stack is let finish (and stopped by its run) before a
+ * failure is looked at; a round with a failed run is run once more, whole, so its policies share it.
+ */
+async function round(trace: Trace, k: number, retries = 1): Promise<PolicyRun[][]> {
+  const runs = Array.from({ length: k }, () => policies).flat();
+  const arrive = meetingPoint(runs.length);
   const settled = await Promise.allSettled(
-    policies.map(async (p, i) => {
-      await new Promise((r) => setTimeout(r, i * 3000));
-      return runPolicy(p, trace, { tailS: TAIL_S, drainS: 60, web, log });
+    runs.map(async (p, i) => {
+      await new Promise((r) => setTimeout(r, i * STAGGER_MS));
+      return runInRound(p, trace, arrive, i * STAGGER_MS);
     }),
   );
-  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${policies[i]!.id}: ${String(s.reason)}`] : []));
-  if (failed.length === 0) return settled.map((s) => (s as PromiseFulfilledResult<PolicyRun>).value);
-  if (retries <= 0) throw new Error(`${trace.name}: a repetition failed twice: ${failed.join('; ')}`);
-  log(`${trace.name}: repetition failed (${failed.join('; ')}); running it again`);
-  return repetition(trace, retries - 1);
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${runs[i]!.id}: ${String(s.reason)}`] : []));
+  if (failed.length > 0) {
+    if (retries <= 0) throw new Error(`${trace.name}: a round failed twice: ${failed.join('; ')}`);
+    log(`${trace.name}: round failed (${failed.join('; ')}); running it again`);
+    return round(trace, k, retries - 1);
+  }
+  const done = settled.map((s) => (s as PromiseFulfilledResult<PolicyRun>).value);
+  return Array.from({ length: k }, (_, r) => done.slice(r * policies.length, (r + 1) * policies.length));
 }
 
 const bounds = poolBounds(policies.find((p) => p.id === 'shipped') ?? policies[0]!);
@@ -191,25 +238,19 @@ function finishTrace(trace: Trace): void {
 }
 
 /**
- * Every repetition of every trace, `lanes` at a time (a lane runs one repetition: all policies of
- * it side by side). Longest traces first so the lanes end together; a repetition's policies share
- * its moment and load, and a trace's repetitions are spread over time, so the medians do not all
- * see the same neighbour.
+ * Every repetition of every trace, `lanes` of a trace in each round. One repetition per round (the
+ * default) runs round 1 of every trace, then round 2…, so a trace's repetitions are spread over
+ * time and the medians do not all see the same neighbour.
  */
-const queue = traces
-  .flatMap((trace) => Array.from({ length: runs }, (_, i) => ({ trace, k: i + 1 })))
-  .sort((a, b) => a.k - b.k || traceEndS(b.trace.jobs) - traceEndS(a.trace.jobs));
-async function lane(): Promise<void> {
-  for (let next = queue.shift(); next; next = queue.shift()) {
-    const { trace, k } = next;
-    log(
-      `${trace.name} (run ${k}/${runs}, load ${load()}): ${trace.jobs.length} jobs; policies ${policies.map((p) => p.id).join(', ')} side by side`,
-    );
+for (let r = 0; r * lanes < runs; r++) {
+  for (const trace of traces) {
+    const k = Math.min(lanes, runs - r * lanes);
+    const which = k === 1 ? `run ${r * lanes + 1}/${runs}` : `runs ${r * lanes + 1}–${r * lanes + k}/${runs} side by side`;
+    log(`${trace.name} (${which}, load ${load()}): ${trace.jobs.length} jobs; policies ${policies.map((p) => p.id).join(', ')}`);
     const reps = repsOf.get(trace)!;
-    reps.push(await repetition(trace));
+    reps.push(...(await round(trace, k)));
     if (reps.length === runs) finishTrace(trace);
   }
 }
-await Promise.all(Array.from({ length: Math.min(lanes, queue.length) }, lane));
 results.sort((a, b) => traces.findIndex((t) => t.name === a.trace) - traces.findIndex((t) => t.name === b.trace));
 output(metaNow(), results, { json, write, quick });

@@ -23,6 +23,11 @@ export interface RunOptions {
   /** Run the web pool (gunicorn) in the stack too. */
   web: boolean;
   log: (line: string) => void;
+  /**
+   * Resolves when every stack of the round is up: the trace starts on all of them at once, so no
+   * stack boots (the CPU-heavy part of a run) while another one is measured.
+   */
+  started?: () => Promise<void>;
 }
 
 /** Raw observations of one policy on one trace; times relative to t0 (first possible arrival). */
@@ -65,6 +70,7 @@ export async function runPolicy(policy: Policy, trace: Trace, opts: RunOptions):
       if (!r.ok) throw new Error(`${policy.id}: pm2 scale ${APP} ${min} failed: ${r.error}`);
     }
     await waitFor(`${policy.id}: ${min} worker(s) alive`, () => liveWorkers(pm2Home, APP) === min, 60_000, 250);
+    await opts.started?.();
     const ledger = startLedger({ redis, keys: QUEUE, pm2Home, app: APP });
     const t0 = Date.now();
     const runId = `q${t0.toString(36)}`;
