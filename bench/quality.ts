@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { commonWindowS, DT, traceResult, type TraceResult } from './quality/figures.js';
 import { generateTrace, QUICK_SHAPE } from './quality/generate.js';
@@ -179,7 +180,7 @@ async function runInRound(p: Policy, trace: Trace, arrive: () => Promise<void>, 
   const started = async () => {
     arrived = true;
     await arrive();
-    await new Promise((r) => setTimeout(r, offsetMs));
+    await sleep(offsetMs);
   };
   try {
     return await runPolicy(p, trace, { tailS: TAIL_S, drainS: 60, web, log, started });
@@ -201,15 +202,15 @@ async function runInRound(p: Policy, trace: Trace, arrive: () => Promise<void>, 
  * failure is looked at; a round with a failed run is run once more, whole, so its policies share it.
  */
 async function round(trace: Trace, k: number, retries = 1): Promise<PolicyRun[][]> {
-  const runs = Array.from({ length: k }, () => policies).flat();
-  const arrive = meetingPoint(runs.length);
+  const slots = Array.from({ length: k }, () => policies).flat();
+  const arrive = meetingPoint(slots.length);
   const settled = await Promise.allSettled(
-    runs.map(async (p, i) => {
-      await new Promise((r) => setTimeout(r, i * STAGGER_MS));
+    slots.map(async (p, i) => {
+      await sleep(i * STAGGER_MS);
       return runInRound(p, trace, arrive, i * STAGGER_MS);
     }),
   );
-  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${runs[i]!.id}: ${String(s.reason)}`] : []));
+  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${slots[i]!.id}: ${String(s.reason)}`] : []));
   if (failed.length > 0) {
     if (retries <= 0) throw new Error(`${trace.name}: a round failed twice: ${failed.join('; ')}`);
     log(`${trace.name}: round failed (${failed.join('; ')}); running it again`);

@@ -24,8 +24,8 @@ export interface RunOptions {
   web: boolean;
   log: (line: string) => void;
   /**
-   * Resolves when every stack of the round is up: the trace starts on all of them at once, so no
-   * stack boots (the CPU-heavy part of a run) while another one is measured.
+   * Resolves when this run may start its trace (every stack of the round is up, plus this run's
+   * offset): no stack boots, the CPU-heavy part of a run, while another one is measured.
    */
   started?: () => Promise<void>;
 }
