@@ -92,6 +92,25 @@ function toRoute(raw: Json, parent: Route | undefined, id: string, file: string)
   return route;
 }
 
+/**
+ * Routes to a scaling receiver whose group ticks land on rule evaluations. A new group flushes
+ * group_wait after the post of the evaluation that fired (at once for an alert older than that),
+ * then every group_interval: with both multiples of the evaluation interval, every flush meets a
+ * later evaluation's post within the milliseconds the post takes, and which one Alertmanager saw
+ * first (whether the flush carries that evaluation's target) is recorded nowhere.
+ */
+export function routesTickingOnEvaluations(model: AlertmanagerModel, evaluationIntervalMs: number): Route[] {
+  const onEvaluations = (ms: number) => ms % evaluationIntervalMs === 0;
+  const found: Route[] = [];
+  const walk = (route: Route) => {
+    if (model.scalingReceivers.has(route.receiver) && onEvaluations(route.groupWaitMs) && onEvaluations(route.groupIntervalMs))
+      found.push(route);
+    for (const child of route.routes) walk(child);
+  };
+  walk(model.route);
+  return found;
+}
+
 /** Alertmanager's Route.Match: the deepest matching routes, first match wins unless `continue`. */
 export function matchRoutes(route: Route, labels: Readonly<Record<string, string>>): Route[] {
   if (!matchesLabels(route.matchers, labels)) return [];

@@ -12,7 +12,7 @@ import { selectors, type Selector } from '../promql/selectors.js';
 import { toPolicy } from '../receiver/pool-policy.js';
 import { createSilencesClient } from '../silences/index.js';
 import { evaluateRule, type AlertSend } from './alert-state.js';
-import { parseAlertmanagerConfig, type AlertmanagerModel } from './alertmanager-config.js';
+import { parseAlertmanagerConfig, routesTickingOnEvaluations, type AlertmanagerModel } from './alertmanager-config.js';
 import { deliver, type PastSilence } from './alertmanager-delivery.js';
 import { createPoolReplayer, type PoolReplay, type ReceiverTiming } from './decisions.js';
 import { createPrometheusSource, type PrometheusSettings, type PrometheusSource } from './prometheus-source.js';
@@ -84,6 +84,13 @@ export async function runReplay(req: ReplayRequest): Promise<ReplayResult> {
 
   await requireSeries(prometheus, relevant, pools, req);
   const { sends, evaluationIntervalMs } = await evaluateRules(prometheus, settings, relevant, req);
+  for (const r of routesTickingOnEvaluations(alertmanager, evaluationIntervalMs))
+    notes.push(
+      `routing: route ${r.id} (${r.receiver}) flushes on rule evaluations (group_wait ${r.groupWaitMs / 1000}s, group_interval ` +
+        `${r.groupIntervalMs / 1000}s, evaluation ${evaluationIntervalMs / 1000}s): a flush and an evaluation's new target meet ` +
+        'within milliseconds, and replay takes the target as first; live, either wins, so decisions at a change of target ' +
+        'may differ (a group_wait of half an evaluation interval keeps them apart)',
+    );
   const stepMs = Math.max(evaluationIntervalMs, Math.ceil((req.to - req.from) / 1_500 / 1000) * 1000);
   const [processes, queue, timing, starts] = await Promise.all([
     samplesByPool(prometheus, 'sum by (pool) (alertscale_pool_processes)', req, stepMs),

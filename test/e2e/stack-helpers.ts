@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { startStack, type Stack } from '../../src/cli/stack/stack.js';
+import { type Stack, type StackOptions, startStack } from '../../src/cli/stack/stack.js';
 import { late } from '../helpers/late.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -12,7 +12,7 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 /** The local stack of `npm run stack`, on free ports in a temp dir, with the pool overrides a test needs. */
 export async function startTestStack(
   pools: Record<string, Record<string, unknown>>,
-  opts: { ruleFiles?: readonly string[]; web?: boolean } = {},
+  opts: Pick<StackOptions, 'ruleFiles' | 'web' | 'alertmanager'> = {},
 ): Promise<Stack> {
   const ports = {
     redis: await freePort(),
@@ -62,7 +62,7 @@ export interface TestStackHarness {
  */
 export function useTestStack(
   pools: Record<string, Record<string, unknown>>,
-  opts: { ruleFiles?: readonly string[] } = {},
+  opts: Pick<StackOptions, 'ruleFiles' | 'alertmanager'> = {},
 ): TestStackHarness {
   let stack: Stack | undefined;
   let redis: Redis | undefined;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { AlertSend } from '../../src/replay/alert-state.js';
-import { matchRoutes, parseAlertmanagerConfig } from '../../src/replay/alertmanager-config.js';
+import { matchRoutes, parseAlertmanagerConfig, routesTickingOnEvaluations } from '../../src/replay/alertmanager-config.js';
 import { deliver, fingerprintOf } from '../../src/replay/alertmanager-delivery.js';
 
 const S = 1_000;
@@ -61,6 +61,17 @@ describe('Alertmanager routing', () => {
     });
     expect(matchRoutes(model.route, { alertname: 'Other' })[0]!.receiver).toBe('null');
     expect([...model.scalingReceivers.keys()]).toEqual(['alertscale']);
+  });
+
+  it('finds the scaling routes whose group ticks land on rule evaluations', () => {
+    const ids = (timings: string, evaluationMs: number) => routesTickingOnEvaluations(config(timings), evaluationMs).map((r) => r.id);
+    // The demo's 0s / 1s at a 1 s evaluation: every flush meets an evaluation's post.
+    expect(ids('group_wait: 0s\n      group_interval: 1s', S)).toEqual(['0.0']);
+    expect(ids('group_wait: 500ms\n      group_interval: 1s', S)).toEqual([]);
+    expect(ids('group_wait: 10s\n      group_interval: 30s', 15 * S)).toEqual([]);
+    expect(ids('group_wait: 30s\n      group_interval: 30s', 15 * S)).toEqual(['0.0']);
+    // The root route delivers to "null", not to alertscale: never reported.
+    expect(ids('group_wait: 1s\n      group_interval: 1s', 500)).toEqual(['0.0']);
   });
 
   it("fingerprints are Alertmanager's (FNV-1a 64 of the sorted label set)", () => {

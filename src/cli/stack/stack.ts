@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderDemoAlertmanager } from '../../../alertmanager/demo.js';
+import { type DemoAlertmanagerOptions, renderDemoAlertmanager } from '../../../alertmanager/demo.js';
 import { DEMO_PROMETHEUS_FLAGS, renderDemoPrometheus } from '../../../prometheus/demo.js';
 import { demoPm2StartArgs } from '../../demo/pm2.js';
 import { runArgv } from '../../executors/run.js';
@@ -26,6 +26,8 @@ export interface StackOptions {
    * that measure the demo pool alone and want the CPU gunicorn would take (bench/quality.ts).
    */
   web?: boolean;
+  /** Alertmanager timings instead of DEMO_ALERTMANAGER_TIMINGS (test/e2e/replay.test.ts moves the group ticks off the evaluations). */
+  alertmanager?: Pick<DemoAlertmanagerOptions, 'groupWait' | 'groupInterval' | 'repeatInterval'>;
   /** Progress lines for a person watching. */
   say?: (line: string) => void;
 }
@@ -118,7 +120,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await supervisor.start({ name: 'exporter', argv: cli('exporter'), cwd: root, ready: httpReady(`${urls.exporter}/healthz`) });
     await supervisor.start({ name: 'receiver', argv: cli('receiver'), cwd: root, ready: httpReady(`${urls.receiver}/readyz`) });
     say(`Alertmanager on ${urls.alertmanager}`);
-    await startAlertmanager(supervisor, dir, ports, urls, tokenFile);
+    await startAlertmanager(supervisor, dir, ports, urls, tokenFile, opts.alertmanager);
     say(`Prometheus on ${urls.prometheus}`);
     await startPrometheus(supervisor, dir, ports, opts.ruleFiles, opts.web !== false);
   } catch (err) {
@@ -134,9 +136,16 @@ export const runningFile = (dir: string) => join(dir, 'stack.json');
 
 type Supervisor = ReturnType<typeof createSupervisor>;
 
-async function startAlertmanager(supervisor: Supervisor, dir: string, ports: StackPorts, urls: Stack['urls'], tokenFile: string) {
+async function startAlertmanager(
+  supervisor: Supervisor,
+  dir: string,
+  ports: StackPorts,
+  urls: Stack['urls'],
+  tokenFile: string,
+  timings: StackOptions['alertmanager'] = {},
+) {
   const file = join(dir, 'alertmanager.yml');
-  writeFileSync(file, renderDemoAlertmanager({ webhookUrl: `${urls.receiver}/v1/alertmanager`, credentialsFile: tokenFile }));
+  writeFileSync(file, renderDemoAlertmanager({ ...timings, webhookUrl: `${urls.receiver}/v1/alertmanager`, credentialsFile: tokenFile }));
   await supervisor.start({
     name: 'alertmanager',
     argv: [
