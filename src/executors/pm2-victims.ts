@@ -43,6 +43,7 @@ export function locatePm2(victims: readonly Locatable[], ids: ReadonlyMap<number
  *   a worker that drained and exited stays stopped (`--stop-exit-codes 0`), and left in the list it
  *   would be counted by the next `pm2 scale`, which then deletes the first processes in the list
  *   (the lowest ids, the oldest workers), busy or not.
+ * - A victim no longer listed is not named: a batch before deleted it as a stopped leftover.
  * - To 0, one process is kept, stopped (`pm2 scale APP 0` and deleting the last process both
  *   delete the app, and nothing could wake it).
  * - Only when more others are online than `replicas` (victims the heartbeats could not name) does
@@ -58,7 +59,10 @@ export function pm2RemoveSteps(
   const chosen = new Set(victims);
   const others = instances.filter((p) => !chosen.has(String(p.id)));
   const online = others.filter((p) => p.status !== 'stopped');
-  const gone = [...victims, ...others.filter((p) => p.status === 'stopped').map((p) => String(p.id))];
+  // A victim missing from the list was deleted already, as a stopped leftover of an earlier batch:
+  // `pm2 delete` of an id it does not know fails the whole command.
+  const listed = victims.filter((id) => instances.some((p) => String(p.id) === id));
+  const gone = [...listed, ...others.filter((p) => p.status === 'stopped').map((p) => String(p.id))];
   if (online.length === 0 && replicas === 0 && gone.length > 0) {
     // Keep a process that is stopped already, if there is one: nothing more to stop.
     const isStopped = (id: string) => instances.find((p) => String(p.id) === id)?.status === 'stopped';

@@ -132,6 +132,21 @@ describe('scale-down that never interrupts work (real pm2, real demo workers)', 
     await pm2('delete', app);
   });
 
+  it('a victim that exited before an earlier batch ran was deleted with it: its own batch names it no more', async () => {
+    const app = 'sdtwice';
+    await pm2(...demoPm2StartArgs(repo, { name: app, instances: 3, redisUrl: redis.url, queueKey: `${app}:jobs`, pool: app }));
+    await waitFor(`${app}: 3 heartbeats`, async () => (await beats(app)).size === 3, 30_000, 100);
+    const [idle, kept, drained] = (await processes(app)).map((p) => String(p.pm_id));
+    // The busy victim finished its job and exited (0, so pm2 leaves it stopped) before the idle one's batch listed the processes.
+    await pm2('stop', drained!);
+    const remover = createPm2Remover({ kind: 'pm2', app, bin: pm2Bin, timeout: 45_000, env: { PM2_HOME: home() } });
+    const first = await remover.remove([idle!], 2);
+    expect(first.map((r) => [r.argv.slice(1), r.ok])).toEqual([[['delete', idle, drained], true]]);
+    expect(await remover.remove([drained!], 1)).toEqual([]);
+    expect((await processes(app)).map((p) => [String(p.pm_id), p.pm2_env.status])).toEqual([[kept, 'online']]);
+    await pm2('delete', app);
+  });
+
   it('the same pool with plain `pm2 scale 2`: it removes the busy workers, interrupting or waiting for their jobs', async () => {
     const app = 'sdplain';
     const queue = `${app}:jobs`;

@@ -173,6 +173,14 @@ describe('pm2: removing the chosen processes', () => {
       [['pm2', 'delete', '2', '1']],
     ],
     [
+      'a victim deleted already, as the stopped leftover of an earlier batch: not named again (pm2 would fail)',
+      ['1', '4'],
+      2,
+      'o o o',
+      [['pm2', 'delete', '1']],
+    ],
+    ['the only victim deleted already: nothing to run', ['4'], 2, 'o o', []],
+    [
       'victims the heartbeats could not name: pm2 scale makes up the count (its own choice)',
       ['3'],
       2,
@@ -193,6 +201,7 @@ describe('pm2: removing the chosen processes', () => {
         ['pm2', 'stop', '0'],
       ],
     ],
+    ['to 0, a victim deleted already: a listed process is what is kept, so the app survives', ['4', '0'], 0, 'o', [['pm2', 'stop', '0']]],
     ['to 0 with a stopped spare: the spare is what is kept', ['0'], 0, 'o s', [['pm2', 'delete', '0']]],
     [
       'to 0, nothing named: scale to 1, then stop',
