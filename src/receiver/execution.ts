@@ -34,15 +34,19 @@ export async function runExecution(deps: ExecutionDeps, job: ExecutionJob): Prom
   const { decision, executor, lock } = job;
   const { pool } = decision;
   const log = deps.logger.child({ pool, auditId: job.auditId });
+  // The cooldown is stamped when the action ends: its duration is the wall time up to then, not
+  // only the commands' own run time (a scale-down lists, drains and polls between them).
+  const started = deps.now();
   try {
     // A shrink whose executor can choose removes idle workers first and drains busy ones.
     const chosen = await scaleDownChoosing(deps, decision);
     const result = chosen?.result ?? (await executor.scale({ pool, replicas: decision.to, current: decision.from }));
     const done = completion(decision, result.ok, chosen?.reached);
     const { outcome } = done;
-    deps.metrics.executorDuration.observe({ pool, outcome }, result.durationMs / 1000);
-    deps.metrics.decisions.inc({ pool, scale: decision.scale ?? 'none', outcome });
     const at = deps.now();
+    const scale = decision.scale ?? 'none';
+    deps.metrics.executorDuration.observe({ pool, scale, outcome }, (at - started) / 1000);
+    deps.metrics.decisions.inc({ pool, scale, outcome });
     const choice = chosen ? { victims: chosen.victims, drain: chosen.drain } : {};
     await recordDurably(deps, log, endOf(job, result, done, choice, at), replicationWait(deps.config.redis));
     if (done.outcome === 'scaled') {

@@ -25,8 +25,8 @@ export function createReceiverMetrics(registry = new Registry()) {
     }),
     executorDuration: new Histogram({
       name: 'alertscale_executor_duration_seconds',
-      help: 'Run time of scale commands.',
-      labelNames: ['pool', 'outcome'] as const,
+      help: "Run time of scale actions, from the command's start to its end (a scale-down's drain included).",
+      labelNames: ['pool', 'scale', 'outcome'] as const,
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
       registers,
     }),

@@ -7,12 +7,13 @@
  *
  * Timing, as the receiver does it (src/receiver/pool-actions.ts, execution.ts): a notification is
  * decided `decisionMs` after it arrives (the executor's live-count probe and two Redis round
- * trips); a scaled decision's command then holds the pool's lock for `commandMs`, so whatever
+ * trips); a scaled decision's command then holds the pool's lock for `commandMs` of its direction
+ * (a scale-down drains and lists, so it takes longer than a scale-up), so whatever
  * arrives meanwhile is decided after it ends (the receiver waits for the lock, answers 503 after
  * lockWait, and Alertmanager retries at once); and the command's end, not the decision, stamps
  * the cooldown and the step alerts' lastStepAt.
  */
-import { classifyAlert, type AlertRef } from '../alerts/index.js';
+import { classifyAlert, type AlertRef, type ScaleDirection } from '../alerts/index.js';
 import { decide } from '../policy/decide.js';
 import { historyUpdates, withHistory } from '../policy/history.js';
 import type { AlertHistory, Decision, PoolPolicy, PoolState } from '../policy/types.js';
@@ -34,11 +35,11 @@ export interface PoolReplay {
 export interface ReceiverTiming {
   /** From a notification's arrival to its decision. */
   decisionMs: number;
-  /** From a scaled decision to its command's end (when the cooldown is stamped). */
-  commandMs: number;
+  /** From a scaled decision to its command's end (when the cooldown is stamped), by direction. */
+  commandMs: Record<ScaleDirection, number>;
 }
 
-export const INSTANT: ReceiverTiming = { decisionMs: 0, commandMs: 0 };
+export const INSTANT: ReceiverTiming = { decisionMs: 0, commandMs: { up: 0, down: 0 } };
 
 export interface PoolReplayer {
   /** Decide `n` for this pool; returns when the receiver answered (undefined: nothing for this pool in it). */
@@ -88,7 +89,7 @@ export function createPoolReplayer(
       decisions.push(toReplayed(decision, now));
       free = now;
       if (decision.outcome === 'scaled') {
-        free = now + timing.commandMs;
+        free = now + timing.commandMs[decision.scale!];
         completeCommand(state, history, decision, free);
         replicas.push([free, decision.to]);
       }

@@ -2,15 +2,17 @@
  * How long the receiver took over the window, as Prometheus recorded it: the mean time Alertmanager
  * waited for the webhook's answer (alertmanager_notification_latency_seconds, integration webhook:
  * the receiver answers right after it decided, so this is its decision time) and each pool's mean
- * command run (alertscale_executor_duration_seconds, outcome scaled). Replay puts decisions and
+ * scale action by direction (alertscale_executor_duration_seconds, outcome scaled: from the
+ * command's start to the cooldown stamp; a scale-down drains, so it takes longer than a scale-up).
+ * A window recorded before the histogram had its `scale` label has one mean for both. Replay puts decisions and
  * cooldown stamps where these put them (decisions.ts). A series missing from the window means no
  * such delay is known: it counts as 0, and the notes say so.
  *
  * Alertmanager labels its latency by integration only, so the decision time is one mean over every
  * webhook it called: pools whose executor probes slowly (pm2 lists its processes) decide later
- * than that mean, pools without a probe sooner. The pm2 executor's duration also leaves out the
- * listing it runs before `pm2 scale`.
+ * than that mean, pools without a probe sooner.
  */
+import type { ScaleDirection } from '../alerts/index.js';
 import type { ReceiverTiming } from './decisions.js';
 import type { PrometheusSource } from './prometheus-source.js';
 
@@ -31,9 +33,11 @@ export async function receiverTiming(
   req: TimingRequest,
   notes: string[],
 ): Promise<{ decisionMs: number; byPool: Map<string, ReceiverTiming> }> {
-  const [decision, command] = await Promise.all([
-    req.decisionMs === undefined ? meanInWindow(prometheus, DECISION, '', req) : Promise.resolve(undefined),
-    req.commandMs === undefined ? meanInWindow(prometheus, COMMAND, 'pool', req) : Promise.resolve(undefined),
+  const measure = req.commandMs === undefined;
+  const [decision, command, commandByScale] = await Promise.all([
+    req.decisionMs === undefined ? meanInWindow(prometheus, DECISION, [], req) : undefined,
+    measure ? meanInWindow(prometheus, COMMAND, ['pool'], req) : undefined,
+    measure ? meanInWindow(prometheus, COMMAND, ['pool', 'scale'], req) : undefined,
   ]);
   const decisionMs = req.decisionMs ?? decision?.get('') ?? 0;
   notes.push(
@@ -47,15 +51,16 @@ export async function receiverTiming(
   );
   const timing = new Map<string, ReceiverTiming>();
   for (const pool of req.pools) {
-    const measured = command?.get(pool);
-    const commandMs = req.commandMs ?? measured ?? 0;
+    const overall = command?.get(key(pool));
+    const of = (scale: ScaleDirection) => req.commandMs ?? commandByScale?.get(key(pool, scale)) ?? overall ?? 0;
+    const commandMs = { up: of('up'), down: of('down') };
     timing.set(pool, { decisionMs, commandMs });
     notes.push(
       req.commandMs !== undefined
-        ? `pool ${pool}: a scale command takes ${ms(commandMs)} (--command-duration); cooldowns count from its end`
-        : measured !== undefined
-          ? `pool ${pool}: a scale command takes ${ms(commandMs)} (its mean in the window, ` +
-            'alertscale_executor_duration_seconds); cooldowns count from its end'
+        ? `pool ${pool}: a scale command takes ${ms(req.commandMs)} (--command-duration); cooldowns count from its end`
+        : overall !== undefined
+          ? `pool ${pool}: a scale-up takes ${ms(commandMs.up)}, a scale-down ${ms(commandMs.down)} (their means in the window, ` +
+            'alertscale_executor_duration_seconds); cooldowns count from their end'
           : `pool ${pool}: scale commands taken as instant (none ran in the window; ` +
             '--command-duration sets one); cooldowns count from their end',
     );
@@ -65,25 +70,34 @@ export async function receiverTiming(
 
 const ms = (n: number) => (n < 1_000 ? `${Math.round(n)} ms` : `${(n / 1_000).toFixed(1)} s`);
 
+const key = (...values: string[]) => values.join('/');
+
 /**
- * The mean of a histogram's observations in [from, to], by `by`: what its _sum and _count grew by.
+ * The mean of a histogram's observations in [from, to], by the labels `by` (keyed by their values
+ * joined with `/`): what its _sum and _count grew by.
  * A series that first appears in the window (a label pair's first observation) starts from 0; a
  * counter reset (a restart) keeps what came after it.
  */
-async function meanInWindow(prometheus: PrometheusSource, metric: string, by: string, req: TimingRequest): Promise<Map<string, number>> {
+async function meanInWindow(
+  prometheus: PrometheusSource,
+  metric: string,
+  by: readonly string[],
+  req: TimingRequest,
+): Promise<Map<string, number>> {
   const windowS = Math.max(1, Math.ceil((req.to - req.from) / 1_000));
   const grown = async (part: 'sum' | 'count') => {
     const selector = metric.replace('%s', part);
     const [end, start] = await Promise.all([
-      prometheus.instant(`sum by (${by}) (last_over_time(${selector}[${windowS}s]))`, req.to),
-      prometheus.instant(`sum by (${by}) (${selector})`, req.from),
+      prometheus.instant(`sum by (${by.join(', ')}) (last_over_time(${selector}[${windowS}s]))`, req.to),
+      prometheus.instant(`sum by (${by.join(', ')}) (${selector})`, req.from),
     ]);
-    const before = new Map(start.map((s) => [s.labels[by] ?? '', s.value]));
+    const keyOf = (labels: Record<string, string>) => key(...by.map((l) => labels[l] ?? ''));
+    const before = new Map(start.map((s) => [keyOf(s.labels), s.value]));
     return new Map(
       end.map((s) => {
-        const key = s.labels[by] ?? '';
-        const was = before.get(key) ?? 0;
-        return [key, s.value >= was ? s.value - was : s.value];
+        const k = keyOf(s.labels);
+        const was = before.get(k) ?? 0;
+        return [k, s.value >= was ? s.value - was : s.value];
       }),
     );
   };

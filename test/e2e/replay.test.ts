@@ -60,7 +60,7 @@ describe('replay against a recorded run', () => {
     ).toBe(true);
     expect(result.notes.filter((n) => n.includes('flushes on rule evaluations'))).toEqual([]);
     expect(
-      result.notes.some((n) => /^pool demo: a scale command takes [\d.]+ m?s \(its mean in the window/.test(n)),
+      result.notes.some((n) => /^pool demo: a scale-up takes [\d.]+ m?s, a scale-down [\d.]+ m?s \(their means in the window/.test(n)),
       result.notes.join('\n'),
     ).toBe(true);
     const groupIntervalMs = parsePrometheusDuration(DEMO_ALERTMANAGER_TIMINGS.groupInterval)!;
