@@ -61,7 +61,8 @@ export function pm2RemoveSteps(
   const online = others.filter((p) => p.status !== 'stopped');
   // A victim missing from the list was deleted already, as a stopped leftover of an earlier batch:
   // `pm2 delete` of an id it does not know fails the whole command.
-  const listed = victims.filter((id) => instances.some((p) => String(p.id) === id));
+  const ids = new Set(instances.map((p) => String(p.id)));
+  const listed = victims.filter((id) => ids.has(id));
   const gone = [...listed, ...others.filter((p) => p.status === 'stopped').map((p) => String(p.id))];
   if (online.length === 0 && replicas === 0 && gone.length > 0) {
     // Keep a process that is stopped already, if there is one: nothing more to stop.

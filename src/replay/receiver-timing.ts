@@ -4,8 +4,8 @@
  * the receiver answers right after it decided, so this is its decision time) and each pool's mean
  * scale action by direction (alertscale_executor_duration_seconds, outcome scaled: from the
  * command's start to the cooldown stamp; a scale-down drains, so it takes longer than a scale-up).
- * A window recorded before the histogram had its `scale` label has one mean for both. Replay puts decisions and
- * cooldown stamps where these put them (decisions.ts). A series missing from the window means no
+ * A window recorded before the histogram had its `scale` label has one mean for both. Replay puts
+ * decisions and cooldown stamps where these put them (decisions.ts). A series missing from the window means no
  * such delay is known: it counts as 0, and the notes say so.
  *
  * Alertmanager labels its latency by integration only, so the decision time is one mean over every
@@ -33,11 +33,9 @@ export async function receiverTiming(
   req: TimingRequest,
   notes: string[],
 ): Promise<{ decisionMs: number; byPool: Map<string, ReceiverTiming> }> {
-  const measure = req.commandMs === undefined;
-  const [decision, command, commandByScale] = await Promise.all([
+  const [decision, command] = await Promise.all([
     req.decisionMs === undefined ? meanInWindow(prometheus, DECISION, [], req) : undefined,
-    measure ? meanInWindow(prometheus, COMMAND, ['pool'], req) : undefined,
-    measure ? meanInWindow(prometheus, COMMAND, ['pool', 'scale'], req) : undefined,
+    req.commandMs === undefined ? meanInWindow(prometheus, COMMAND, ['pool', 'scale'], req) : undefined,
   ]);
   const decisionMs = req.decisionMs ?? decision?.get('') ?? 0;
   notes.push(
@@ -51,14 +49,17 @@ export async function receiverTiming(
   );
   const timing = new Map<string, ReceiverTiming>();
   for (const pool of req.pools) {
-    const overall = command?.get(key(pool));
-    const of = (scale: ScaleDirection) => req.commandMs ?? commandByScale?.get(key(pool, scale)) ?? overall ?? 0;
+    // A direction with no action in the window takes the mean of series from before the `scale`
+    // label (an empty one), else the other direction's.
+    const own = (scale: ScaleDirection) => command?.get(key(pool, scale));
+    const measured = (scale: ScaleDirection) => own(scale) ?? command?.get(key(pool, '')) ?? own(scale === 'up' ? 'down' : 'up');
+    const of = (scale: ScaleDirection) => req.commandMs ?? measured(scale) ?? 0;
     const commandMs = { up: of('up'), down: of('down') };
     timing.set(pool, { decisionMs, commandMs });
     notes.push(
       req.commandMs !== undefined
         ? `pool ${pool}: a scale command takes ${ms(req.commandMs)} (--command-duration); cooldowns count from its end`
-        : overall !== undefined
+        : measured('up') !== undefined || measured('down') !== undefined
           ? `pool ${pool}: a scale-up takes ${ms(commandMs.up)}, a scale-down ${ms(commandMs.down)} (their means in the window, ` +
             'alertscale_executor_duration_seconds); cooldowns count from their end'
           : `pool ${pool}: scale commands taken as instant (none ran in the window; ` +
