@@ -61,14 +61,15 @@ export const DEMO_TIMINGS = {
  * How the demo rule files differ from production, besides `for:` (DEMO_TIMINGS): each production
  * text replaced by the demo one in expressions and annotations. Production windows of 1m (four 15 s
  * scrapes) become 5 s (five of the demo's 1 s scrapes: 10 s kept a finished burst's arrivals in the
- * target ~10 s after it ended); the backlog drain time of 60 s becomes 5 s, so a burst waits
- * seconds, not a minute, at demo speed. test/integration/rules.test.ts applies these to the
- * production files and expects the demo files.
+ * target ~10 s after it ended), the job duration's 5m becomes 30 s; the backlog drain time of 120 s
+ * becomes 10 s, so a burst waits seconds, not minutes, at demo speed.
+ * test/integration/rules.test.ts applies these to the production files and expects the demo files.
  */
 export const DEMO_RULE_COMPRESSION: ReadonlyArray<readonly [production: string, demo: string]> = [
   ['[1m]', '[5s]'],
-  ['/ 60', '/ 5'],
-  ['within 60s', 'within 5s'],
+  ['[5m]', '[30s]'],
+  ['/ 120', '/ 10'],
+  ['within 120s', 'within 10s'],
 ];
 
 /**

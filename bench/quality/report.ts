@@ -8,7 +8,7 @@ export const COMPRESSION = {
   factor: 30,
   text:
     "every policy runs at the demo's timings (`for:` and cooldowns 30× shorter than production, rate windows by scrape count): scrape and rule evaluation every 1 s (production 15 s–30 s), " +
-    "the shipped rules' 1m windows 5 s (five 1 s scrapes, as 1m holds four 15 s ones), their `for:` 1 s up / 2 s down (production 30 s / 1 m), Alertmanager group_wait 0 s / group_interval 1 s / repeat_interval 1 s (a changed target reaches the receiver on a repeat); the baselines' production " +
+    "the shipped rules' 1m windows 5 s (five 1 s scrapes, as 1m holds four 15 s ones), their job duration's 5m 30 s, their backlog drain time 120 s → 10 s, their `for:` 1 s up / 2 s down (production 30 s / 1 m), Alertmanager group_wait 0 s / group_interval 1 s / repeat_interval 1 s (a changed target reaches the receiver on a repeat); the baselines' production " +
     'durations are divided by 30 (seed-steps `for:` 3 m → 6 s, 15 m → 30 s; HPA stabilization 300 s → 10 s, rate-limit period 15 s → 0.5 s, rounded up to 1 s).',
 };
 
