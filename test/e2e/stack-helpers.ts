@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
+import { pickFreePorts } from '../../src/cli/stack/ports.js';
 import { type Stack, type StackOptions, startStack } from '../../src/cli/stack/stack.js';
 import { late } from '../helpers/late.js';
-import { freePort } from '../helpers/ports.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -14,15 +14,7 @@ export async function startTestStack(
   pools: Record<string, Record<string, unknown>>,
   opts: Pick<StackOptions, 'ruleFiles' | 'web' | 'alertmanager'> = {},
 ): Promise<Stack> {
-  const ports = {
-    redis: await freePort(),
-    prometheus: await freePort(),
-    alertmanager: await freePort(),
-    exporter: await freePort(),
-    receiver: await freePort(),
-    web: await freePort(),
-    webMetrics: await freePort(),
-  };
+  const ports = await pickFreePorts();
   return startStack({ root: ROOT, dir: mkdtempSync(join(tmpdir(), 'alertscale-e2e-')), ports, pools, ...opts });
 }
 

@@ -1,16 +1,7 @@
-import { createServer } from 'node:net';
+import { pickFreePort } from '../../src/cli/stack/ports.js';
 
-/** A loopback port that was free a moment ago (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+/** A loopback port for a daemon a test starts (see pickFreePort: outside the kernel's ephemeral range). */
+export const freePort = pickFreePort;
 
 /** Poll `probe` until it returns true or `timeoutMs` passes. */
 export async function waitFor(what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 10_000, everyMs = 50): Promise<void> {

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pickFreePort, pickFreePorts } from '../../src/cli/stack/ports.js';
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+function occupy(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+    servers.push(server);
+  });
+}
+
+describe('pickFreePort', () => {
+  it('picks below the kernel ephemeral range, where no outgoing connection takes a port meanwhile', async () => {
+    const [lowEphemeral] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    const ports = await Promise.all(Array.from({ length: 20 }, () => pickFreePort()));
+    for (const port of ports) expect(port).toBeLessThan(lowEphemeral!);
+  });
+
+  it('never hands out a port twice in one process, even once it is free again', async () => {
+    const ports = [...Object.values(await pickFreePorts()), ...Object.values(await pickFreePorts())];
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it('skips a port something listens on', async () => {
+    // The picker walks its block one port at a time: hold the next few, and it must pass them by.
+    const probe = await pickFreePort();
+    const held = [probe + 1, probe + 2, probe + 3];
+    for (const port of held) await occupy(port);
+    const next = await pickFreePort();
+    expect(held).not.toContain(next);
+  });
+});
