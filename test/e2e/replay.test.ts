@@ -13,9 +13,16 @@ import { useTestStack } from './stack-helpers.js';
 // The demo's group_wait 0s puts every group tick on an evaluation (both every 1 s), so whether a
 // flush carries that evaluation's new target is a race of milliseconds the replay cannot see; half a
 // second of group_wait moves the ticks between evaluations and makes the live run an oracle.
+// Likewise a repeat that lands as a cooldown ends: the cooldown is stamped when the command ends,
+// and replay knows a command's mean duration, not this one's. With the demo's 1 s repeats a down
+// repeat fell within ~100 ms of a 4 s cooldown's end in ~3 runs of 10 (live `cooldown`, replay
+// `scaled`). Repeats every 4 s (Alertmanager sends them on the 1 s group ticks, so 4–5 s apart)
+// against cooldowns of 2 s up and 6 s down keep every repeat a second or more from a cooldown's end:
+// the first down repeat lands inside the cooldown (after the scale-up, too: a scale-down waits
+// cooldown.down after any scale), the second after it.
 const { stack, redis, call } = useTestStack(
-  { demo: { max: 4, maxStep: 3, cooldown: { up: '3s', down: '4s' } } },
-  { alertmanager: { groupWait: '500ms' } },
+  { demo: { max: 4, maxStep: 3, cooldown: { up: '2s', down: '6s' } } },
+  { alertmanager: { groupWait: '500ms', repeatInterval: '4s' } },
 );
 
 describe('replay against a recorded run', () => {
@@ -33,6 +40,11 @@ describe('replay against a recorded run', () => {
     const audited = [...body.entries].reverse().filter((e: any) => e.actor === 'alertmanager');
     expect(audited.filter((e: any) => e.outcome === 'scaled').length).toBeGreaterThanOrEqual(2);
     // A failed command is a defect of the live run, not a replay question: show all of it.
+    // The case the timings below are chosen for: a repeat refused by a cooldown, replayed as such.
+    expect(
+      audited.some((e: any) => e.outcome === 'cooldown'),
+      JSON.stringify(audited.map((e: any) => e.outcome)),
+    ).toBe(true);
     const failed = audited.filter((e: any) => e.outcome === 'failed');
     expect(failed, JSON.stringify(failed, null, 2)).toEqual([]);
 
