@@ -23,21 +23,19 @@ export async function assertPortsFree(ports: StackPorts): Promise<void> {
 // (listen on 0) comes from its ephemeral range (ip_local_port_range, 32768–60999 by default), where
 // meanwhile it can become the local end of any daemon's outgoing connection — a Prometheus scrape, a
 // Redis client — and the bind fails (seen in CI: gunicorn "Connection in use"). Below that range
-// only other pickers compete: each process walks its own block from a random place, never handing
-// out a port twice, and skips what something already listens on.
+// only other pickers compete: each process walks its own block round the clock from a random place
+// (a port comes round again only after the rest of the block: a stopped daemon's port is not reused
+// at once) and skips what something already listens on.
 const PICK_FIRST = 20_000;
 const PICK_BLOCK = 500;
 const PICK_BLOCKS = 25; // 20000–32499, below the ephemeral range
-const picked = new Set<number>();
 const block = (Number(process.env.VITEST_POOL_ID) || process.pid) % PICK_BLOCKS;
 let cursor = Math.floor(Math.random() * PICK_BLOCK);
 
-/** A loopback port outside the kernel's ephemeral range that nothing listened on a moment ago and this process never picked before. */
+/** A loopback port outside the kernel's ephemeral range that nothing listened on a moment ago and this process did not pick in its last 499 picks. */
 export async function pickFreePort(): Promise<number> {
   for (let tried = 0; tried < PICK_BLOCK; tried++) {
     const port = PICK_FIRST + block * PICK_BLOCK + (cursor++ % PICK_BLOCK);
-    if (picked.has(port)) continue;
-    picked.add(port);
     if ((await listenOn(port)) !== undefined) return port;
   }
   throw new Error(`no free loopback port left in ${PICK_FIRST + block * PICK_BLOCK}–${PICK_FIRST + (block + 1) * PICK_BLOCK - 1}`);
