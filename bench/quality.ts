@@ -2,7 +2,7 @@
  * Scaling-quality benchmark (issue 10): each policy on a fresh real stack, a trace replayed into the
  * demo queue, against the oracle and the baselines. See bench/quality/ for the parts.
  *
- *   npx tsx bench/quality.ts [--runs N] [--lanes N] [--trace FILE]… [--policies a,b] [--json FILE] [--quick] [--with-web] [--no-write] [--from-json FILE]
+ *   npx tsx bench/quality.ts [--runs N] [--lanes N] [--traces-at-once N] [--trace FILE]… [--policies a,b] [--json FILE] [--quick] [--with-web] [--no-write] [--from-json FILE]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { POLICIES, policyById, poolBounds, type Policy } from './quality/policie
 import { load, machine } from './quality/report.js';
 import { combineRepetitions } from './quality/repeat.js';
 import { runPolicy, type PolicyRun } from './quality/runner.js';
-import { readTrace, TraceError, type Trace } from './quality/trace.js';
+import { readTrace, traceEndS, TraceError, type Trace } from './quality/trace.js';
 import { chartOf, fromJson, renderBody, toJson, type RunMeta } from './quality/writer.js';
 import { writeSection } from './results-file.js';
 
@@ -31,12 +31,21 @@ const RUNS = 3;
  * the machine, not the rules.
  */
 const LANES = 1;
+/**
+ * Traces of a repetition run at the same time, each with all policies on their own stacks (see
+ * groups()). One by default, for the same reason: two (12 stacks, different traces, so their bursts
+ * fall apart) on 2026-12-04 took 1222 s for 3 repetitions (one at a time: ~2060 s) but raised the
+ * p95 wait of every policy on every trace (diurnal: shipped 3.2 → 5.5 s, hpa 4.7 → 7.7 s).
+ */
+const TRACES_AT_ONCE = 1;
 /** Between stack boots in a round, and between their trace starts: spreads the CPU both take. */
 const STAGGER_MS = 2000;
 const SECTION = '## Scaling quality (trace replay vs oracle and baselines)';
-const USAGE = `usage: npx tsx bench/quality.ts [--runs N] [--lanes N] [--trace FILE]... [--policies ${POLICIES.map((p) => p.id).join(',')}] [--json FILE] [--quick] [--with-web] [--no-write] [--from-json FILE]
+const USAGE = `usage: npx tsx bench/quality.ts [--runs N] [--lanes N] [--traces-at-once N] [--trace FILE]... [--policies ${POLICIES.map((p) => p.id).join(',')}] [--json FILE] [--quick] [--with-web] [--no-write] [--from-json FILE]
   --runs N       repetitions of every policy × trace; the report states their medians (default ${RUNS}; --quick: 1)
   --lanes N      repetitions of a trace run side by side, their traces started together (default ${LANES})
+  --traces-at-once N
+                 traces of a repetition run side by side, longest with longest (default ${TRACES_AT_ONCE})
   --trace FILE   CSV with header at_s,duration_ms (repeatable; default: the traces in bench/traces/)
   --policies     comma-separated policy ids (default: all but the opt-in shipped-plain)
   --json FILE    write every figure (seconds) per trace and policy, oracle included
@@ -59,6 +68,7 @@ function parse() {
       options: {
         runs: { type: 'string' },
         lanes: { type: 'string' },
+        'traces-at-once': { type: 'string' },
         'with-web': { type: 'boolean' },
         trace: { type: 'string', multiple: true },
         policies: { type: 'string' },
@@ -81,6 +91,9 @@ function parse() {
   if (!Number.isInteger(runs) || runs < 1) usage(`--runs must be a whole number ≥ 1, got ${JSON.stringify(args.runs)}`);
   const lanes = args.lanes === undefined ? LANES : Number(args.lanes);
   if (!Number.isInteger(lanes) || lanes < 1) usage(`--lanes must be a whole number ≥ 1, got ${JSON.stringify(args.lanes)}`);
+  const atOnce = args['traces-at-once'] === undefined ? TRACES_AT_ONCE : Number(args['traces-at-once']);
+  if (!Number.isInteger(atOnce) || atOnce < 1)
+    usage(`--traces-at-once must be a whole number ≥ 1, got ${JSON.stringify(args['traces-at-once'])}`);
   let policies: Policy[];
   try {
     policies = args.policies ? args.policies.split(',').map((id) => policyById(id.trim())) : POLICIES.filter((p) => !p.optIn);
@@ -99,6 +112,7 @@ function parse() {
     traces,
     runs,
     lanes,
+    atOnce,
     web: Boolean(args['with-web']),
     json: args.json,
     write: !args['no-write'],
@@ -131,7 +145,7 @@ function output(meta: RunMeta, results: TraceResult[], to: { json?: string; writ
 const describePolicy = (p: Policy) =>
   `\`${p.id}\`: ${p.description}; rules ${p.ruleFiles.map((f) => `\`${relative(join(HERE, '..'), f)}\``).join(', ')}; pool overrides \`${JSON.stringify(p.pool)}\``;
 
-const { policies, traces, runs, lanes, web, json, write, quick, fromJsonFile } = parse();
+const { policies, traces, runs, lanes, atOnce, web, json, write, quick, fromJsonFile } = parse();
 if (fromJsonFile) {
   const { meta, results } = fromJson(readFileSync(fromJsonFile, 'utf8'));
   output(meta, results, { write, quick: false });
@@ -152,6 +166,7 @@ const metaNow = (): RunMeta => ({
   tailS: TAIL_S,
   runs,
   lanes: Math.min(lanes, runs),
+  tracesAtOnce: Math.min(atOnce, traces.length),
   web,
   policies: policies.map(describePolicy),
 });
@@ -196,28 +211,44 @@ async function runInRound(p: Policy, trace: Trace, arrive: () => Promise<void>, 
 }
 
 /**
- * A round: `k` repetitions of a trace, each all policies side by side on their own stacks. Boots
- * are staggered so they do not pile up, and no trace starts before every stack is up: no stack
- * boots while another is measured. Every stack is let finish (and stopped by its run) before a
- * failure is looked at; a round with a failed run is run once more, whole, so its policies share it.
+ * A round: `k` repetitions of each of `group`'s traces, each all policies side by side on their own
+ * stacks. Boots are staggered so they do not pile up, and no trace starts before every stack is up:
+ * no stack boots while another is measured. Every stack is let finish (and stopped by its run)
+ * before a failure is looked at; a round with a failed run is run once more, whole, so its
+ * policies share it. Returns, per trace of the group, its `k` repetitions.
  */
-async function round(trace: Trace, k: number, retries = 1): Promise<PolicyRun[][]> {
-  const slots = Array.from({ length: k }, () => policies).flat();
+async function round(group: readonly Trace[], k: number, retries = 1): Promise<PolicyRun[][][]> {
+  const slots = group.flatMap((trace) => Array.from({ length: k }, () => policies.map((p) => ({ trace, p }))).flat());
   const arrive = meetingPoint(slots.length);
   const settled = await Promise.allSettled(
-    slots.map(async (p, i) => {
+    slots.map(async ({ trace, p }, i) => {
       await sleep(i * STAGGER_MS);
       return runInRound(p, trace, arrive, i * STAGGER_MS);
     }),
   );
-  const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [`${slots[i]!.id}: ${String(s.reason)}`] : []));
+  const failed = settled.flatMap((s, i) =>
+    s.status === 'rejected' ? [`${slots[i]!.trace.name}/${slots[i]!.p.id}: ${String(s.reason)}`] : [],
+  );
+  const names = group.map((t) => t.name).join(' + ');
   if (failed.length > 0) {
-    if (retries <= 0) throw new Error(`${trace.name}: a round failed twice: ${failed.join('; ')}`);
-    log(`${trace.name}: round failed (${failed.join('; ')}); running it again`);
-    return round(trace, k, retries - 1);
+    if (retries <= 0) throw new Error(`${names}: a round failed twice: ${failed.join('; ')}`);
+    log(`${names}: round failed (${failed.join('; ')}); running it again`);
+    return round(group, k, retries - 1);
   }
   const done = settled.map((s) => (s as PromiseFulfilledResult<PolicyRun>).value);
-  return Array.from({ length: k }, (_, r) => done.slice(r * policies.length, (r + 1) * policies.length));
+  const n = policies.length;
+  return group.map((_, t) => Array.from({ length: k }, (_, r) => done.slice((t * k + r) * n, (t * k + r + 1) * n)));
+}
+
+/**
+ * The traces in groups of `atOnce` to run side by side: longest with longest, so a round lasts as
+ * long as its longest trace and the short ones share a round (4 shipped traces, 2 at once: 312 s of
+ * trace windows a repetition instead of 553 s). Different traces side by side put their bursts,
+ * and the worker boots they cause, at different times.
+ */
+function groups(all: readonly Trace[], atOnce: number): Trace[][] {
+  const byLength = [...all].sort((a, b) => traceEndS(b.jobs) - traceEndS(a.jobs));
+  return Array.from({ length: Math.ceil(byLength.length / atOnce) }, (_, i) => byLength.slice(i * atOnce, (i + 1) * atOnce));
 }
 
 const bounds = poolBounds(policies.find((p) => p.id === 'shipped') ?? policies[0]!);
@@ -239,18 +270,22 @@ function finishTrace(trace: Trace): void {
 }
 
 /**
- * Every repetition of every trace, `lanes` of a trace in each round. One repetition per round (the
- * default) runs round 1 of every trace, then round 2…, so a trace's repetitions are spread over
- * time and the medians do not all see the same neighbour.
+ * Every repetition of every trace, `lanes` of a trace and `atOnce` traces in each round. One
+ * repetition per round (the default) runs round 1 of every trace, then round 2…, so a trace's
+ * repetitions are spread over time and the medians do not all see the same neighbour.
  */
 for (let r = 0; r * lanes < runs; r++) {
-  for (const trace of traces) {
+  for (const group of groups(traces, atOnce)) {
     const k = Math.min(lanes, runs - r * lanes);
     const which = k === 1 ? `run ${r * lanes + 1}/${runs}` : `runs ${r * lanes + 1}–${r * lanes + k}/${runs} side by side`;
-    log(`${trace.name} (${which}, load ${load()}): ${trace.jobs.length} jobs; policies ${policies.map((p) => p.id).join(', ')}`);
-    const reps = repsOf.get(trace)!;
-    reps.push(...(await round(trace, k)));
-    if (reps.length === runs) finishTrace(trace);
+    const what = group.map((t) => `${t.name} (${t.jobs.length} jobs)`).join(' beside ');
+    log(`${what} (${which}, load ${load()}): policies ${policies.map((p) => p.id).join(', ')}`);
+    const perTrace = await round(group, k);
+    for (const [t, trace] of group.entries()) {
+      const reps = repsOf.get(trace)!;
+      reps.push(...perTrace[t]!);
+      if (reps.length === runs) finishTrace(trace);
+    }
   }
 }
 results.sort((a, b) => traces.findIndex((t) => t.name === a.trace) - traces.findIndex((t) => t.name === b.trace));

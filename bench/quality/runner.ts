@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { demoKeys } from '../../src/demo/keys.js';
@@ -60,6 +60,7 @@ export async function runPolicy(policy: Policy, trace: Trace, opts: RunOptions):
   const redis = redisOf(stack);
   const pm2Home = join(stack.dir, 'pm2');
   const { min } = poolBounds(policy);
+  let keep = false;
   try {
     await promReady(stack);
     // The stack starts the pool with 1 worker; a policy starts at its min, as a running pool would.
@@ -87,6 +88,7 @@ export async function runPolicy(policy: Policy, trace: Trace, opts: RunOptions):
     const allDone = () => [...ledger.jobs.values()].every((j) => j.doneAt !== undefined);
     await waitFor(`${policy.id}: stragglers`, allDone, opts.drainS * 1000, 500).catch(() => undefined);
     await ledger.stop();
+    if (!allDone()) keep = await keepForDiagnosis(stack, `${trace.name}/${policy.id}`, opts.log);
     const tally = await demoTally(redis, QUEUE.queue);
     const { body } = await api(stack)('/v1/audit?pool=demo&outcome=scaled&limit=1000');
     return {
@@ -102,6 +104,19 @@ export async function runPolicy(policy: Policy, trace: Trace, opts: RunOptions):
     await redis.del(QUEUE.queue).catch(() => undefined);
     redis.disconnect();
     await stack.stop();
-    rmSync(stack.dir, { recursive: true, force: true });
+    if (!keep) rmSync(stack.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A run that left jobs not done keeps its stack dir (the daemons' logs/) with the pool's whole
+ * audit log and state beside them: a lost job is a defect to diagnose, and the stack is gone after.
+ */
+async function keepForDiagnosis(stack: Stack, run: string, log: (line: string) => void): Promise<boolean> {
+  const call = api(stack);
+  const [audit, pool] = await Promise.all([call('/v1/audit?pool=demo&limit=1000'), call('/v1/pools/demo')]);
+  writeFileSync(join(stack.dir, 'audit.json'), `${JSON.stringify(audit.body, null, 1)}\n`);
+  writeFileSync(join(stack.dir, 'pool.json'), `${JSON.stringify(pool.body, null, 1)}\n`);
+  log(`${run}: jobs not done; stack dir kept for diagnosis: ${stack.dir} (logs/, audit.json, pool.json)`);
+  return true;
 }

@@ -18,6 +18,8 @@ export interface RunMeta {
   runs: number;
   /** Repetitions run at the same time (each: all policies of one trace side by side). */
   lanes: number;
+  /** Traces run at the same time (each with all its policies and lanes). */
+  tracesAtOnce: number;
   /** Whether the stacks ran the web pool (gunicorn) beside the demo pool. */
   web: boolean;
   /** `id: description; rules …; overrides …` per policy. */
@@ -37,11 +39,20 @@ export function chartOf(r: TraceResult): string {
   return renderChart(`${r.trace}: demand, workers and queue per policy (bench/quality.ts${of})`, workers, queues);
 }
 
+/** What ran at the same time, in words. */
+function sideBySide({ lanes, tracesAtOnce, policies }: RunMeta): string {
+  const stacks = lanes * tracesAtOnce * policies.length;
+  const reps = lanes > 1 ? `${lanes} repetitions of a trace side by side` : 'one repetition at a time';
+  if (tracesAtOnce === 1 && lanes === 1) return reps;
+  const traces = tracesAtOnce > 1 ? `, ${tracesAtOnce} traces at a time (longest with longest)` : '';
+  return `${reps}${traces}, so up to ${stacks} stacks at once, every trace of a round started once all its stacks were up`;
+}
+
 /** The RESULTS.md section; `chartPath(trace)` is the chart's path relative to bench/. */
 export function renderBody(meta: RunMeta, results: TraceResult[], chartPath: (trace: string) => string): string {
   return [
     `Command: \`${meta.command}\` — ${meta.date} UTC, ${meta.runs} repetition(s) per policy and trace (figures are medians), ${meta.wallS.toFixed(0)} s wall.`,
-    `Machine: ${meta.machine}. Load average at start ${meta.loadStart}, at end ${meta.loadEnd} (other sessions may share the 2 cores; all policies of a repetition of a trace ran side by side, each on its own stack, ${meta.lanes > 1 ? `${meta.lanes} repetitions of a trace side by side, so up to ${meta.lanes * meta.policies.length} stacks at once, the trace started on all of them together once all were up` : 'one repetition at a time'}${meta.web ? ', web pool (gunicorn) included' : ', without the web pool (no gunicorn)'}).`,
+    `Machine: ${meta.machine}. Load average at start ${meta.loadStart}, at end ${meta.loadEnd} (other sessions may share the 2 cores; all policies of a repetition of a trace ran side by side, each on its own stack, ${sideBySide(meta)}${meta.web ? ', web pool (gunicorn) included' : ', without the web pool (no gunicorn)'}).`,
     '',
     `Compression: ${COMPRESSION.text}`,
     `SLO for queue wait: ${meta.sloS} s. Window (cost, curves, elasticity; the same for every policy and the oracle of a trace): until the last job would end if started on arrival plus a ${meta.tailS} s tail, stretched to the last completion of any policy so no policy drains its backlog outside it (a policy whose run ended earlier is held at its last sampled worker count); jobs not done 60 s after the tail count as lost.`,
@@ -91,6 +102,7 @@ export function fromJson(text: string): { meta: RunMeta; results: TraceResult[] 
     tailS: doc.tailS,
     runs: doc.runs ?? 1,
     lanes: doc.lanes ?? 1,
+    tracesAtOnce: doc.tracesAtOnce ?? 1,
     web: doc.web ?? true,
     policies: doc.policies ?? [],
   };
