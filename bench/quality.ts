@@ -34,8 +34,8 @@ const LANES = 1;
 /**
  * Traces of a repetition run at the same time, each with all policies on their own stacks (see
  * groups()). One by default, for the same reason: two (12 stacks, different traces, so their bursts
- * fall apart) on 2026-12-04 took 1222 s for 3 repetitions (one at a time: ~2060 s) but raised the
- * p95 wait of every policy on every trace (diurnal: shipped 3.2 → 5.5 s, hpa 4.7 → 7.7 s).
+ * fall apart) on 2026-12-04 took 1222 s for 3 repetitions (one at a time: 1998 s) but raised the
+ * p95 wait of every policy on every trace (diurnal: shipped 3.2 → 5.5 s, hpa 4.3 → 7.7 s).
  */
 const TRACES_AT_ONCE = 1;
 /** Between stack boots in a round, and between their trace starts: spreads the CPU both take. */
