@@ -32,7 +32,10 @@ const PICK_BLOCKS = 25; // 20000–32499, below the ephemeral range
 const block = (Number(process.env.VITEST_POOL_ID) || process.pid) % PICK_BLOCKS;
 let cursor = Math.floor(Math.random() * PICK_BLOCK);
 
-/** A loopback port outside the kernel's ephemeral range that nothing listened on a moment ago and this process did not pick in its last 499 picks. */
+/**
+ * A loopback port outside the kernel's ephemeral range that nothing listened on a moment ago and
+ * this process did not pick in its last 499 picks.
+ */
 export async function pickFreePort(): Promise<number> {
   for (let tried = 0; tried < PICK_BLOCK; tried++) {
     const port = PICK_FIRST + block * PICK_BLOCK + (cursor++ % PICK_BLOCK);
