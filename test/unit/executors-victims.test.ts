@@ -204,6 +204,13 @@ describe('pm2: removing the chosen processes', () => {
     ['to 0, a victim deleted already: a listed process is what is kept, so the app survives', ['4', '0'], 0, 'o', [['pm2', 'stop', '0']]],
     ['to 0 with a stopped spare: the spare is what is kept', ['0'], 0, 'o s', [['pm2', 'delete', '0']]],
     [
+      'a batch on the way to 0 whose pending victim drained and exited meanwhile: that one is kept, stopped (deleting all deletes the app)',
+      ['0', '1'],
+      1,
+      'o o s',
+      [['pm2', 'delete', '0', '1']],
+    ],
+    [
       'to 0, nothing named: scale to 1, then stop',
       [],
       0,
