@@ -88,7 +88,10 @@ export async function runPolicy(policy: Policy, trace: Trace, opts: RunOptions):
     const allDone = () => [...ledger.jobs.values()].every((j) => j.doneAt !== undefined);
     await waitFor(`${policy.id}: stragglers`, allDone, opts.drainS * 1000, 500).catch(() => undefined);
     await ledger.stop();
-    if (!allDone()) keep = await keepForDiagnosis(stack, `${trace.name}/${policy.id}`, opts.log);
+    if (!allDone()) {
+      await keepForDiagnosis(stack, `${trace.name}/${policy.id}`, opts.log);
+      keep = true;
+    }
     const tally = await demoTally(redis, QUEUE.queue);
     const { body } = await api(stack)('/v1/audit?pool=demo&outcome=scaled&limit=1000');
     return {
@@ -112,11 +115,10 @@ export async function runPolicy(policy: Policy, trace: Trace, opts: RunOptions):
  * A run that left jobs not done keeps its stack dir (the daemons' logs/) with the pool's whole
  * audit log and state beside them: a lost job is a defect to diagnose, and the stack is gone after.
  */
-async function keepForDiagnosis(stack: Stack, run: string, log: (line: string) => void): Promise<boolean> {
+async function keepForDiagnosis(stack: Stack, run: string, log: (line: string) => void): Promise<void> {
   const call = api(stack);
   const [audit, pool] = await Promise.all([call('/v1/audit?pool=demo&limit=1000'), call('/v1/pools/demo')]);
   writeFileSync(join(stack.dir, 'audit.json'), `${JSON.stringify(audit.body, null, 1)}\n`);
   writeFileSync(join(stack.dir, 'pool.json'), `${JSON.stringify(pool.body, null, 1)}\n`);
   log(`${run}: jobs not done; stack dir kept for diagnosis: ${stack.dir} (logs/, audit.json, pool.json)`);
-  return true;
 }

@@ -29,7 +29,7 @@ export async function assertPortsFree(ports: StackPorts): Promise<void> {
 const PICK_FIRST = 20_000;
 const PICK_BLOCK = 500;
 const PICK_BLOCKS = 25; // 20000–32499, below the ephemeral range
-const block = (Number(process.env.VITEST_POOL_ID) || process.pid) % PICK_BLOCKS;
+const blockStart = PICK_FIRST + ((Number(process.env.VITEST_POOL_ID) || process.pid) % PICK_BLOCKS) * PICK_BLOCK;
 let cursor = Math.floor(Math.random() * PICK_BLOCK);
 
 /**
@@ -38,10 +38,10 @@ let cursor = Math.floor(Math.random() * PICK_BLOCK);
  */
 export async function pickFreePort(): Promise<number> {
   for (let tried = 0; tried < PICK_BLOCK; tried++) {
-    const port = PICK_FIRST + block * PICK_BLOCK + (cursor++ % PICK_BLOCK);
+    const port = blockStart + (cursor++ % PICK_BLOCK);
     if ((await listenOn(port)) !== undefined) return port;
   }
-  throw new Error(`no free loopback port left in ${PICK_FIRST + block * PICK_BLOCK}–${PICK_FIRST + (block + 1) * PICK_BLOCK - 1}`);
+  throw new Error(`no free loopback port left in ${blockStart}–${blockStart + PICK_BLOCK - 1}`);
 }
 
 /** A port per part of the stack (see pickFreePort). */
