@@ -67,6 +67,8 @@ export interface PidStat {
   state: string;
   /** utime + stime in clock ticks. */
   cpuTicks: number;
+  /** cutime + cstime: the CPU of its children it has waited for, in clock ticks. */
+  childTicks: number;
   /** Start time after boot in clock ticks: with the pid, it names one process even when pids are reused. */
   startTicks: number;
   /** Resident set size in pages. */
@@ -89,10 +91,11 @@ export function parsePidStat(text: string): PidStat {
     comm: text.slice(open + 1, close),
     state: rest[0] ?? '',
     cpuTicks: field(14) + field(15),
+    childTicks: field(16) + field(17),
     startTicks: field(22),
     rssPages: field(24),
   };
-  if (![stat.pid, stat.cpuTicks, stat.startTicks, stat.rssPages].every(Number.isFinite)) {
+  if (![stat.pid, stat.cpuTicks, stat.childTicks, stat.startTicks, stat.rssPages].every(Number.isFinite)) {
     throw new Error(`/proc/<pid>/stat has too few fields: ${JSON.stringify(text.slice(0, 60))}`);
   }
   return stat;

@@ -76,9 +76,18 @@ describe('parsePidStat', () => {
     [
       'comm with a space and parentheses',
       STAT_WEIRD,
-      { pid: 7316, comm: 'we ird) (x', state: 'S', cpuTicks: 0, startTicks: 43265, rssPages: 420 },
+      { pid: 7316, comm: 'we ird) (x', state: 'S', cpuTicks: 0, childTicks: 0, startTicks: 43265, rssPages: 420 },
     ],
-    ['a busy node process', STAT_NODE, { pid: 7671, comm: 'node', state: 'S', cpuTicks: 76, startTicks: 43458, rssPages: 11573 }],
+    [
+      'a busy node process',
+      STAT_NODE,
+      { pid: 7671, comm: 'node', state: 'S', cpuTicks: 76, childTicks: 0, startTicks: 43458, rssPages: 11573 },
+    ],
+    [
+      'a parent that has reaped children (cutime 30, cstime 4)',
+      STAT_NODE.replace(' 75 1 0 0 20 ', ' 75 1 30 4 20 '),
+      { pid: 7671, comm: 'node', state: 'S', cpuTicks: 76, childTicks: 34, startTicks: 43458, rssPages: 11573 },
+    ],
   ])('%s', (_name, text, want) => expect(parsePidStat(text)).toEqual(want));
   it('rejects a truncated line', () => expect(() => parsePidStat('12 (x) S 1 2 3')).toThrow(/too few/));
   it('rejects a line without comm', () => expect(() => parsePidStat('')).toThrow(/stat/));
