@@ -31,6 +31,8 @@ const PICK_BLOCK = 500;
 const PICK_BLOCKS = 25; // 20000–32499, below the ephemeral range
 const blockStart = PICK_FIRST + ((Number(process.env.VITEST_POOL_ID) || process.pid) % PICK_BLOCKS) * PICK_BLOCK;
 let cursor = Math.floor(Math.random() * PICK_BLOCK);
+/** The ports this process picks from, first and last. */
+export const pickBlock = { first: blockStart, last: blockStart + PICK_BLOCK - 1 } as const;
 
 /**
  * A loopback port outside the kernel's ephemeral range that nothing listened on a moment ago and
@@ -41,7 +43,7 @@ export async function pickFreePort(): Promise<number> {
     const port = blockStart + (cursor++ % PICK_BLOCK);
     if ((await listenOn(port)) !== undefined) return port;
   }
-  throw new Error(`no free loopback port left in ${blockStart}–${blockStart + PICK_BLOCK - 1}`);
+  throw new Error(`no free loopback port left in ${pickBlock.first}–${pickBlock.last}`);
 }
 
 /** A port per part of the stack (see pickFreePort). */
