@@ -137,7 +137,9 @@ export const auditEntrySchema = z
       .describe('running while the scale command runs (an interrupted one is completed by the next action on its pool)'),
     argv: z.array(z.string()).nullable(),
     exitCode: z.int().nullable(),
-    durationMs: count.nullable(),
+    durationMs: count
+      .nullable()
+      .describe('how long the action took, start to end: for a scale-down that chose its workers, its drains included'),
     timedOut: z.boolean(),
     outputTail: z.string().nullable().describe('the last 4 KiB of the command output'),
     error: z.string().nullable(),

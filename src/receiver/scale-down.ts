@@ -25,6 +25,7 @@ export async function scaleDownChoosing(deps: ScaleDownDeps, decision: Decision)
   const pool = deps.config.pools[decision.pool]!;
   if (decision.scale !== 'down' || !remover || pool.victims === 'executor') return undefined;
   let report: Awaited<ReturnType<typeof scaleDownWithVictims>>;
+  const started = performance.now();
   try {
     report = await scaleDownWithVictims({
       redis: deps.redis,
@@ -48,6 +49,9 @@ export async function scaleDownChoosing(deps: ScaleDownDeps, decision: Decision)
   const victims = report.victims.map((v) => ({ worker: v.id, tier: v.tier, why: v.why, instance: v.instance ?? null, outcome: v.outcome }));
   const why =
     report.ended === 'scale_up' ? 'a scale-up ended the drain, the chosen workers were kept' : 'the chosen workers were left draining';
-  const result = report.runs.length > 0 ? combineResults(report.runs) : nothingToDo(`pool ${decision.pool}: ${why}; nothing removed yet`);
+  const ran = report.runs.length > 0 ? combineResults(report.runs) : nothingToDo(`pool ${decision.pool}: ${why}; nothing removed yet`);
+  // The whole shrink, drains included, as alertscale_executor_duration_seconds times it: the
+  // removal runs alone would end the audited action before its last victim was gone.
+  const result = { ...ran, durationMs: Math.round(performance.now() - started) };
   return { result, victims, drain: report.partial ? 'partial' : 'complete', reached: report.reached };
 }

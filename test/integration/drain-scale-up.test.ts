@@ -69,6 +69,8 @@ pools:
       expect(Date.now() - upAt).toBeLessThan(2_000);
       // The scale-down completed at the count it reached, saying why.
       expect(downEntry).toMatchObject({ outcome: 'scaled', drain: 'partial', from: 4, to: 2 });
+      // It lasted from its decision until the scale-up ended it, though it ran no command.
+      expect(Date.parse(downEntry.time) + downEntry.durationMs).toBeGreaterThanOrEqual(upAt - 5);
       expect(downEntry.victims.map((v: { tier: string; outcome: string }) => [v.tier, v.outcome])).toEqual([
         ['busy', 'kept'],
         ['busy', 'kept'],
