@@ -92,7 +92,8 @@ async function main(argv: string[]): Promise<number> {
   const wallS = (Date.now() - started) / 1000;
   const rows = book.totals(clkTck);
   process.stdout.write(
-    `\nCPU by kind of process while \`${command.join(' ')}\` ran: ${wallS.toFixed(0)} s wall, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ` +
+    `\nCPU by kind of process while \`${command.join(' ')}\` ran: ${wallS.toFixed(0)} s wall, ` +
+      `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ` +
       `load average at start ${load}, sampled every ${everyMs} ms. The machine (/proc/stat) was ${pct(whole.busy)} busy ` +
       `(${pct(whole.steal)} stolen by the hypervisor), and ≥ ${pct(SATURATED)} busy in ${pct(samples ? saturated / samples : 0)} ` +
       `of the ${everyMs} ms samples.\n\n${cpuTable(rows, wallS)}\n`,
