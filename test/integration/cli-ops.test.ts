@@ -295,11 +295,14 @@ describe('scale, then why and audit', () => {
 });
 
 describe('pause and resume (Alertmanager silences)', () => {
+  // formatClock: HH:MM:SS today, YYYY-MM-DD HH:MM when the pause ends on another day (a run near midnight).
+  const CLOCK = String.raw`(?:\d\d:\d\d:\d\d|\d{4}-\d\d-\d\d \d\d:\d\d)`;
+  const MINUTE = String.raw`(?:\d{4}-\d\d-\d\d )?\d\d:\d\d`;
   it('pause creates a silence on pool="demo"; status shows it; resume expires it', async () => {
     const paused = await world.cli(['pause', 'demo', '--for', '1h', '--comment', 'deploy', '--created-by', 'alice']);
     expect(paused.code, paused.stderr).toBe(0);
     const [first, second] = paused.stdout.split('\n');
-    expect(first).toMatch(/^paused demo until \d\d:\d\d:\d\d \(1h\): Alertmanager silence [0-9a-f-]{36} by alice: deploy$/);
+    expect(first).toMatch(new RegExp(`^paused demo until ${CLOCK} \\(1h\\): Alertmanager silence [0-9a-f-]{36} by alice: deploy$`));
     expect(second).toBe('resume with: alertscale resume demo');
     const id = /silence ([0-9a-f-]{36})/.exec(first!)![1]!;
     const silence = (await silences()).find((s) => s.id === id)!;
@@ -307,9 +310,9 @@ describe('pause and resume (Alertmanager silences)', () => {
     expect(silence.matchers).toEqual([expect.objectContaining({ name: 'pool', value: 'demo', isRegex: false })]);
 
     const status = await world.cli(['status']);
-    expect(status.stdout.split('\n')[1]).toMatch(/^demo .* until \d\d:\d\d$/);
+    expect(status.stdout.split('\n')[1]).toMatch(new RegExp(`^demo .* until ${MINUTE}$`));
     expect(status.stdout.replace(/\n {2}/g, ' ')).toMatch(
-      new RegExp(` paused until \\d\\d:\\d\\d:\\d\\d \\(59m5\\ds left\\) by alice: deploy \\[silence ${id}\\]\\n`),
+      new RegExp(` paused until ${CLOCK} \\(59m5\\ds left\\) by alice: deploy \\[silence ${id}\\]\\n`),
     );
 
     const resumed = await world.cli(['resume', 'demo']);
@@ -330,8 +333,8 @@ describe('pause and resume (Alertmanager silences)', () => {
     try {
       const status = await world.cli(['status']);
       const lines = status.stdout.split('\n');
-      expect(lines[1]).toMatch(/^demo .* until \d\d:\d\d$/);
-      expect(lines[2]).toMatch(/^web \(dry run\) .* until \d\d:\d\d$/);
+      expect(lines[1]).toMatch(new RegExp(`^demo .* until ${MINUTE}$`));
+      expect(lines[2]).toMatch(new RegExp(`^web \\(dry run\\) .* until ${MINUTE}$`));
       expect(status.stdout.replace(/\n {2}/g, ' ')).toContain(`by bob: maintenance [silence ${web}]`);
       // A command that failed after the decision shows as failed, not as the `scaled` it was decided as.
       expect(status.stdout).toMatch(/\nbroken: failed \d+[ms](?:\d+s)? ago — manual: scale 1 → 2 \(try\) \(.+\)\n/);

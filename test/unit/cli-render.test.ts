@@ -69,6 +69,9 @@ describe('status', () => {
     const paused = { silenceId: 's1', until: iso(at(15, 5)), comment: 'deploy', createdBy: 'alice' };
     expect(pausedCell(pool({ paused }), NOW)).toBe('until 15:05');
     expect(pausedCell(pool({ paused: { ...paused, scale: ['up'] } }), NOW)).toBe('until 15:05 (up)');
+    // A pause that ends tomorrow keeps its minutes (they were cut off as if they were seconds).
+    const tomorrow = new Date(2026, 10, 24, 0, 51).getTime();
+    expect(pausedCell(pool({ paused: { ...paused, until: iso(tomorrow) } }), NOW)).toBe('until 2026-11-24 00:51');
     expect(utilizationCell({ alive: 3, busy: 2 })).toBe('2/3 67%');
     expect(utilizationCell({ alive: 0, busy: 0 })).toBe('0/0 -');
     expect(utilizationCell(undefined)).toBe('-');

@@ -22,13 +22,14 @@ export function cooldownCell(seconds: { up: number; down: number }): string {
   return parts.join(' ') || '-';
 }
 
-/** `until 14:05` / `-`; `?` when the receiver does not report pauses. */
+/** `until 14:05` (today) / `until 2026-12-05 00:51` / `-`; `?` when the receiver does not report pauses. */
 export function pausedCell(pool: PoolInfo, now: number): string {
   if (pool.paused === null && pool.pausedUnknown) return '?';
   if (pool.paused === null) return '-';
   const until = Date.parse(pool.paused.until);
   const only = pool.paused.scale?.length === 1 ? ` (${pool.paused.scale[0]})` : pool.paused.partial ? ' (some)' : '';
-  return `until ${formatClock(until, now).replace(/:\d\d$/, '')}${only}`;
+  // Today's clock drops its seconds; another day's is already to the minute.
+  return `until ${formatClock(until, now).replace(/^(\d\d:\d\d):\d\d$/, '$1')}${only}`;
 }
 
 export function utilizationCell(m: PoolMetrics | undefined): string {
