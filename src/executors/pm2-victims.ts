@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Pm2ExecutorConfig } from './pm2.js';
-import { instancesOf, parsePm2List, type Pm2Instance } from './pm2.js';
+import { instancesOf, listArgvForPm2, type Pm2Instance } from './pm2.js';
+import { livePm2Processes, pm2HomeOf } from './pm2-live.js';
 import { runSettings } from './preset.js';
 import { notRun, runArgv, runForOutput, type RunSettings } from './run.js';
 import type { ExecutionResult } from './types.js';
@@ -10,15 +11,6 @@ interface Locatable {
   id: string;
   pid?: number;
   host?: string;
-}
-
-/** pid → pm_id for the processes of `app` in a `pm2 jlist` output. Pure. */
-export function pm2IdsByPid(stdout: string, app: string): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const p of parsePm2List(stdout) as Array<{ name?: unknown; pm_id?: unknown; pid?: unknown }>) {
-    if (p.name === app && Number.isInteger(p.pid) && (p.pid as number) > 0) out.set(p.pid as number, Number(p.pm_id));
-  }
-  return out;
 }
 
 /**
@@ -89,14 +81,18 @@ export function createPm2Remover(
   opts: { host?: string; run?: (argv: readonly string[], s: RunSettings) => Promise<ExecutionResult> } = {},
 ) {
   const settings = runSettings(config);
-  const list = [config.bin, 'jlist'];
+  const list = listArgvForPm2(config);
   const host = opts.host ?? hostname();
   const run = opts.run ?? runArgv;
   return {
     async locate(victims: readonly Locatable[]): Promise<Map<string, string>> {
-      const { result, stdout } = await runForOutput(list, settings);
-      if (!result.ok) throw new Error(`pm2 app ${config.app}: could not list processes to find the victims: ${result.error}`);
-      return locatePm2(victims, pm2IdsByPid(stdout, config.app), host);
+      let live: Awaited<ReturnType<typeof livePm2Processes>>;
+      try {
+        live = await livePm2Processes(pm2HomeOf(config.env), config.app);
+      } catch (err) {
+        throw new Error(`pm2 app ${config.app}: could not list processes to find the victims: ${(err as Error).message}`);
+      }
+      return locatePm2(victims, new Map(live.map((p) => [p.pid, p.pmId])), host);
     },
     async remove(instances: readonly string[], replicas: number): Promise<ExecutionResult[]> {
       const { result, stdout } = await runForOutput(list, settings);

@@ -1,12 +1,12 @@
 import type { ExecutorConfigOf } from './schema.js';
-import { probeCount } from './probe.js';
+import { livePm2Processes, pm2HomeOf } from './pm2-live.js';
 import { assertPoolName, requestProblem, runSettings } from './preset.js';
 import { combineResults, nothingToDo, notRun, runArgv, runForOutput, type RunSettings } from './run.js';
 import type { ExecutionResult, Executor, ScaleRequest } from './types.js';
 
 export type Pm2ExecutorConfig = ExecutorConfigOf<'pm2'>;
 
-export function currentArgvForPm2(config: Pm2ExecutorConfig): string[] {
+export function listArgvForPm2(config: Pm2ExecutorConfig): string[] {
   return [config.bin, 'jlist'];
 }
 
@@ -45,11 +45,6 @@ export function instancesOf(stdout: string, app: string): Pm2Instance[] {
   return parsePm2List(stdout)
     .filter((p) => p.name === app)
     .map((p) => ({ id: Number(p.pm_id), status: String(p.pm2_env?.status ?? 'unknown') }));
-}
-
-/** Processes of `app` that pm2 reports online. */
-export function countOnline(stdout: string, app: string): number {
-  return instancesOf(stdout, app).filter((p) => p.status === 'online').length;
 }
 
 /**
@@ -92,7 +87,7 @@ async function runSteps(steps: readonly string[][], settings: RunSettings): Prom
 export function createPm2Executor(pool: string, config: Pm2ExecutorConfig): Executor {
   assertPoolName(pool);
   const settings = runSettings(config);
-  const list = currentArgvForPm2(config);
+  const list = listArgvForPm2(config);
   return {
     kind: 'pm2',
     async scale(request: ScaleRequest): Promise<ExecutionResult> {
@@ -113,6 +108,14 @@ export function createPm2Executor(pool: string, config: Pm2ExecutorConfig): Exec
         );
       return runSteps(steps, settings);
     },
-    current: () => probeCount(pool, list, settings, (stdout) => countOnline(stdout, config.app)),
+    // The live count comes from /proc (pm2-live.ts), not `pm2 jlist`: the probe runs before every
+    // decision, and a pm2 CLI run costs a Node start-up. `scale` lists with pm2: it needs stopped ones.
+    async current(): Promise<number> {
+      try {
+        return (await livePm2Processes(pm2HomeOf(config.env), config.app)).length;
+      } catch (err) {
+        throw new Error(`pool ${pool}: pm2 app ${config.app}: ${(err as Error).message}`);
+      }
+    },
   };
 }

@@ -27,6 +27,6 @@ export interface ExecutionResult {
 export interface Executor {
   readonly kind: string;
   scale(request: ScaleRequest): Promise<ExecutionResult>;
-  /** Present when the executor can read the live replica count (pm2 jlist, a `current` probe, /proc). */
+  /** Present when the executor can read the live replica count (a `current` probe, /proc). */
   current?(): Promise<number>;
 }

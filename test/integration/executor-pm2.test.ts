@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executorSchema } from '../../src/executors/schema.js';
 import { createExecutor, type Executor } from '../../src/executors/index.js';
-import { instancesOf } from '../../src/executors/pm2.js';
+import { instancesOf, parsePm2List } from '../../src/executors/pm2.js';
+import { livePm2Processes } from '../../src/executors/pm2-live.js';
 import { runArgv, runForOutput, type RunSettings } from '../../src/executors/run.js';
 import { waitFor } from '../helpers/ports.js';
 
@@ -52,8 +53,50 @@ describe('pm2 executor against a real pm2 daemon', () => {
     const result = await executor.scale({ pool: 'demo', replicas, current });
     expect(result, result.error).toMatchObject({ ok: true, exitCode: 0, timedOut: false });
     expect(result.argv).toEqual([pm2, 'scale', 'demo-worker', String(replicas)]);
-    await waitFor(`${replicas} online in pm2 jlist`, async () => (await executor.current!()) === replicas, 15_000, 200);
+    await waitFor(`${replicas} live pm2 processes`, async () => (await executor.current!()) === replicas, 15_000, 200);
     await waitFor(`${replicas} script processes in /proc`, async () => (await scriptProcesses()).length === replicas, 15_000, 100);
+  });
+
+  it('reads the live processes from /proc as pm2 jlist lists them, in cluster and in fork mode', async () => {
+    const home = settings.env!.PM2_HOME!;
+    // Without -i, pm2 starts an app in fork mode; `pm2 scale` then adds fork-mode processes.
+    for (const argv of [
+      ['start', script, '--name', 'demo-fork'],
+      ['scale', 'demo-fork', '2'],
+    ]) {
+      const ran = await runArgv([pm2, ...argv], settings);
+      expect(ran, ran.outputTail).toMatchObject({ ok: true });
+    }
+    const forkExecutor = createExecutor('fork', executorSchema.parse({ kind: 'pm2', app: 'demo-fork', bin: pm2, env: settings.env }));
+    await waitFor('2 fork-mode processes', async () => (await forkExecutor.current!()) === 2, 15_000, 200);
+    const listed = parsePm2List((await runForOutput([pm2, 'jlist'], settings)).stdout) as Array<{
+      name: string;
+      pm_id: number;
+      pid: number;
+    }>;
+    const byJlist = (app: string) =>
+      listed
+        .filter((p) => p.name === app)
+        .map((p) => ({ pid: p.pid, pmId: p.pm_id }))
+        .sort((a, b) => a.pid - b.pid);
+    const modes = (app: string) =>
+      listed.filter((p) => p.name === app).map((p) => (p as { pm2_env?: { exec_mode?: string } }).pm2_env?.exec_mode);
+    expect(modes('demo-worker')).toEqual(['cluster_mode']);
+    expect(modes('demo-fork')).toEqual(['fork_mode', 'fork_mode']);
+    for (const app of ['demo-worker', 'demo-fork']) expect(await livePm2Processes(home, app)).toEqual(byJlist(app));
+    expect(await executor.current!()).toBe(1); // the other app's processes are not counted
+
+    const deleted = await runArgv([pm2, 'delete', 'demo-fork'], settings);
+    expect(deleted, deleted.outputTail).toMatchObject({ ok: true });
+    await waitFor('the fork-mode processes to exit', async () => (await forkExecutor.current!()) === 0, 15_000, 100);
+  });
+
+  it('a PM2_HOME with no daemon is an error naming its pidfile, not zero processes', async () => {
+    const elsewhere = join(dir, 'no-daemon');
+    const wrong = createExecutor('demo', executorSchema.parse({ kind: 'pm2', app: 'demo-worker', bin: pm2, env: { PM2_HOME: elsewhere } }));
+    await expect(wrong.current!()).rejects.toThrow(
+      `pool demo: pm2 app demo-worker: no pm2 daemon found: cannot read pidfile ${elsewhere}/pm2.pid: ENOENT`,
+    );
   });
 
   it('reports a pm2 failure with its output', async () => {

@@ -6,7 +6,7 @@ import { argvForCompose, currentArgvForCompose } from '../../src/executors/compo
 import { argvForGunicorn, signalToward } from '../../src/executors/gunicorn.js';
 import { argvForKubernetes, currentArgvForKubernetes } from '../../src/executors/kubernetes.js';
 import { argvForNomad, currentArgvForNomad } from '../../src/executors/nomad.js';
-import { currentArgvForPm2, pm2Steps } from '../../src/executors/pm2.js';
+import { pm2Steps } from '../../src/executors/pm2.js';
 import { argvForSwarm, currentArgvForSwarm } from '../../src/executors/swarm.js';
 import { argvForSystemd, currentArgvForSystemd } from '../../src/executors/systemd.js';
 
@@ -111,7 +111,6 @@ describe('argv of the current probes', () => {
       currentArgvForCommand(config('command', { scale: ['x'], current: ['count.sh', '{pool}'] }), 'demo'),
       ['count.sh', 'demo'],
     ],
-    ['pm2', currentArgvForPm2(config('pm2', { app: 'worker' })), ['pm2', 'jlist']],
     [
       'compose',
       currentArgvForCompose(config('compose', { service: 'worker', project: 'shop' })),

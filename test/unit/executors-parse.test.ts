@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { parseNomadGroupCount } from '../../src/executors/nomad.js';
-import { countOnline, parsePm2List } from '../../src/executors/pm2.js';
+import { instancesOf, parsePm2List } from '../../src/executors/pm2.js';
+import { pm2IdentityOf } from '../../src/executors/pm2-live.js';
 import { countLines, parseReplicaCount } from '../../src/executors/probe.js';
 import { parseProcStatus } from '../../src/executors/proc.js';
 import { failureReason, tailOf } from '../../src/executors/run.js';
 
-const proc = (name: string, status: string) => ({ name, pm2_env: { status, exec_mode: 'cluster_mode' }, pid: 1 });
-const jlist = JSON.stringify([proc('worker', 'online'), proc('worker', 'online'), proc('worker', 'stopping'), proc('other', 'online')]);
+const proc = (name: string, pm_id: number, status: string) => ({ name, pm_id, pm2_env: { status, exec_mode: 'cluster_mode' }, pid: 1 });
+const jlist = JSON.stringify([
+  proc('worker', 0, 'online'),
+  proc('worker', 1, 'stopped'),
+  proc('worker', 2, 'stopping'),
+  proc('other', 3, 'online'),
+]);
 
 describe('pm2 jlist', () => {
   it.each([
@@ -16,17 +22,55 @@ describe('pm2 jlist', () => {
       `[PM2] Spawning PM2 daemon with pm2_home=/tmp/x\n[PM2] PM2 Successfully daemonized\n${jlist}\n`,
     ],
     ['after a warning', `>>>> In-memory PM2 is out-of-date, do:\n>>>> $ pm2 update\n${jlist}`],
-  ])('counts online processes of the app (%s)', (_name, stdout) => {
-    expect(countOnline(stdout, 'worker')).toBe(2);
-    expect(countOnline(stdout, 'absent')).toBe(0);
+  ])('lists every process of the app, online or not (%s)', (_name, stdout) => {
+    expect(instancesOf(stdout, 'worker')).toEqual([
+      { id: 0, status: 'online' },
+      { id: 1, status: 'stopped' },
+      { id: 2, status: 'stopping' },
+    ]);
+    expect(instancesOf(stdout, 'absent')).toEqual([]);
   });
 
-  it('an empty list is zero', () => {
-    expect(countOnline('[]\n', 'worker')).toBe(0);
+  it('an empty list has no processes', () => {
+    expect(instancesOf('[]\n', 'worker')).toEqual([]);
   });
 
   it('no JSON at all is an error', () => {
     expect(() => parsePm2List('[PM2] daemon not running\n')).toThrow(/no JSON process list/);
+  });
+});
+
+describe("a pm2 process's environ", () => {
+  const environ = (...vars: string[]) => `${vars.join('\0')}\0`;
+  it.each([
+    ['fork mode: flat name and pm_id', environ('PATH=/usr/bin', 'name=demo', 'pm_id=7', 'status=launching'), { name: 'demo', pmId: 7 }],
+    [
+      'cluster mode: one pm2_env JSON',
+      environ('NODE_UNIQUE_ID=1', `pm2_env=${JSON.stringify({ name: 'web', pm_id: 0, status: 'launching', env: { a: '=' } })}`),
+      { name: 'web', pmId: 0 },
+    ],
+    [
+      'cluster JSON wins over a flat name of its own',
+      environ('name=mine', 'pm_id=9', 'pm2_env={"name":"web","pm_id":2}'),
+      { name: 'web', pmId: 2 },
+    ],
+    [
+      'a pm2_env that is not JSON falls back to the flat variables',
+      environ('pm2_env={oops', 'name=demo', 'pm_id=1'),
+      { name: 'demo', pmId: 1 },
+    ],
+    ['a value holding "="', environ('name=a=b', 'pm_id=3'), { name: 'a=b', pmId: 3 }],
+  ])('%s', (_case, text, identity) => {
+    expect(pm2IdentityOf(text)).toEqual(identity);
+  });
+
+  it.each([
+    ['no pm2 variables (a process pm2 did not start)', environ('PATH=/usr/bin', 'HOME=/root')],
+    ['a name without an id', environ('name=demo')],
+    ['an id that is not a whole number', environ('name=demo', 'pm_id=x1')],
+    ['empty (a process that exited)', ''],
+  ])('%s is no pm2 identity', (_case, text) => {
+    expect(pm2IdentityOf(text)).toBeUndefined();
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { embeddedVictimPlaceholders } from '../../src/executors/schema.js';
 import { parseConfig } from '../../src/config/index.js';
 import { argvForCommand } from '../../src/executors/command.js';
-import { locatePm2, pm2IdsByPid, pm2RemoveSteps } from '../../src/executors/pm2-victims.js';
+import { locatePm2, pm2RemoveSteps } from '../../src/executors/pm2-victims.js';
 import {
   composeVictimSteps,
   expandVictims,
@@ -110,22 +110,16 @@ describe('command: {victims} and {victim_pids}', () => {
 });
 
 describe('pm2', () => {
-  const jlist = JSON.stringify([
-    { name: 'demo', pm_id: 0, pid: 4101, pm2_env: { status: 'online' } },
-    { name: 'demo', pm_id: 3, pid: 4107, pm2_env: { status: 'online' } },
-    { name: 'demo', pm_id: 4, pid: 0, pm2_env: { status: 'stopped' } },
-    { name: 'other', pm_id: 1, pid: 4200, pm2_env: { status: 'online' } },
-  ]);
   it("maps the victims' pids on this host to pm2 ids", () => {
-    const ids = pm2IdsByPid(`[PM2] Spawning PM2 daemon\n${jlist}`, 'demo');
-    expect([...ids]).toEqual([
+    // pid → pm_id of the app's live processes (pm2-live.ts); 4200 is another app's process.
+    const ids = new Map([
       [4101, 0],
       [4107, 3],
     ]);
     const located = locatePm2(
       [
         { id: 'a', pid: 4107, host: 'box' },
-        { id: 'b', pid: 4200, host: 'box' }, // another app's process
+        { id: 'b', pid: 4200, host: 'box' },
         { id: 'c', pid: 4101, host: 'elsewhere' }, // same pid on another host
         { id: 'd', host: 'box' },
       ],
